@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import { InputError, parseInputs } from './inputs.js'
+import { produceComment } from './pipeline.js'
+
+const HELP = `issue-planner: preview the plan comment Issue Planner would post, locally.
+
+Usage:
+  issue-planner --issue-file <file.md> [options]
+
+The file's first heading is the issue title; the rest is the body.
+
+Options:
+  --planner <name>          outline (default: offline, no AI), task-planning or kubiya
+  --planner-url <url>       base URL of the plan endpoint
+  --planner-api-key <key>   API key (kubiya also reads KUBIYA_API_KEY)
+  --planner-timeout <s>     overall planner timeout in seconds (default 300)
+  --context <yaml|json>     extra context for the planner, as the action's \`context\` input
+  --context-budget <n>      characters sent to the planner at most (default 16000)
+  --max-steps <n>           steps shown at most (default 25)
+  --repo <owner/name>       repository named in the planner's context (default local/preview)
+  --label <name>            trigger label named in the comment (default plan-me)
+  -h, --help                this text
+
+Prints the exact Markdown the action would post. Exit status: 0 planned or needs-info, 1 failed, 2 usage.`
+
+/** Splits a Markdown file into the issue's title (its first heading) and body. */
+export function readIssueFile(text: string, fileName: string): { title: string; body: string } {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n')
+  const at = lines.findIndex((l) => /^#{1,6}\s+\S/.test(l))
+  if (at === -1) return { title: basename(fileName).replace(/\.[^.]+$/, ''), body: text.trim() }
+  return { title: lines[at]!.replace(/^#{1,6}\s+/, '').replace(/\s+#+\s*$/, '').trim(), body: [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n').trim() }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'issue-file': { type: 'string' },
+      planner: { type: 'string', default: 'outline' },
+      'planner-url': { type: 'string' },
+      'planner-api-key': { type: 'string' },
+      'planner-timeout': { type: 'string' },
+      context: { type: 'string' },
+      'context-budget': { type: 'string' },
+      'max-steps': { type: 'string' },
+      repo: { type: 'string', default: 'local/preview' },
+      label: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`)
+    return 0
+  }
+  const file = values['issue-file']
+  if (!file) throw new InputError('--issue-file is required: the Markdown file of the issue to plan, e.g. examples/epic-checklist.md.')
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new InputError(`--issue-file ${file} cannot be read: ${(error as Error).message}`)
+  }
+  const inputs = parseInputs((name) => String((values as Record<string, unknown>)[name] ?? ''), process.env)
+  const { title, body } = readIssueFile(text, file)
+  const repo = values.repo ?? 'local/preview'
+  const outcome = await produceComment({
+    inputs,
+    fetch: globalThis.fetch,
+    issue: { number: 1, title, body, html_url: `https://github.com/${repo}/issues/1`, labels: [] },
+    repository: { full_name: repo, html_url: `https://github.com/${repo}` },
+    previousBody: null,
+    runUrl: '',
+    secrets: [inputs.plannerApiKey].filter(Boolean),
+    log: (message) => process.stderr.write(`${message}\n`),
+  })
+  process.stdout.write(`${outcome.body}\n`)
+  if (outcome.status === 'failed') process.stderr.write(`Planning failed: ${outcome.message}\n`)
+  return outcome.status === 'failed' ? 1 : 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(`issue-planner: ${error instanceof Error ? error.message : String(error)}\nRun issue-planner --help for usage.\n`)
+    process.exitCode = 2
+  },
+)

@@ -1,0 +1,86 @@
+import { z } from 'zod'
+
+/** A workflow input that cannot be used as given; the message names the input and the fix. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'InputError'
+  }
+}
+
+export const PLANNERS = ['kubiya', 'task-planning', 'outline'] as const
+export type PlannerName = (typeof PLANNERS)[number]
+
+export interface Inputs {
+  githubToken: string
+  label: string
+  /** Raw `issue-number` input; only read for workflow_dispatch. */
+  issueNumber: string
+  planner: PlannerName
+  plannerUrl: string
+  plannerApiKey: string
+  plannerTimeoutMs: number
+  /** Raw `context` input (YAML or JSON); parsed by the context stage so its error reaches the comment. */
+  context: string
+  contextBudget: number
+  maxSteps: number
+  dryRun: boolean
+}
+
+/** Reads one input by its action.yml name; empty string when unset. */
+export type GetInput = (name: string) => string
+
+function positiveInt(name: string, raw: string, fallback: number, max: number): number {
+  if (raw.trim() === '') return fallback
+  const parsed = z.coerce.number().int().min(1).max(max).safeParse(raw.trim())
+  if (!parsed.success) {
+    throw new InputError(`Input \`${name}\` must be a whole number from 1 to ${max}; got "${raw}".`)
+  }
+  return parsed.data
+}
+
+function bool(name: string, raw: string, fallback: boolean): boolean {
+  const value = raw.trim().toLowerCase()
+  if (value === '') return fallback
+  if (['true', 'yes', '1', 'on'].includes(value)) return true
+  if (['false', 'no', '0', 'off'].includes(value)) return false
+  throw new InputError(`Input \`${name}\` must be true or false; got "${raw}".`)
+}
+
+/** Parses and checks every input; defaults mirror action.yml so the CLI and tests behave alike. */
+export function parseInputs(getInput: GetInput, env: Record<string, string | undefined> = {}): Inputs {
+  const planner = (getInput('planner').trim() || 'kubiya').toLowerCase()
+  if (!(PLANNERS as readonly string[]).includes(planner)) {
+    throw new InputError(`Input \`planner\` must be one of ${PLANNERS.join(', ')}; got "${planner}".`)
+  }
+  const plannerUrl = getInput('planner-url').trim().replace(/\/+$/, '')
+  if (plannerUrl && !/^https?:\/\/[^\s/]+/i.test(plannerUrl)) {
+    throw new InputError(`Input \`planner-url\` must be an http(s) URL such as https://planner.example.com; got "${plannerUrl}".`)
+  }
+  const label = getInput('label').trim() || 'plan-me'
+  return {
+    githubToken: getInput('github-token').trim(),
+    label,
+    issueNumber: getInput('issue-number').trim(),
+    planner: planner as PlannerName,
+    plannerUrl,
+    plannerApiKey: getInput('planner-api-key').trim() || (planner === 'kubiya' ? (env.KUBIYA_API_KEY ?? '').trim() : ''),
+    plannerTimeoutMs: positiveInt('planner-timeout', getInput('planner-timeout'), 300, 3600) * 1000,
+    context: getInput('context'),
+    contextBudget: positiveInt('context-budget', getInput('context-budget'), 16_000, 200_000),
+    maxSteps: positiveInt('max-steps', getInput('max-steps'), 25, 100),
+    dryRun: bool('dry-run', getInput('dry-run'), false),
+  }
+}
+
+/** Reads `issue-number`: a clear error when it is missing or not a positive whole number. */
+export function parseIssueNumber(raw: string): number {
+  const value = raw.trim().replace(/^#/, '')
+  if (value === '') {
+    throw new InputError('Input `issue-number` is required when the workflow is dispatched: pass the number of the issue to plan, e.g. `issue-number: ${{ inputs.issue-number }}`.')
+  }
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InputError(`Input \`issue-number\` must be an issue number such as 42; got "${raw}".`)
+  }
+  return Number(value)
+}

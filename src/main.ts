@@ -1,0 +1,66 @@
+import * as core from '@actions/core'
+import * as github from '@actions/github'
+import { createGitHub } from './github/client.js'
+import { parseInputs } from './inputs.js'
+import { type Outcome, errorText, planIssue } from './pipeline.js'
+import { outputsOf, summaryOf } from './report.js'
+import { decideTrigger } from './trigger.js'
+
+/** The action's entry point: the only place that reads the environment. */
+export async function run(): Promise<void> {
+  const secrets: string[] = []
+  try {
+    // 1. Inputs, with every secret masked before anything can log it.
+    const inputs = parseInputs(core.getInput, process.env)
+    for (const secret of [inputs.githubToken, inputs.plannerApiKey]) {
+      if (secret) {
+        core.setSecret(secret)
+        secrets.push(secret)
+      }
+    }
+
+    // 2. Trigger: is this event a request to plan, and which issue?
+    const { context } = github
+    const trigger = decideTrigger({ eventName: context.eventName, payload: context.payload }, inputs)
+    if (trigger.kind === 'skip') {
+      core.info(`Nothing to plan: ${trigger.reason}.`)
+      core.setOutput('status', 'skipped')
+      return
+    }
+    if (!inputs.githubToken) throw new Error('Input `github-token` is empty: leave it at its default (`${{ github.token }}`) or pass a token that can write issues.')
+
+    // 3. Plan the issue: context, planner, comment.
+    const outcome = await planIssue({
+      octokit: createGitHub(inputs.githubToken),
+      fetch: globalThis.fetch,
+      inputs,
+      ref: { ...context.repo, issue_number: trigger.issueNumber },
+      eventIssue: trigger.source === 'label' ? (context.payload.issue as Parameters<typeof planIssue>[0]['eventIssue']) : undefined,
+      runUrl: context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : '',
+      secrets,
+      log: (message) => core.info(message),
+    })
+
+    // 4. Report: outputs, job summary, exit status.
+    await report(outcome, inputs.dryRun, secrets)
+  } catch (error) {
+    core.setOutput('status', 'failed')
+    core.setFailed(redactAll(errorText(error), secrets))
+  }
+}
+
+async function report(outcome: Outcome, dryRun: boolean, secrets: readonly string[]): Promise<void> {
+  for (const [name, value] of Object.entries(outputsOf(outcome, secrets))) core.setOutput(name, value)
+  try {
+    await core.summary.addRaw(summaryOf(outcome, dryRun, secrets)).write()
+  } catch (error) {
+    // Outside the runner there is no summary file; the outputs and comment still stand.
+    core.warning(`Could not write the job summary: ${errorText(error)}`)
+  }
+  if (outcome.status === 'failed') core.setFailed(outcome.message ?? 'Planning failed.')
+  else core.info(`Done: ${outcome.status}${outcome.comment ? ` (${outcome.comment.html_url})` : ''}.`)
+}
+
+function redactAll(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, s) => (s.length >= 4 ? t.split(s).join('***') : t), text)
+}

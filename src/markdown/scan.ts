@@ -1,0 +1,109 @@
+/**
+ * A minimal Markdown scanner that knows just what sanitising needs: where code is (fenced blocks and
+ * inline spans, shown verbatim by GitHub) and where HTML comments are (hidden by GitHub).
+ */
+export interface Segment {
+  kind: 'text' | 'code' | 'comment'
+  text: string
+}
+
+export function scanMarkdown(markdown: string): Segment[] {
+  const segments: Segment[] = []
+  const push = (kind: Segment['kind'], text: string): void => {
+    const last = segments.at(-1)
+    if (last && last.kind === kind) last.text += text
+    else if (text !== '') segments.push({ kind, text })
+  }
+  let i = 0
+  const n = markdown.length
+  while (i < n) {
+    if (i === 0 || markdown[i - 1] === '\n') {
+      const end = fencedBlockEnd(markdown, i)
+      if (end > i) {
+        push('code', markdown.slice(i, end))
+        i = end
+        continue
+      }
+    }
+    const ch = markdown[i]
+    if (ch === '`') {
+      const end = codeSpanEnd(markdown, i)
+      // A backtick run that never closes is literal text, not code.
+      push(end === runEnd(markdown, i) ? 'text' : 'code', markdown.slice(i, end))
+      i = end
+    } else if (ch === '<' && markdown.startsWith('<!--', i)) {
+      // An unterminated comment hides the rest of the document on GitHub.
+      const close = markdown.indexOf('-->', i + 4)
+      const end = close === -1 ? n : close + 3
+      push('comment', markdown.slice(i, end))
+      i = end
+    } else {
+      const next = nextSpecial(markdown, i + 1)
+      push('text', markdown.slice(i, next))
+      i = next
+    }
+  }
+  return segments
+}
+
+/** Removes HTML comments, keeping code (where `<!-- -->` is visible text) exactly as written. */
+export function stripHtmlComments(markdown: string): string {
+  return scanMarkdown(markdown)
+    .filter((s) => s.kind !== 'comment')
+    .map((s) => s.text)
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+/** Applies `transform` to the prose only; code stays verbatim and comments are dropped. */
+export function mapProse(markdown: string, transform: (prose: string) => string): string {
+  return scanMarkdown(markdown)
+    .map((s) => (s.kind === 'text' ? transform(s.text) : s.kind === 'code' ? s.text : ''))
+    .join('')
+}
+
+const FENCE_OPEN = /[ ]{0,3}(`{3,}|~{3,})[^\n]*/y
+
+/** If a fenced code block opens at `start` (a line start), the index just past its closing line. */
+function fencedBlockEnd(text: string, start: number): number {
+  FENCE_OPEN.lastIndex = start
+  const open = FENCE_OPEN.exec(text)
+  if (!open) return start
+  const marker = open[1] as string
+  const info = open[0].slice(open[0].indexOf(marker) + marker.length)
+  if (marker[0] === '`' && info.includes('`')) return start
+  const close = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}[ \\t]*$`, 'gm')
+  close.lastIndex = start + open[0].length
+  const found = close.exec(text)
+  return found ? found.index + found[0].length : text.length
+}
+
+function runEnd(text: string, start: number): number {
+  let end = start
+  while (text[end] === '`') end++
+  return end
+}
+
+/** The index just past an inline code span starting at `start`, or past the backtick run if it never closes. */
+function codeSpanEnd(text: string, start: number): number {
+  const opening = runEnd(text, start)
+  const length = opening - start
+  let search = opening
+  while (true) {
+    const at = text.indexOf('`', search)
+    if (at === -1) return opening
+    const close = runEnd(text, at)
+    if (close - at === length) return close
+    search = close
+  }
+}
+
+function nextSpecial(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i]
+    if (ch === '`' || ch === '<') return i
+    if (ch === '\n' && i + 1 < text.length) return i + 1
+  }
+  return text.length
+}

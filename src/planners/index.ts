@@ -1,0 +1,23 @@
+import type { Inputs } from '../inputs.js'
+import type { FetchLike } from './http.js'
+import { createKubiyaPlanner } from './kubiya.js'
+import { createOutlinePlanner } from './outline.js'
+import type { Planner } from './planner.js'
+import { createTaskPlanningPlanner } from './task-planning.js'
+
+/** The planner the `planner` input names, configured from the other planner inputs. */
+export function createPlanner(
+  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey'>,
+  fetch: FetchLike,
+  log: (message: string) => void,
+): Planner {
+  const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, fetch, log }
+  switch (inputs.planner) {
+    case 'kubiya':
+      return createKubiyaPlanner(options)
+    case 'task-planning':
+      return createTaskPlanningPlanner(options)
+    case 'outline':
+      return createOutlinePlanner()
+  }
+}

@@ -1,0 +1,263 @@
+import { stringify } from 'yaml'
+import { z } from 'zod'
+import type { PlanRequest } from '../context/request.js'
+import type { Plan, PlanStep } from '../plan.js'
+import { describeSchemaError } from '../plan.js'
+import { type FetchLike, type Reply, errorMessage, parseJsonReply, postJson, quote } from './http.js'
+import { type Planner, PlannerError, type PlannerResult } from './planner.js'
+
+export const KUBIYA_DEFAULT_URL = 'https://control-plane.kubiya.ai'
+
+export interface KubiyaOptions {
+  baseUrl: string
+  apiKey: string
+  fetch: FetchLike
+  log?: (message: string) => void
+}
+
+/** The Kubiya Control Plane: `POST /api/v1/tasks/plan` with a `UserKey` header. */
+export function createKubiyaPlanner(options: KubiyaOptions): Planner {
+  if (!options.apiKey) {
+    throw new PlannerError(
+      'The kubiya planner needs an API key: set input `planner-api-key` from a secret (e.g. `planner-api-key: ${{ secrets.KUBIYA_API_KEY }}`) or the KUBIYA_API_KEY environment variable.',
+      'config',
+    )
+  }
+  const baseUrl = options.baseUrl || KUBIYA_DEFAULT_URL
+  return {
+    name: 'kubiya',
+    remote: true,
+    async plan(request, signal) {
+      const reply = await postJson(options.fetch, `${baseUrl}/api/v1/tasks/plan`, kubiyaBody(request), { authorization: `UserKey ${options.apiKey}` }, { signal, log: options.log })
+      return readKubiyaReply(reply)
+    },
+  }
+}
+
+const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const
+type Priority = (typeof PRIORITIES)[number]
+
+/** Reads a priority from the workflow's context or the issue's labels ("priority: high", "P1"); else medium. */
+export function priorityFor(request: PlanRequest): Priority {
+  const fromContext = String(request.userContext.priority ?? '').toLowerCase()
+  if ((PRIORITIES as readonly string[]).includes(fromContext)) return fromContext as Priority
+  for (const label of request.issue.labels) {
+    const named = /^(?:priority|prio)[\s:/_-]*(critical|urgent|high|medium|low)$/i.exec(label.trim())
+    if (named) return named[1]!.toLowerCase() === 'urgent' ? 'critical' : (named[1]!.toLowerCase() as Priority)
+    const numbered = /^p([0-3])$/i.exec(label.trim())
+    if (numbered) return (['critical', 'high', 'medium', 'low'] as const)[Number(numbered[1])]!
+  }
+  return 'medium'
+}
+
+/** `description` is the task; repository and issue context go in `conversation_context`, as the service intends. */
+export function kubiyaBody(request: PlanRequest): { description: string; priority: Priority; conversation_context: string } {
+  const { issue, repository } = request
+  const lines = [
+    `GitHub issue #${issue.number}: ${issue.url}`,
+    issue.labels.length ? `Labels: ${issue.labels.join(', ')}` : '',
+    `Repository: ${repository.fullName}${repository.description ? ` (${repository.description})` : ''}`,
+    repository.language ? `Primary language: ${repository.language}` : '',
+    repository.topics.length ? `Topics: ${repository.topics.join(', ')}` : '',
+    repository.defaultBranch ? `Default branch: ${repository.defaultBranch}` : '',
+  ].filter(Boolean)
+  if (Object.keys(request.userContext).length > 0) {
+    lines.push('', 'Additional context from the workflow:', stringify(request.userContext).trimEnd())
+  }
+  return {
+    description: issue.body ? `${issue.title}\n\n${issue.body}` : issue.title,
+    priority: priorityFor(request),
+    conversation_context: lines.join('\n'),
+  }
+}
+
+const str = z.string().nullish().transform((v) => (v ?? '').trim())
+const strList = z.array(z.unknown()).nullish().transform((v) => (v ?? []).filter((s): s is string => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()))
+
+interface KubiyaTask {
+  id?: number | string | null
+  title: string
+  description: string
+  details: string
+  test_strategy: string
+  priority: string
+  dependencies: (number | string)[]
+  skills_to_use: string[]
+  subtasks: KubiyaTask[]
+}
+
+const TaskSchema: z.ZodType<KubiyaTask, unknown> = z.lazy(() =>
+  z.object({
+    id: z.union([z.number(), z.string()]).nullish(),
+    title: str,
+    description: str,
+    details: str,
+    test_strategy: str,
+    priority: str,
+    dependencies: z.array(z.union([z.number(), z.string()])).nullish().transform((v) => v ?? []),
+    skills_to_use: strList,
+    subtasks: z.array(TaskSchema).nullish().transform((v) => v ?? []),
+  }),
+)
+
+const TaskPlanSchema = z.object({
+  title: str,
+  summary: str,
+  complexity: z
+    .object({ story_points: z.number().nullish(), confidence: str, reasoning: str })
+    .nullish(),
+  team_breakdown: z
+    .array(
+      z.object({
+        team_name: str,
+        agent_name: str,
+        responsibilities: strList,
+        estimated_time_hours: z.number().nullish(),
+        tasks: z.array(TaskSchema).nullish().transform((v) => v ?? []),
+      }),
+    )
+    .nullish()
+    .transform((v) => v ?? []),
+  risks: strList,
+  prerequisites: strList,
+  success_criteria: strList,
+  has_questions: z.boolean().nullish(),
+  questions: z.union([z.string(), z.array(z.string())]).nullish(),
+})
+type TaskPlan = z.infer<typeof TaskPlanSchema>
+
+/** Interprets `POST /api/v1/tasks/plan`: `{plan: TaskPlan}`, questions (new or old style), or a FastAPI error. */
+export function readKubiyaReply(reply: Reply): PlannerResult {
+  const { status } = reply
+  if (status === 401 || status === 403) {
+    throw new PlannerError(`The Kubiya API key was rejected (HTTP ${status}): ${errorMessage(reply)}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config')
+  }
+  if (status === 422) {
+    throw new PlannerError(`Kubiya could not produce a valid plan (HTTP 422): ${errorMessage(reply)}`, 'server')
+  }
+  if (status === 404) {
+    throw new PlannerError('The Kubiya control plane has no plan endpoint at that address (HTTP 404). Check input `planner-url` (default https://control-plane.kubiya.ai).', 'config')
+  }
+  if (status < 200 || status >= 300) {
+    throw new PlannerError(`Kubiya planning failed (HTTP ${status}): ${errorMessage(reply)}`, 'server')
+  }
+  const data = parseJsonReply(reply, 'kubiya')
+  const envelope = z.object({ plan: z.unknown(), has_questions: z.boolean().nullish(), questions: z.unknown() }).safeParse(data)
+  if (!envelope.success) {
+    throw new PlannerError(`The kubiya planner's reply is not a plan: it has no \`plan\` object. It began: ${quote(reply.text)}`, 'invalid-reply')
+  }
+  // Older servers put the questions beside the plan rather than inside it.
+  if (envelope.data.has_questions) return needsInfo(envelope.data.questions)
+  const parsed = TaskPlanSchema.safeParse(envelope.data.plan)
+  if (!parsed.success) {
+    throw new PlannerError(`The kubiya planner's reply is not a usable plan (plan.${describeSchemaError(parsed.error)}). It began: ${quote(reply.text)}`, 'invalid-reply')
+  }
+  if (parsed.data.has_questions) return needsInfo(parsed.data.questions)
+  const plan = mapTaskPlan(parsed.data)
+  if (plan.steps.length === 0) {
+    throw new PlannerError(`The kubiya planner's plan has no tasks and no team responsibilities, so there are no steps to show. It began: ${quote(reply.text)}`, 'invalid-reply')
+  }
+  return { kind: 'plan', plan }
+}
+
+function needsInfo(questions: unknown): PlannerResult {
+  const list = (Array.isArray(questions) ? questions : [questions]).filter((q): q is string => typeof q === 'string' && q.trim() !== '')
+  const split = list.length === 1 ? splitQuestions(list[0]!) : list.map((q) => q.trim())
+  return { kind: 'needs-info', message: 'The planner needs clarification before it can plan this issue.', questions: split }
+}
+
+/** Kubiya sends its questions as one string; numbered or bulleted lines read better as a list. */
+function splitQuestions(text: string): string[] {
+  const lines = text.split('\n').map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s+/, '').trim()).filter(Boolean)
+  return lines.length > 1 ? lines : [text.trim()]
+}
+
+/** Maps a TaskPlan onto the canonical plan: one step per top-level task, subtasks flattened beneath it. */
+export function mapTaskPlan(taskPlan: TaskPlan): Plan {
+  const teams = taskPlan.team_breakdown
+  const hasTasks = teams.some((t) => t.tasks.length > 0)
+  const steps: PlanStep[] = []
+  if (hasTasks) {
+    // Dependencies name task ids, also ids of subtasks; both resolve to the step that holds them.
+    const stepOfId = new Map<string, number>()
+    let stepNumber = 0
+    for (const team of teams) {
+      for (const task of team.tasks) {
+        stepNumber++
+        for (const id of idsOf(task)) stepOfId.set(id, stepNumber)
+      }
+    }
+    for (const team of teams) {
+      for (const task of team.tasks) {
+        const own = steps.length + 1
+        const deps = [...new Set(allDependencies(task).map((d) => stepOfId.get(String(d))).filter((n): n is number => n !== undefined && n !== own))]
+        steps.push({
+          name: task.title || task.description.split('\n')[0] || `Task ${task.id ?? own}`,
+          description: [task.description, task.details].filter(Boolean).join('\n\n'),
+          prerequisites: [],
+          risks: [],
+          subtasks: flattenSubtasks(task.subtasks),
+          required_skills: task.skills_to_use,
+          dependencies: deps.sort((a, b) => a - b).map(String),
+          ...taskContext(team.team_name, task),
+        })
+      }
+    }
+  } else {
+    for (const team of teams) {
+      for (const responsibility of team.responsibilities) {
+        steps.push({
+          name: responsibility,
+          description: team.team_name ? `Owned by ${team.team_name}.` : '',
+          prerequisites: [],
+          risks: [],
+          subtasks: [],
+          required_skills: [],
+          dependencies: [],
+        })
+      }
+    }
+  }
+  return { title: taskPlan.title, description: planOverview(taskPlan), steps }
+}
+
+function idsOf(task: KubiyaTask): string[] {
+  return [...(task.id !== null && task.id !== undefined ? [String(task.id)] : []), ...task.subtasks.flatMap(idsOf)]
+}
+
+function allDependencies(task: KubiyaTask): (number | string)[] {
+  return [...task.dependencies, ...task.subtasks.flatMap(allDependencies)]
+}
+
+function flattenSubtasks(tasks: KubiyaTask[], prefix = ''): string[] {
+  return tasks.flatMap((t) => {
+    const name = `${prefix}${t.title || t.description}`
+    return [name, ...flattenSubtasks(t.subtasks, `${name} › `)]
+  })
+}
+
+function taskContext(team: string, task: KubiyaTask): { context?: Record<string, unknown> } {
+  const context: Record<string, unknown> = {}
+  if (team) context.team = team
+  if (task.priority) context.priority = task.priority
+  if (task.test_strategy) context.test_strategy = task.test_strategy
+  return Object.keys(context).length ? { context } : {}
+}
+
+/** The plan-level facts a checklist has no per-step place for: complexity, effort, risks, prerequisites, success criteria. */
+function planOverview(p: TaskPlan): string {
+  const parts = [p.summary]
+  const c = p.complexity
+  if (c?.story_points) {
+    parts.push(`**Complexity:** ${c.story_points} story points${c.confidence ? ` (${c.confidence} confidence)` : ''}${c.reasoning ? `: ${c.reasoning}` : ''}`)
+  }
+  const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => `${t.team_name || 'team'} ~${t.estimated_time_hours} h`)
+  if (effort.length) parts.push(`**Estimated effort:** ${effort.join(', ')}`)
+  const list = (heading: string, items: string[]): void => {
+    if (items.length) parts.push(`**${heading}:**\n${items.map((i) => `- ${i}`).join('\n')}`)
+  }
+  list('Prerequisites', p.prerequisites)
+  list('Risks', p.risks)
+  list('Success criteria', p.success_criteria)
+  return parts.filter(Boolean).join('\n\n')
+}

@@ -1,0 +1,72 @@
+import type { GitHub } from '../github/client.js'
+import { parseMarker } from './marker.js'
+
+export interface IssueRef {
+  owner: string
+  repo: string
+  issue_number: number
+}
+
+export interface PlanComment {
+  id: number
+  body: string
+  html_url: string
+}
+
+interface ListedComment {
+  id: number
+  body?: string | null
+  html_url: string
+  author_association: string
+  user: { type?: string } | null
+}
+
+/** People whose copy of our marker we may adopt: a stranger's comment must never be overwritten. */
+const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+
+/** A plan comment is one that starts with our marker and was written by a bot or by someone with access. */
+export function isPlanComment(comment: ListedComment): boolean {
+  if (!parseMarker(comment.body)) return false
+  return comment.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(comment.author_association)
+}
+
+/** Finds the earliest plan comment, reading every page: an issue can have hundreds of comments. */
+export async function findPlanComment(octokit: GitHub, ref: IssueRef): Promise<PlanComment | null> {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, per_page: 100 })
+  for await (const { data } of pages) {
+    const found = data.find(isPlanComment)
+    if (found) return { id: found.id, body: found.body ?? '', html_url: found.html_url }
+  }
+  return null
+}
+
+/**
+ * Writes every state of the plan to one comment: created on the first write, edited in place after.
+ * In a dry run it only remembers the last body.
+ */
+export class PlanCommentWriter {
+  private current: PlanComment | null
+  lastBody: string | null = null
+
+  constructor(
+    private readonly octokit: GitHub,
+    private readonly ref: IssueRef,
+    existing: PlanComment | null,
+    private readonly dryRun: boolean,
+  ) {
+    this.current = existing
+  }
+
+  get comment(): PlanComment | null {
+    return this.current
+  }
+
+  async write(body: string): Promise<void> {
+    this.lastBody = body
+    if (this.dryRun) return
+    const { data } = this.current
+      ? await this.octokit.rest.issues.updateComment({ owner: this.ref.owner, repo: this.ref.repo, comment_id: this.current.id, body })
+      : await this.octokit.rest.issues.createComment({ ...this.ref, body })
+    this.current = { id: data.id, body: data.body ?? body, html_url: data.html_url }
+  }
+}

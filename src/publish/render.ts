@@ -1,0 +1,205 @@
+import type { Plan, PlanStep } from '../plan.js'
+import { type CheckedItem, checkedItems, itemKey, subtaskKey } from './checks.js'
+import { type CommentState, PLAN_SECTION_MARKER, planSection, renderMarker } from './marker.js'
+import { safeBlock, safeInline } from './sanitize.js'
+
+/** GitHub refuses comment bodies longer than this. */
+export const COMMENT_LIMIT = 65_536
+/** Room kept for the marker, the status banner and the footer around the plan section. */
+const SECTION_LIMIT = COMMENT_LIMIT - 4_000
+
+export interface RenderContext {
+  plannerName: string
+  /** Link to the workflow run; empty for local previews. */
+  runUrl: string
+  label: string
+  maxSteps: number
+  /** Notes on what was cut from the request (context stage). */
+  notes: string[]
+}
+
+export interface RenderedPlan {
+  /** The full comment body. */
+  body: string
+  /** The plan as published: steps beyond `max-steps` or the size limit removed. */
+  plan: Plan
+}
+
+/** The final comment for a plan: previous ticks kept, size kept under GitHub's limit. */
+export function renderPlanned(plan: Plan, previousBody: string | null, ctx: RenderContext): RenderedPlan {
+  const checked = checkedItems(planSection(previousBody) ?? '')
+  const wanted = Math.min(plan.steps.length, ctx.maxSteps)
+  let count = wanted
+  let compact = false
+  let section = renderSection(plan, count, compact, checked, ctx)
+  if (section.length > SECTION_LIMIT) {
+    compact = true
+    section = renderSection(plan, count, compact, checked, ctx)
+  }
+  while (section.length > SECTION_LIMIT && count > 1) {
+    count = Math.max(1, Math.floor(count * 0.8))
+    section = renderSection(plan, count, compact, checked, ctx)
+  }
+  return {
+    body: compose('planned', '', section),
+    plan: { ...plan, steps: plan.steps.slice(0, count) },
+  }
+}
+
+/** "Planning started": shown while the planner works; an existing plan stays visible below. */
+export function renderPlanning(previousBody: string | null, ctx: RenderContext): string {
+  const previous = planSection(previousBody)
+  const link = ctx.runUrl ? ` [Follow the workflow run](${ctx.runUrl}).` : ''
+  const keep = previous ? ' The current plan below stays until the new one is ready.' : ''
+  const banner = alert('NOTE', [`⏳ **Planning this issue…** The ${ctx.plannerName} planner usually needs a minute or two; this comment will show the plan when it is ready.${link}${keep}`])
+  return compose('planning', banner, previous)
+}
+
+/** The planner asked questions or refused a vague task: quote it, and say how to give it what it needs. */
+export function renderNeedsInfo(result: { message: string; questions: string[] }, previousBody: string | null, ctx: RenderContext): string {
+  const lines = [alert('NOTE', ['**More detail needed.** The planner did not plan this issue yet: it needs more to go on.']), '']
+  if (result.questions.length > 0) {
+    lines.push('**The planner asked:**', '', ...result.questions.slice(0, 10).map((q, i) => `${i + 1}. ${safeInline(q, 600)}`), '')
+  }
+  if (result.message && result.questions.length === 0) {
+    lines.push('**The planner said:**', '', quoteBlock(safeBlock(result.message, 2000)), '')
+  }
+  lines.push(
+    '**To get a plan:**',
+    '',
+    '- Answer the questions above in the issue description: edit it, a comment alone is not read yet.',
+    '- Say what "done" looks like: a few acceptance criteria, or the behaviour you expect to see.',
+    '- Name what is involved and what limits the work: components, files or services, versions, deadlines.',
+    '',
+    `Then remove the \`${ctx.label}\` label and add it again.${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}`,
+  )
+  const previous = planSection(previousBody)
+  if (previous) lines.push('', 'The previous plan is kept below.')
+  return compose('needs-info', lines.join('\n'), previous)
+}
+
+/** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
+export function renderFailed(message: string, previousBody: string | null, ctx: RenderContext): string {
+  const previous = planSection(previousBody)
+  const banner = alert('CAUTION', [
+    `**Planning failed.** ${safeBlock(message, 1500).replace(/\n+/g, ' ')}`,
+    '',
+    `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, remove the \`${ctx.label}\` label and add it again to retry.${previous ? ' The previous plan is kept below.' : ''}`,
+  ])
+  return compose('failed', banner, previous)
+}
+
+function compose(state: CommentState, banner: string, section: string | null): string {
+  const parts = [renderMarker({ state })]
+  if (banner) parts.push(banner)
+  if (section) parts.push(`${PLAN_SECTION_MARKER}\n${section}`)
+  return parts.join('\n\n')
+}
+
+function alert(kind: 'NOTE' | 'CAUTION', lines: string[]): string {
+  return [`> [!${kind}]`, ...lines.map((l) => (l ? `> ${l}` : '>'))].join('\n')
+}
+
+function quoteBlock(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l ? `> ${l}` : '>'))
+    .join('\n')
+}
+
+function renderSection(plan: Plan, count: number, compact: boolean, checked: CheckedItem[], ctx: RenderContext): string {
+  const ticked = new Set(checked.map((c) => c.key))
+  const seen = new Set<string>()
+  const out: string[] = []
+  out.push(`### 🗺️ ${plan.title ? safeInline(plan.title, 200) : 'Plan'}`, '')
+  if (plan.description) out.push(safeBlock(plan.description, compact ? 1000 : 4000), '')
+  const shown = plan.steps.slice(0, count)
+  // Steps from different sections of the issue (an epic's "Backend" and "Frontend") are grouped under them.
+  const grouped = new Set(shown.map(sectionOf)).size > 1
+  shown.forEach((step, index) => {
+    const section = sectionOf(step)
+    if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1]!))) out.push(`**${safeInline(section, 120)}**`, '')
+    out.push(renderStep(step, index, plan.steps, compact, ticked, seen))
+  })
+
+  const orphans = checked.filter((c) => !seen.has(c.key))
+  if (orphans.length > 0) {
+    out.push('**Ticked in an earlier plan** (kept so no progress is lost):', '')
+    out.push(...orphans.map((c) => `- [x] ${c.text}`), '')
+  }
+
+  const notes = [...ctx.notes]
+  if (plan.steps.length > count) {
+    const why = count < Math.min(plan.steps.length, ctx.maxSteps) ? "to fit GitHub's comment size limit" : `(input \`max-steps\` is ${ctx.maxSteps})`
+    notes.push(`The planner proposed ${plan.steps.length} steps; the first ${count} are shown ${why}. The rest were left out: ${plan.steps.slice(count, count + 5).map((s) => `“${safeInline(s.name, 80)}”`).join(', ')}${plan.steps.length - count > 5 ? ', …' : ''}.`)
+  }
+  if (compact) notes.push('Step details were shortened to fit GitHub\'s comment size limit; the workflow run\'s `plan` output has them in full.')
+  if (notes.length > 0) out.push(notes.map((n) => `> ${n}`).join('\n>\n'), '')
+
+  const via = ctx.runUrl ? ` in [this workflow run](${ctx.runUrl})` : ''
+  out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, remove the \`${ctx.label}\` label and add it again; ticked items keep their ticks.</sub>`)
+  return out.join('\n')
+}
+
+function renderStep(step: PlanStep, index: number, all: PlanStep[], compact: boolean, ticked: Set<string>, seen: Set<string>): string {
+  const name = safeInline(step.name.replace(/\*\*|__/g, ''), 200)
+  const label = `**${index + 1}. ${name}**`
+  const key = itemKey(label)
+  seen.add(key)
+  const estimate = step.estimated_time ? ` · ⏱ ${safeInline(step.estimated_time, 40)}` : ''
+  // The outline planner marks items already ticked in the issue itself as done.
+  const done = ticked.has(key) || step.context?.done === true
+  const lines = [`- [${done ? 'x' : ' '}] ${label}${estimate}`]
+  if (step.description) lines.push(indent(safeBlock(step.description, compact ? 300 : 1500)))
+  if (step.subtasks.length > 0) {
+    lines.push('')
+    for (const subtask of step.subtasks.slice(0, 20)) {
+      const text = safeInline(subtask, 200)
+      const subKey = subtaskKey(key, text)
+      seen.add(subKey)
+      lines.push(`  - [${ticked.has(subKey) ? 'x' : ' '}] ${text}`)
+    }
+  }
+  const details = compact ? [] : detailLines(step, all)
+  if (details.length > 0) {
+    lines.push('', '  <details><summary>Details</summary>', '', ...details.map((d) => `  - ${d}`), '', '  </details>')
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function detailLines(step: PlanStep, all: PlanStep[]): string[] {
+  const list = (items: string[]): string => items.slice(0, 10).map((i) => safeInline(i, 300)).join('; ')
+  const lines: string[] = []
+  if (step.prerequisites.length) lines.push(`**Prerequisites:** ${list(step.prerequisites)}`)
+  if (step.risks.length) lines.push(`**Risks:** ${list(step.risks)}`)
+  if (step.required_skills.length) lines.push(`**Skills:** ${list(step.required_skills)}`)
+  if (step.dependencies.length) lines.push(`**Depends on:** ${list(step.dependencies.map((d) => dependencyLabel(d, all)))}`)
+  const context = Object.entries(step.context ?? {}).filter(([key]) => !SHOWN_ELSEWHERE.has(key))
+  for (const [key, value] of context.slice(0, 6)) {
+    const text = typeof value === 'string' ? value : JSON.stringify(value)
+    lines.push(`**${safeInline(key.replace(/_/g, ' '), 40)}:** ${safeInline(text ?? '', 300)}`)
+  }
+  return lines
+}
+
+/** Context keys the renderer shows as structure (a group heading, a tick) rather than as details. */
+const SHOWN_ELSEWHERE = new Set(['section', 'done'])
+
+function sectionOf(step: PlanStep): string {
+  const section = step.context?.section
+  return typeof section === 'string' ? section : ''
+}
+
+/** Planners name dependencies by step number or by name; show both when the number resolves. */
+function dependencyLabel(dependency: string, all: PlanStep[]): string {
+  const n = /^\d+$/.test(dependency) ? Number(dependency) : NaN
+  const step = all[n - 1]
+  return step ? `step ${n} (${step.name})` : dependency
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : ''))
+    .join('\n')
+}

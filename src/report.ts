@@ -1,0 +1,40 @@
+import type { Outcome } from './pipeline.js'
+import { redact } from './secrets.js'
+import { parseMarker } from './publish/marker.js'
+
+/** The action's outputs, as strings, ready for `core.setOutput`. */
+export function outputsOf(outcome: Outcome, secrets: readonly string[]): Record<string, string> {
+  const clean = (s: string): string => redact(s, secrets)
+  return {
+    status: outcome.status,
+    plan: outcome.plan ? clean(JSON.stringify(outcome.plan)) : '',
+    steps: outcome.plan ? clean(JSON.stringify(outcome.plan.steps)) : '[]',
+    'step-count': String(outcome.plan?.steps.length ?? 0),
+    'comment-id': outcome.comment ? String(outcome.comment.id) : '',
+    'comment-url': outcome.comment?.html_url ?? '',
+  }
+}
+
+const HEADINGS: Record<Outcome['status'], string> = {
+  planned: 'planned',
+  'needs-info': 'needs more detail',
+  skipped: 'skipped',
+  failed: 'failed',
+}
+
+/** The job summary: the comment as readers see it, and exactly what the planner was sent. */
+export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly string[]): string {
+  const parts = [`## Issue Planner: #${outcome.issueNumber} ${HEADINGS[outcome.status]}${dryRun ? ' (dry run: nothing was written to the issue)' : ''}`]
+  if (outcome.comment && !dryRun) parts.push(`Plan comment: ${outcome.comment.html_url}`)
+  if (outcome.status === 'failed' && outcome.message) parts.push(`**Error:** ${outcome.message}`)
+  if (outcome.body) {
+    // The marker line is ours, not the readers'.
+    const visible = parseMarker(outcome.body) ? outcome.body.slice(outcome.body.indexOf('-->') + 3).trim() : outcome.body
+    parts.push(visible)
+  }
+  if (outcome.request) {
+    const sent = JSON.stringify(outcome.request, null, 2)
+    parts.push(`<details><summary>What the planner was sent (${sent.length.toLocaleString('en-US')} characters)</summary>\n\n\`\`\`\`json\n${sent}\n\`\`\`\`\n\n</details>`)
+  }
+  return redact(parts.join('\n\n'), secrets)
+}
