@@ -3,7 +3,8 @@
  * inline spans, shown verbatim by GitHub) and where HTML comments are (hidden by GitHub).
  */
 export interface Segment {
-  kind: 'text' | 'code' | 'comment'
+  /** `block` is a fenced code block, `code` an inline code span. */
+  kind: 'text' | 'code' | 'block' | 'comment'
   text: string
 }
 
@@ -20,7 +21,7 @@ export function scanMarkdown(markdown: string): Segment[] {
     if (i === 0 || markdown[i - 1] === '\n') {
       const end = fencedBlockEnd(markdown, i)
       if (end > i) {
-        push('code', markdown.slice(i, end))
+        push('block', markdown.slice(i, end))
         i = end
         continue
       }
@@ -38,7 +39,8 @@ export function scanMarkdown(markdown: string): Segment[] {
       push('comment', markdown.slice(i, end))
       i = end
     } else {
-      const next = nextSpecial(markdown, i + 1)
+      // After a newline the next position is a line start, where a fence may open.
+      const next = ch === '\n' ? i + 1 : nextSpecial(markdown, i + 1)
       push('text', markdown.slice(i, next))
       i = next
     }
@@ -59,7 +61,7 @@ export function stripHtmlComments(markdown: string): string {
 /** Applies `transform` to the prose only; code stays verbatim and comments are dropped. */
 export function mapProse(markdown: string, transform: (prose: string) => string): string {
   return scanMarkdown(markdown)
-    .map((s) => (s.kind === 'text' ? transform(s.text) : s.kind === 'code' ? s.text : ''))
+    .map((s) => (s.kind === 'text' ? transform(s.text) : s.kind === 'comment' ? '' : s.text))
     .join('')
 }
 
@@ -85,19 +87,26 @@ function runEnd(text: string, start: number): number {
   return end
 }
 
-/** The index just past an inline code span starting at `start`, or past the backtick run if it never closes. */
+/**
+ * The index just past an inline code span starting at `start`, or past the backtick run if it never
+ * closes. Like GitHub, a span never reaches past a blank line into the next paragraph.
+ */
 function codeSpanEnd(text: string, start: number): number {
   const opening = runEnd(text, start)
   const length = opening - start
+  PARAGRAPH_BREAK.lastIndex = opening
+  const limit = PARAGRAPH_BREAK.exec(text)?.index ?? text.length
   let search = opening
   while (true) {
     const at = text.indexOf('`', search)
-    if (at === -1) return opening
+    if (at === -1 || at >= limit) return opening
     const close = runEnd(text, at)
     if (close - at === length) return close
     search = close
   }
 }
+
+const PARAGRAPH_BREAK = /\n[ \t]*\n/g
 
 function nextSpecial(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {

@@ -1,4 +1,4 @@
-import pRetry from 'p-retry'
+import pRetry, { AbortError } from 'p-retry'
 import { PlannerError } from './planner.js'
 
 export type FetchLike = typeof globalThis.fetch
@@ -39,13 +39,28 @@ export async function postJson(
 ): Promise<Reply> {
   const { signal, retries = 2, minDelayMs = 1000, log } = options
   const attempt = async (): Promise<Reply> => {
-    const response = await fetchFn(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify(body),
-      signal,
-    })
-    const reply = { status: response.status, text: await response.text() }
+    let response: Response
+    try {
+      response = await fetchFn(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify(body),
+        signal,
+      })
+    } catch (error) {
+      if (signal.aborted) throw new AbortError(timeoutError())
+      // Nothing arrived, so no plan can have started: safe to try again.
+      throw new NotConnected(error)
+    }
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      if (signal.aborted) throw new AbortError(timeoutError())
+      // The planner had started answering; repeating the call would pay for a second plan.
+      throw new AbortError(new PlannerError(`The connection to the planner at ${new URL(url).origin} broke while it was answering (${describeFailure(error)}). It was not retried, to avoid paying for a second plan; run the workflow again.`, 'network'))
+    }
+    const reply = { status: response.status, text }
     if (RETRYABLE_STATUS.has(reply.status)) throw new RetryableStatus(reply)
     return reply
   }
@@ -56,7 +71,7 @@ export async function postJson(
       factor: 2,
       randomize: true,
       signal,
-      shouldRetry: ({ error }) => error instanceof RetryableStatus || isNetworkError(error),
+      shouldRetry: ({ error }) => error instanceof RetryableStatus || error instanceof NotConnected,
       onFailedAttempt: ({ error, retriesLeft, retryDelay }) => {
         if (retriesLeft > 0 && retryDelay > 0) {
           log?.(`Planner request failed (${describeFailure(error)}); retrying in ${(retryDelay / 1000).toFixed(1)} s.`)
@@ -65,18 +80,24 @@ export async function postJson(
     })
   } catch (error) {
     if (error instanceof RetryableStatus) return error.reply
-    if (signal.aborted) throw new PlannerError('The planner did not answer in time.', 'timeout')
+    if (error instanceof PlannerError) throw error
+    if (signal.aborted) throw timeoutError()
     throw new PlannerError(`Could not reach the planner at ${new URL(url).origin}: ${describeFailure(error)}.`, 'network')
   }
 }
 
-function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError || (error instanceof Error && 'code' in error)
+const timeoutError = (): PlannerError => new PlannerError('The planner did not answer in time.', 'timeout')
+
+/** The request failed before any byte of a response arrived. */
+class NotConnected extends Error {
+  constructor(cause: unknown) {
+    super(describeFailure(cause), { cause })
+  }
 }
 
 /** undici hides the useful part ("ECONNREFUSED") in `cause`. */
 function describeFailure(error: unknown): string {
-  if (error instanceof RetryableStatus) return error.message
+  if (error instanceof RetryableStatus || error instanceof NotConnected) return error.message
   if (!(error instanceof Error)) return String(error)
   const cause = error.cause
   if (cause instanceof Error) return 'code' in cause && cause.code ? String(cause.code) : cause.message

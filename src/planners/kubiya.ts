@@ -142,8 +142,8 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
     throw new PlannerError(`Kubiya planning failed (HTTP ${status}): ${errorMessage(reply)}`, 'server')
   }
   const data = parseJsonReply(reply, 'kubiya')
-  const envelope = z.object({ plan: z.unknown(), has_questions: z.boolean().nullish(), questions: z.unknown() }).safeParse(data)
-  if (!envelope.success) {
+  const envelope = z.object({ plan: z.unknown(), has_questions: z.boolean().nullish(), questions: z.unknown().optional() }).safeParse(data)
+  if (!envelope.success || !('plan' in (data as object))) {
     throw new PlannerError(`The kubiya planner's reply is not a plan: it has no \`plan\` object. It began: ${quote(reply.text)}`, 'invalid-reply')
   }
   // Older servers put the questions beside the plan rather than inside it.

@@ -1,5 +1,5 @@
 import type { Plan, PlanStep } from '../plan.js'
-import { type CheckedItem, checkedItems, itemKey, subtaskKey } from './checks.js'
+import { type CheckedItem, EARLIER_TICKS_HEADING, checkedItems, earlierTickLine, itemKey, subtaskKey } from './checks.js'
 import { type CommentState, PLAN_SECTION_MARKER, planSection, renderMarker } from './marker.js'
 import { safeBlock, safeInline } from './sanitize.js'
 
@@ -124,8 +124,8 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
 
   const orphans = checked.filter((c) => !seen.has(c.key))
   if (orphans.length > 0) {
-    out.push('**Ticked in an earlier plan** (kept so no progress is lost):', '')
-    out.push(...orphans.map((c) => `- [x] ${c.text}`), '')
+    out.push(`${EARLIER_TICKS_HEADING} (kept so no progress is lost):`, '')
+    out.push(...orphans.map(earlierTickLine), '')
   }
 
   const notes = [...ctx.notes]

@@ -1,0 +1,41 @@
+import { createRequire } from 'node:module'
+
+interface ExampleGroup {
+  name: string
+  examples: Record<string, unknown>[]
+}
+
+const require = createRequire(import.meta.url)
+const all = require('@octokit/webhooks-examples/api.github.com/index.json') as ExampleGroup[]
+
+function example(event: string, action?: string): Record<string, unknown> {
+  const group = all.find((g) => g.name === event)
+  const found = group?.examples.find((e) => action === undefined || e.action === action)
+  if (!found) throw new Error(`no ${event}${action ? `.${action}` : ''} example in @octokit/webhooks-examples`)
+  return structuredClone(found)
+}
+
+/** The repository the real webhook examples come from; the fake GitHub serves the same one. */
+export const EXAMPLE_REPO = { owner: 'Codertocat', repo: 'Hello-World' }
+
+/** GitHub's real `issues.labeled` payload, with the label renamed and the issue swapped for ours. */
+export function labeledEvent(issue: { number: number; title: string; body: string | null }, label = 'plan-me'): Record<string, unknown> {
+  const payload = example('issues', 'labeled')
+  ;(payload.label as Record<string, unknown>).name = label
+  Object.assign(payload.issue as Record<string, unknown>, issue, {
+    html_url: `https://github.com/${EXAMPLE_REPO.owner}/${EXAMPLE_REPO.repo}/issues/${issue.number}`,
+  })
+  return payload
+}
+
+/** GitHub's real `issues` payload for another action (e.g. "opened"). */
+export function issuesEvent(action: string): Record<string, unknown> {
+  return example('issues', action)
+}
+
+/** GitHub's real `workflow_dispatch` payload, with the dispatch form's inputs. */
+export function dispatchEvent(inputs: Record<string, string> = {}): Record<string, unknown> {
+  const payload = example('workflow_dispatch')
+  payload.inputs = inputs
+  return payload
+}

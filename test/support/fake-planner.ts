@@ -1,0 +1,168 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** One scripted answer. `hang` never answers (for timeouts); `destroy` drops the connection. */
+export interface ScriptedReply {
+  status?: number
+  json?: unknown
+  text?: string
+  delayMs?: number
+  hang?: boolean
+  destroy?: boolean
+}
+
+export interface PlannerRequest {
+  method: string
+  path: string
+  headers: IncomingMessage['headers']
+  body: unknown
+}
+
+/**
+ * A plan endpoint on 127.0.0.1 that speaks either protocol from planner-protocols.md. Replies are
+ * queued per path; the last one repeats. The Kubiya routes check auth and the request body the way
+ * the real server does (401 without a `UserKey`, 422 for a missing description or a bad priority).
+ */
+export class FakePlanner {
+  readonly requests: PlannerRequest[] = []
+  private readonly scripts = new Map<string, ScriptedReply[]>()
+  private readonly open = new Set<ServerResponse>()
+
+  private readonly server: Server
+  readonly url: string
+  readonly kubiyaKey: string
+
+  // No parameter properties: the benchmark runs these files with Node's type stripping.
+  private constructor(server: Server, url: string, kubiyaKey: string) {
+    this.server = server
+    this.url = url
+    this.kubiyaKey = kubiyaKey
+  }
+
+  static async start(options: { kubiyaKey?: string } = {}): Promise<FakePlanner> {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    const fake = new FakePlanner(server, `http://127.0.0.1:${port}`, options.kubiyaKey ?? 'kubiya-test-key-0123456789')
+    server.on('request', (req, res) => void fake.handle(req, res))
+    return fake
+  }
+
+  /** Queues replies for a path such as `/api/v1/tasks/plan`; the last one keeps answering. */
+  respond(path: string, ...replies: ScriptedReply[]): this {
+    this.scripts.set(path, replies)
+    return this
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.open) res.destroy()
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.open.add(res)
+    res.on('close', () => this.open.delete(res))
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const raw = Buffer.concat(chunks).toString('utf8')
+    let body: unknown = raw
+    try {
+      body = JSON.parse(raw)
+    } catch {
+      // Kept as text: a request that is not JSON is itself worth asserting on.
+    }
+    const path = (req.url ?? '/').split('?')[0]!
+    this.requests.push({ method: req.method ?? '', path, headers: req.headers, body })
+
+    const refusal = path.startsWith('/api/v1/tasks/') ? this.kubiyaRefusal(req, body) : undefined
+    const reply = refusal ?? this.next(path)
+    if (reply.hang) return
+    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs))
+    if (reply.destroy) {
+      res.destroy()
+      return
+    }
+    const text = reply.text ?? JSON.stringify(reply.json ?? {})
+    res.writeHead(reply.status ?? 200, { 'content-type': reply.text !== undefined ? 'text/plain' : 'application/json' })
+    res.end(text)
+  }
+
+  private next(path: string): ScriptedReply {
+    const queue = this.scripts.get(path)
+    if (!queue || queue.length === 0) return { status: 404, json: { detail: 'Not Found' } }
+    return queue.length > 1 ? queue.shift()! : queue[0]!
+  }
+
+  /** What the real control plane answers before planning: auth first, then body validation. */
+  private kubiyaRefusal(req: IncomingMessage, body: unknown): ScriptedReply | undefined {
+    const auth = req.headers.authorization ?? ''
+    if (auth !== `UserKey ${this.kubiyaKey}` && auth !== `Bearer ${this.kubiyaKey}`) {
+      return { status: 401, json: { detail: 'Invalid or missing API key' } }
+    }
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+    if (typeof b.description !== 'string') {
+      return { status: 422, json: { detail: [{ loc: ['body', 'description'], msg: 'Field required', type: 'missing' }] } }
+    }
+    if (b.priority !== undefined && !['low', 'medium', 'high', 'critical'].includes(String(b.priority))) {
+      return { status: 422, json: { detail: [{ loc: ['body', 'priority'], msg: "Input should be 'low', 'medium', 'high' or 'critical'", type: 'enum' }] } }
+    }
+    return undefined
+  }
+}
+
+/** A Task Planning Service plan with `n` steps, the documented shape. */
+export function taskPlanningPlan(n: number, title = 'Add rate limiting to the public API'): Record<string, unknown> {
+  return {
+    title,
+    description: 'Introduce per-key rate limits, then roll them out behind a flag.',
+    plan: 'Free-text plan overview',
+    steps: Array.from({ length: n }, (_, i) => ({
+      name: `Step ${i + 1}: ${['Design the limits', 'Add the middleware', 'Write tests', 'Roll out'][i % 4]}`,
+      description: `Details for step ${i + 1}. Coordinate with @platform-team before starting.`,
+      estimated_time: `${(i % 3) + 1}h`,
+      prerequisites: i === 0 ? 'Access to the API gateway config' : [],
+      risks: ['Legitimate clients throttled'],
+      subtasks: ['Draft', 'Review'],
+      required_skills: ['TypeScript'],
+      dependencies: i > 0 ? [String(i)] : [],
+      context: { service_name: 'api-gateway' },
+      unknown_field: 'ignored',
+    })),
+  }
+}
+
+/** A Kubiya `{plan: TaskPlan}` reply with `n` tasks split over two teams. */
+export function kubiyaPlanReply(n: number): Record<string, unknown> {
+  const task = (id: number): Record<string, unknown> => ({
+    id,
+    title: `Task ${id}: ${['Audit current limits', 'Implement token bucket', 'Load-test', 'Document'][id % 4]}`,
+    description: `Do task ${id}.`,
+    details: 'Implementation notes.',
+    test_strategy: 'Unit and load tests',
+    priority: 'medium',
+    dependencies: id > 1 ? [id - 1] : [],
+    status: 'pending',
+    subtasks: [{ id: 1000 + id, title: `Sub of ${id}`, description: '', details: '', test_strategy: '', priority: 'low', dependencies: [], status: 'pending', subtasks: [] }],
+    skills_to_use: ['go'],
+  })
+  const half = Math.ceil(n / 2)
+  return {
+    plan: {
+      title: 'Rate limiting rollout',
+      summary: 'Add per-key limits to the API.',
+      complexity: { story_points: 8, confidence: 'medium', reasoning: 'Touches the hot path.' },
+      team_breakdown: [
+        { team_name: 'Backend', agent_name: 'backend-agent', responsibilities: ['API'], estimated_time_hours: 16, tasks: Array.from({ length: half }, (_, i) => task(i + 1)) },
+        { team_name: 'SRE', agent_name: null, responsibilities: ['Rollout'], estimated_time_hours: 4, tasks: Array.from({ length: n - half }, (_, i) => task(half + i + 1)) },
+      ],
+      recommended_execution: { entity_type: 'agent' },
+      cost_estimate: { estimated_cost_usd: 1.2 },
+      risks: ['Throttling real users'],
+      prerequisites: ['Gateway access'],
+      success_criteria: ['p99 latency unchanged'],
+      has_questions: false,
+      questions: null,
+    },
+  }
+}

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { describe, expect, it } from 'vitest'
+import { InputError } from '../../src/inputs.ts'
+import { type TriggerEvent, decideTrigger } from '../../src/trigger.ts'
+
+const inputs = { label: 'plan-me', issueNumber: '' }
+
+/** An `issues` webhook as GitHub sends it, trimmed to what the decision reads. */
+function issuesEvent(action: string, labelName?: string, issueNumber = 42): TriggerEvent {
+  return {
+    eventName: 'issues',
+    payload: {
+      action,
+      ...(labelName === undefined ? {} : { label: { name: labelName } }),
+      issue: { number: issueNumber },
+    },
+  }
+}
+
+function dispatchEvent(formInputs?: Record<string, unknown>): TriggerEvent {
+  return { eventName: 'workflow_dispatch', payload: formInputs ? { inputs: formInputs } : {} }
+}
+
+/** Runs `fn` and returns the InputError it throws, failing the test when it throws nothing or something else. */
+function inputErrorOf(fn: () => unknown): InputError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('expected an InputError, but nothing was thrown')
+}
+
+/** A real `issues.labeled` payload from @octokit/webhooks-examples (label "bug" on issue #1). */
+function realLabeledPayload(): TriggerEvent['payload'] {
+  const file = createRequire(import.meta.url).resolve('@octokit/webhooks-examples')
+  const definitions = JSON.parse(readFileSync(file, 'utf8')) as { name: string; examples: TriggerEvent['payload'][] }[]
+  const example = definitions.find((d) => d.name === 'issues')?.examples.find((e) => e.action === 'labeled')
+  if (!example) throw new Error('no issues.labeled example in @octokit/webhooks-examples')
+  return example
+}
+
+describe('decideTrigger: issues events', () => {
+  it('reads a complete webhook payload as GitHub sends it', () => {
+    const payload = realLabeledPayload()
+    expect(decideTrigger({ eventName: 'issues', payload }, { ...inputs, label: 'Bug' })).toEqual({ kind: 'plan', issueNumber: 1, source: 'label' })
+    expect(decideTrigger({ eventName: 'issues', payload }, inputs).kind).toBe('skip')
+  })
+
+  it('plans the issue when the configured label is applied', () => {
+    expect(decideTrigger(issuesEvent('labeled', 'plan-me', 42), inputs)).toEqual({ kind: 'plan', issueNumber: 42, source: 'label' })
+  })
+
+  it('matches the label case-insensitively, both ways', () => {
+    expect(decideTrigger(issuesEvent('labeled', 'Plan-Me', 7), inputs)).toEqual({ kind: 'plan', issueNumber: 7, source: 'label' })
+    expect(decideTrigger(issuesEvent('labeled', 'needs plan', 8), { ...inputs, label: 'Needs Plan' })).toEqual({
+      kind: 'plan',
+      issueNumber: 8,
+      source: 'label',
+    })
+  })
+
+  it('skips when a different label is applied, naming both labels', () => {
+    const trigger = decideTrigger(issuesEvent('labeled', 'bug'), inputs)
+    expect(trigger.kind).toBe('skip')
+    if (trigger.kind === 'skip') {
+      expect(trigger.reason).toContain('"bug"')
+      expect(trigger.reason).toContain('"plan-me"')
+    }
+  })
+
+  it('does not treat a label that merely contains the configured one as a match', () => {
+    expect(decideTrigger(issuesEvent('labeled', 'plan-me-later'), inputs).kind).toBe('skip')
+  })
+
+  it.each(['opened', 'edited', 'unlabeled', 'reopened', 'closed'])('skips the "%s" action and says which action it was', (action) => {
+    // Even with our label present: only the act of labelling asks for a plan.
+    const trigger = decideTrigger(issuesEvent(action, 'plan-me'), inputs)
+    expect(trigger.kind).toBe('skip')
+    if (trigger.kind === 'skip') {
+      expect(trigger.reason).toContain(`"${action}"`)
+      expect(trigger.reason).toContain('labeled')
+    }
+  })
+
+  it('skips a labeled event without an issue number instead of planning issue undefined', () => {
+    const trigger = decideTrigger({ eventName: 'issues', payload: { action: 'labeled', label: { name: 'plan-me' } } }, inputs)
+    expect(trigger).toEqual({ kind: 'skip', reason: 'the event carries no issue' })
+  })
+})
+
+describe('decideTrigger: workflow_dispatch', () => {
+  it('plans the issue given by the `issue-number` input', () => {
+    expect(decideTrigger(dispatchEvent(), { ...inputs, issueNumber: '12' })).toEqual({ kind: 'plan', issueNumber: 12, source: 'dispatch' })
+  })
+
+  it("falls back to the dispatch form's own `issue-number` field", () => {
+    expect(decideTrigger(dispatchEvent({ 'issue-number': '34' }), inputs)).toEqual({ kind: 'plan', issueNumber: 34, source: 'dispatch' })
+    // A `type: number` form field arrives as a number.
+    expect(decideTrigger(dispatchEvent({ 'issue-number': 35 }), inputs)).toEqual({ kind: 'plan', issueNumber: 35, source: 'dispatch' })
+  })
+
+  it('prefers the action input over the form field when both are set', () => {
+    const trigger = decideTrigger(dispatchEvent({ 'issue-number': '34' }), { ...inputs, issueNumber: '12' })
+    expect(trigger).toEqual({ kind: 'plan', issueNumber: 12, source: 'dispatch' })
+  })
+
+  it('accepts the number written as a reference, "#12"', () => {
+    expect(decideTrigger(dispatchEvent(), { ...inputs, issueNumber: '#12' })).toEqual({ kind: 'plan', issueNumber: 12, source: 'dispatch' })
+    expect(decideTrigger(dispatchEvent({ 'issue-number': '#13' }), inputs)).toEqual({ kind: 'plan', issueNumber: 13, source: 'dispatch' })
+  })
+
+  it.each(['abc', '12abc', '1.5', '-3', '0', 'https://github.com/acme/app/issues/12'])('rejects "%s" with an InputError naming `issue-number`', (raw) => {
+    const error = inputErrorOf(() => decideTrigger(dispatchEvent(), { ...inputs, issueNumber: raw }))
+    expect(error.message).toContain('`issue-number`')
+    expect(error.message).toContain(`"${raw}"`)
+  })
+
+  it('rejects a missing issue number with an InputError that names the input and how to pass it', () => {
+    const error = inputErrorOf(() => decideTrigger(dispatchEvent(), inputs))
+    expect(error.message).toContain('`issue-number`')
+    expect(error.message).toMatch(/required/i)
+  })
+
+  it('treats a form field of the wrong type as missing', () => {
+    const error = inputErrorOf(() => decideTrigger(dispatchEvent({ 'issue-number': { number: 5 } }), inputs))
+    expect(error.message).toContain('`issue-number`')
+  })
+})
+
+describe('decideTrigger: other events', () => {
+  it.each(['push', 'issue_comment', 'pull_request', 'schedule'])('skips "%s" with a reason naming the event and the label', (eventName) => {
+    const trigger = decideTrigger({ eventName, payload: { action: 'labeled', label: { name: 'plan-me' }, issue: { number: 1 } } }, inputs)
+    expect(trigger.kind).toBe('skip')
+    if (trigger.kind === 'skip') {
+      expect(trigger.reason).toContain(`"${eventName}"`)
+      expect(trigger.reason).toContain('"plan-me"')
+      expect(trigger.reason).toContain('workflow_dispatch')
+    }
+  })
+})
