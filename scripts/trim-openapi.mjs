@@ -21,6 +21,8 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+// Everything the action calls, plus the whole blocked-by family (remove, and the reverse
+// "blocking" list) so the fake can model dependencies completely.
 const OPERATION_IDS = [
   'repos/get',
   'issues/get',
@@ -63,7 +65,7 @@ const sourcePath = require.resolve('@octokit/openapi/generated/api.github.com.js
 const outputPath = join(root, 'test/fixtures/github-openapi.json')
 const full = JSON.parse(readFileSync(sourcePath, 'utf8'))
 
-/** Deep copy without documentation-only keys. */
+// 3. Every object is copied through strip(), which leaves the documentation-only keys behind.
 function strip(value) {
   if (Array.isArray(value)) return value.map(strip)
   if (value === null || typeof value !== 'object') return value
@@ -111,14 +113,15 @@ function collectRefs(value) {
 collectRefs(paths)
 
 // 4. Nullable patches. GitHub's description is OpenAPI 3.0, where `nullable: true` means "null is
-// allowed too". Real GitHub does send and accept null at these places (e.g. `state_reason: null` on
-// every open issue), but ajv reads two idioms differently:
-//   a) `nullable: true` next to `oneOf`/`anyOf` with no `type`: ajv refuses to compile the schema
-//      ('"nullable" cannot be used without "type"'). Dropping `nullable` would make null invalid, so
-//      instead the flag moves onto the first alternative, which does carry a type. Null then matches
-//      exactly that one alternative (so `oneOf` still holds) and non-null values are judged as before.
-//   b) `nullable: true` with an `enum` that lacks null: ajv applies the enum to null and rejects it.
-//      null is appended to the enum, which is what the OpenAPI 3.0.3 clarification requires anyway.
+// allowed too", and GitHub does send and accept null at these places (`state_reason: null` on every
+// open issue, `milestone: null` to clear a milestone). ajv reads two of its idioms differently:
+//   a) `nullable: true` beside `oneOf`/`anyOf` without a `type`: ajv refuses to compile the schema
+//      ('"nullable" cannot be used without "type"'). Dropping `nullable` (the strict OpenAPI 3.0.3
+//      reading) would make null invalid where GitHub takes it, so the flag moves onto the first
+//      alternative, which has a type: null then matches exactly that alternative (`oneOf` still holds)
+//      and every non-null value is judged as before.
+//   b) `nullable: true` with an `enum` lacking null: ajv applies the enum to null too and rejects it,
+//      so null joins the enum, which is how OpenAPI's clarification of `nullable` says to write it.
 const patched = []
 function patchNullable(value, where) {
   if (Array.isArray(value)) return value.forEach((v, i) => patchNullable(v, `${where}/${i}`))

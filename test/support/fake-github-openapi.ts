@@ -42,8 +42,8 @@ export function loadGitHubApi(): Promise<OpenAPIBackend> {
       // code optimisation pass more than halves it; the validators accept and refuse the same data.
       ajvOpts: { validateSchema: false, code: { optimize: false } },
       customizeAjv: (ajv) => {
-        // openapi-backend registers the numeric OpenAPI formats only; these are the two string formats
-        // the trimmed description uses. Checking them keeps the fake's own timestamps and URLs honest.
+        // openapi-backend registers OpenAPI's own formats (int64, byte...), not JSON Schema's; these
+        // are the two the description uses. Checking them keeps the fake's timestamps and URLs honest.
         ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime })
         ajv.addFormat('uri', { type: 'string', validate: (value: string) => URL.canParse(value) })
         return ajv

@@ -496,9 +496,7 @@ function rollup(url: string, reactions: FakeReaction[]): ReactionRollup {
 
 /** GitHub counts characters (code points), not UTF-16 units or bytes. */
 function characters(text: string): number {
-  let count = 0
-  for (const _ of text) count++
-  return count
+  return [...text].length
 }
 
 // Issues and comments word the same limit differently; both are the bodies GitHub sends.

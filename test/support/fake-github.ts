@@ -137,8 +137,7 @@ export class FakeGitHub {
 
   /** Adds a comment (by octocat unless `user` says otherwise, e.g. `botUser` for an earlier run's comment). */
   addComment(issueNumber: number, input: NewComment): FakeComment {
-    this.issueRecord(issueNumber)
-    return this.store.commentJson(this.store.seedComment(issueNumber, input))
+    return this.store.commentJson(this.store.seedComment(this.issueRecord(issueNumber).number, input))
   }
 
   /** Adds a repository label. */

@@ -1,10 +1,11 @@
 // Proves the fake GitHub is faithful: it refuses what GitHub refuses, pages like GitHub, and every
 // answer it gives fits GitHub's own OpenAPI description. Driven with plain fetch and with the
 // Octokit client the action uses, so real client requests are known to validate.
+import { fileURLToPath } from 'node:url'
 import { getOctokit } from '@actions/github'
 import { OpenAPIBackend } from 'openapi-backend'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { BODY_LIMIT, FakeGitHub, MAX_SUB_ISSUES, fakeUser } from '../support/fake-github.ts'
+import { BODY_LIMIT, FakeGitHub, MAX_SUB_ISSUE_LEVELS, MAX_SUB_ISSUES, fakeUser } from '../support/fake-github.ts'
 import { SPEC_PATH, loadGitHubApi } from '../support/fake-github-openapi.ts'
 import { routes } from '../support/fake-github-routes.ts'
 
@@ -48,7 +49,7 @@ function links(response: Response): Record<string, string> {
 
 describe('contract', () => {
   it('ships a trimmed description that is valid OpenAPI', async () => {
-    await expect(new OpenAPIBackend({ definition: SPEC_PATH.pathname, strict: true, validate: false }).init()).resolves.toBeDefined()
+    await expect(new OpenAPIBackend({ definition: fileURLToPath(SPEC_PATH), strict: true, validate: false }).init()).resolves.toBeDefined()
   })
 
   it('handles exactly the operations the description holds', async () => {
@@ -420,6 +421,15 @@ describe('sub-issues', () => {
 
     const pages = await octokit().paginate(octokit().rest.issues.listSubIssues, { owner, repo, issue_number: 1, per_page: 100 })
     expect(pages).toHaveLength(MAX_SUB_ISSUES)
+  })
+
+  it(`refuses cycles and hierarchies deeper than ${MAX_SUB_ISSUE_LEVELS} levels`, async () => {
+    const chain = [github.issue(1), ...Array.from({ length: MAX_SUB_ISSUE_LEVELS }, (_, i) => github.addIssue({ title: `Level ${i + 2}` }))]
+    const link = (parent: { number: number }, child: { id: number }) =>
+      call('POST', `${REPO}/issues/${parent.number}/sub_issues`, { sub_issue_id: child.id }).then((r) => r.status)
+    for (let level = 1; level < MAX_SUB_ISSUE_LEVELS; level++) expect(await link(chain[level - 1]!, chain[level]!)).toBe(201)
+    expect(await link(chain[MAX_SUB_ISSUE_LEVELS - 1]!, chain[MAX_SUB_ISSUE_LEVELS]!)).toBe(422)
+    expect(await link(chain[2]!, chain[0]!)).toBe(422)
   })
 
   it('removes and reprioritizes sub-issues', async () => {

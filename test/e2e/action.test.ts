@@ -1,0 +1,313 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { dispatchEvent, EXAMPLE_REPO, issuesEvent, labeledEvent } from '../support/events.ts'
+import { FakeGitHub, type FakeIssue } from '../support/fake-github.ts'
+import { FakePlanner, kubiyaPlanReply, taskPlanningPlan } from '../support/fake-planner.ts'
+import { type ActionRun, runAction } from '../support/run-action.ts'
+
+const TOKEN = 'ghs_e2eTokenThatMustNeverBePrinted0001'
+const REPOSITORY = `${EXAMPLE_REPO.owner}/${EXAMPLE_REPO.repo}`
+
+let github: FakeGitHub
+let planner: FakePlanner
+let issue: FakeIssue
+
+beforeEach(async () => {
+  github = await FakeGitHub.start({ token: TOKEN, ...EXAMPLE_REPO })
+  planner = await FakePlanner.start()
+  issue = github.addIssue({
+    title: 'Add rate limiting to the public API',
+    body: '<!-- Please describe the problem -->\nClients can hammer `/v1/links`.\n\n## Tasks\n- [ ] Pick limits\n- [ ] Add middleware (2h)\n- [ ] Load-test\n',
+  })
+})
+
+afterEach(async () => {
+  await Promise.all([github.close(), planner.close()])
+})
+
+function label(inputs: Record<string, string> = {}, labelName = 'plan-me', env: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({
+    eventName: 'issues',
+    payload: labeledEvent({ number: issue.number, title: issue.title, body: issue.body }, labelName),
+    inputs,
+    env,
+    apiUrl: github.url,
+    repository: REPOSITORY,
+    token: TOKEN,
+  })
+}
+
+const taskPlanning = (extra: Record<string, string> = {}): Record<string, string> => ({ planner: 'task-planning', 'planner-url': planner.url, ...extra })
+const writes = (): string[] => github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.operationId}`)
+const refused = (): unknown[] => github.requests.filter((r) => r.status >= 400)
+
+describe('label → plan comment', () => {
+  it('posts "planning started", then replaces it with the plan from the task-planning service', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(4) })
+    const run = await label(taskPlanning())
+
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(writes()).toEqual(['POST issues/create-comment', 'PATCH issues/update-comment'])
+    const created = github.requests.find((r) => r.operationId === 'issues/create-comment')!.body as { body: string }
+    expect(created.body).toContain('Planning this issue')
+    expect(created.body).toContain('https://github.com/Codertocat/Hello-World/actions/runs/4242')
+
+    const [comment] = github.comments(issue.number)
+    expect(github.comments(issue.number)).toHaveLength(1)
+    expect(comment!.body).toMatch(/^<!-- issue-planner:plan \{"state":"planned"\} -->/)
+    expect(comment!.body).toContain('### 🗺️ Add rate limiting to the public API')
+    expect(comment!.body).toContain('- [ ] **1. Step 1: Design the limits** · ⏱ 1h')
+    expect(comment!.body).toContain('**Depends on:** step 1 (Step 1: Design the limits)')
+    // The planner wrote "@platform-team": it must not ping anyone.
+    expect(comment!.body).not.toMatch(/(^|[^&#\w])@platform-team/)
+    expect(comment!.body).toContain('@&#8203;platform-team')
+
+    // What the planner was sent: the issue without its template comment, and the repository.
+    const sent = planner.requests[0]!.body as { task_description: string; context: Record<string, unknown> }
+    expect(sent.task_description).toContain('Add rate limiting to the public API')
+    expect(sent.task_description).not.toContain('Please describe the problem')
+    expect(sent.context.repository).toMatchObject({ full_name: REPOSITORY, default_branch: github.repository.default_branch })
+
+    expect(run.outputs['step-count']).toBe('4')
+    expect(JSON.parse(run.outputs.steps!)).toHaveLength(4)
+    expect(JSON.parse(run.outputs.plan!).title).toBe('Add rate limiting to the public API')
+    expect(run.outputs['comment-id']).toBe(String(comment!.id))
+    expect(run.outputs['comment-url']).toBe(comment!.html_url)
+    expect(run.summary).toContain('### 🗺️ Add rate limiting to the public API')
+    expect(run.summary).toContain('What the planner was sent')
+    expect(refused()).toEqual([])
+  })
+
+  it('plans offline with the outline planner in one write', async () => {
+    const run = await label({ planner: 'outline' })
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(writes()).toEqual(['POST issues/create-comment'])
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toContain('- [ ] **2. Add middleware** · ⏱ 2h')
+    expect(planner.requests).toHaveLength(0)
+  })
+
+  it('plans with Kubiya: UserKey auth, tasks as steps, nothing else written', async () => {
+    planner.respond('/api/v1/tasks/plan', { json: kubiyaPlanReply(6) })
+    const run = await label({ 'planner-url': planner.url }, 'Plan-Me', { KUBIYA_API_KEY: planner.kubiyaKey })
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(planner.requests[0]!.headers.authorization).toBe(`UserKey ${planner.kubiyaKey}`)
+    const sent = planner.requests[0]!.body as Record<string, string>
+    expect(sent.priority).toBe('medium')
+    expect(sent.conversation_context).toContain(`Repository: ${REPOSITORY}`)
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toContain('- [ ] **6. Task 6: Load-test**')
+    expect(body).toContain('**Complexity:** 8 story points')
+    expect(run.outputs['step-count']).toBe('6')
+  })
+})
+
+describe('re-planning', () => {
+  it('updates the same comment and keeps the reader’s ticks', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(3) })
+    await label(taskPlanning())
+    const [first] = github.comments(issue.number)
+
+    // The reader ticks step 2 in the GitHub UI, which edits the comment body.
+    const ticked = first!.body.replace('- [ ] **2. Step 2: Add the middleware**', '- [x] **2. Step 2: Add the middleware**')
+    expect(ticked).not.toBe(first!.body)
+    await fetch(`${github.url}/repos/${REPOSITORY}/issues/comments/${first!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: ticked }),
+    })
+    github.addComment(issue.number, { body: 'Looks good, thanks!' })
+    github.reset()
+
+    const run = await label(taskPlanning())
+    expect(run.code).toBe(0)
+    const comments = github.comments(issue.number)
+    expect(comments).toHaveLength(2)
+    expect(comments[0]!.id).toBe(first!.id)
+    expect(comments[0]!.body).toContain('- [x] **2. Step 2: Add the middleware**')
+    expect(comments[0]!.body).toContain('- [ ] **1. Step 1: Design the limits**')
+    expect(comments[1]!.body).toBe('Looks good, thanks!')
+    expect(writes()).toEqual(['PATCH issues/update-comment', 'PATCH issues/update-comment'])
+  })
+
+  it('finds its comment among 120 others (pagination) and ignores a stranger’s copy of the marker', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(2) })
+    const stranger = github.addComment(issue.number, { body: '<!-- issue-planner:plan {"state":"planned"} -->\nhijack', author_association: 'NONE' })
+    for (let i = 0; i < 60; i++) github.addComment(issue.number, { body: `comment ${i}` })
+    const ours = github.addComment(issue.number, { body: '<!-- issue-planner:plan {"state":"planned"} -->\n\n<!-- issue-planner:plan-section -->\n### old plan\n\n- [x] **1. Step 1: Design the limits**', user: github.botUser, author_association: 'NONE' })
+    for (let i = 0; i < 60; i++) github.addComment(issue.number, { body: `comment ${60 + i}` })
+
+    const run = await label(taskPlanning())
+    expect(run.code).toBe(0)
+    expect(github.comments(issue.number)).toHaveLength(122)
+    const after = github.comments(issue.number)
+    expect(after.find((c) => c.id === stranger.id)!.body).toContain('hijack')
+    const plan = after.find((c) => c.id === ours.id)!.body
+    expect(plan).toContain('- [x] **1. Step 1: Design the limits**')
+    expect(plan).toContain('- [ ] **2. Step 2: Add the middleware**')
+    expect(run.outputs['comment-id']).toBe(String(ours.id))
+  })
+})
+
+describe('events that do not ask for a plan', () => {
+  it('skips another label without writing anything', async () => {
+    const run = await label(taskPlanning(), 'bug')
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('skipped')
+    expect(run.stdout).toContain('Nothing to plan: the label "bug" was applied, not "plan-me"')
+    expect(github.requests).toEqual([])
+    expect(planner.requests).toEqual([])
+  })
+
+  it('skips other issue actions', async () => {
+    const run = await runAction({ eventName: 'issues', payload: issuesEvent('opened'), apiUrl: github.url, repository: REPOSITORY, token: TOKEN, inputs: taskPlanning() })
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('skipped')
+    expect(github.requests).toEqual([])
+  })
+})
+
+describe('workflow_dispatch', () => {
+  const dispatch = (inputs: Record<string, string>, form: Record<string, string> = {}): Promise<ActionRun> =>
+    runAction({ eventName: 'workflow_dispatch', payload: dispatchEvent(form), inputs, apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+
+  it('plans the issue named by `issue-number`, fetched through the API', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(3) })
+    const run = await dispatch(taskPlanning({ 'issue-number': String(issue.number) }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(github.requests.map((r) => r.operationId)).toContain('issues/get')
+    expect(github.comments(issue.number)[0]!.body).toContain('**3. Step 3: Write tests**')
+  })
+
+  it('falls back to the dispatch form’s issue-number', async () => {
+    const run = await dispatch({ planner: 'outline' }, { 'issue-number': String(issue.number) })
+    expect(run.outputs.status).toBe('planned')
+  })
+
+  it('fails with an error naming the input when the number is not a number', async () => {
+    const run = await dispatch(taskPlanning({ 'issue-number': 'abc' }))
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(run.stdout).toContain('::error::Input `issue-number` must be an issue number such as 42; got "abc".')
+    expect(github.requests).toEqual([])
+  })
+
+  it('fails clearly for an issue that does not exist', async () => {
+    const run = await dispatch(taskPlanning({ 'issue-number': '999' }))
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('Issue #999 was not found in Codertocat/Hello-World')
+    expect(planner.requests).toEqual([])
+  })
+})
+
+describe('final states', () => {
+  it('a planner error ends in an error comment and exit 1', async () => {
+    planner.respond('/task-planning/plan', { status: 500, json: { detail: 'model overloaded' } })
+    const run = await label(taskPlanning())
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"failed"\} -->/)
+    expect(body).toContain('**Planning failed.** The task-planning service failed (HTTP 500): model overloaded')
+    expect(run.stdout).toContain('::error::The task-planning service failed (HTTP 500): model overloaded')
+    expect(planner.requests).toHaveLength(1)
+  })
+
+  it('a reply that is not a plan is quoted in the error, never posted as a plan', async () => {
+    planner.respond('/task-planning/plan', { json: { title: 'x', steps: 'just do it' } })
+    const run = await label(taskPlanning())
+    expect(run.code).toBe(1)
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toContain('not a usable plan (steps:')
+    expect(body).not.toContain('plan-section')
+  })
+
+  it('retries 502 then plans; never retries a 4xx', async () => {
+    planner.respond('/task-planning/plan', { status: 502, text: 'Bad Gateway' }, { json: taskPlanningPlan(2) })
+    const ok = await label(taskPlanning())
+    expect(ok.outputs.status).toBe('planned')
+    expect(planner.requests).toHaveLength(2)
+  })
+
+  it('questions become a needs-info comment, exit 0', async () => {
+    planner.respond('/api/v1/tasks/plan', { json: { plan: { title: 'x', summary: '', team_breakdown: [], has_questions: true, questions: '1. Which endpoints?\n2. What limits per key?' } } })
+    const run = await label({ 'planner-url': planner.url, 'planner-api-key': planner.kubiyaKey })
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('needs-info')
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"needs-info"\} -->/)
+    expect(body).toContain('1. Which endpoints?')
+    expect(body).toContain('2. What limits per key?')
+    expect(body).toContain('remove the `plan-me` label and add it again')
+  })
+
+  it('a refusal (422) from the task-planning service asks for more detail', async () => {
+    planner.respond('/task-planning/plan', { status: 422, json: { detail: 'Task description is too vague to plan' } })
+    const run = await label(taskPlanning())
+    expect(run.outputs.status).toBe('needs-info')
+    expect(github.comments(issue.number)[0]!.body).toContain('> Task description is too vague to plan')
+  })
+
+  it('a timeout ends in an error comment that says how long it waited', async () => {
+    planner.respond('/task-planning/plan', { hang: true })
+    const run = await label(taskPlanning({ 'planner-timeout': '1' }))
+    expect(run.code).toBe(1)
+    expect(github.comments(issue.number)[0]!.body).toMatch(/did not answer within 1 s \(input `planner-timeout` is 1 s\)/)
+  })
+
+  it('a failed re-plan keeps the previous plan and its ticks', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(2) }, { status: 500, json: { detail: 'boom' } })
+    await label(taskPlanning())
+    const [comment] = github.comments(issue.number)
+    const ticked = comment!.body.replace('- [ ] **1.', '- [x] **1.')
+    await fetch(`${github.url}/repos/${REPOSITORY}/issues/comments/${comment!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: ticked }),
+    })
+    const run = await label(taskPlanning())
+    expect(run.code).toBe(1)
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toContain('**Planning failed.**')
+    expect(body).toContain('The previous plan is kept below.')
+    expect(body).toContain('- [x] **1. Step 1: Design the limits**')
+  })
+})
+
+describe('dry run and secrets', () => {
+  it('dry-run plans, fills outputs and summary, writes nothing', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(5) })
+    const run = await label(taskPlanning({ 'dry-run': 'true' }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(run.outputs['step-count']).toBe('5')
+    expect(run.outputs['comment-id']).toBe('')
+    expect(writes()).toEqual([])
+    expect(run.summary).toContain('dry run: nothing was written to the issue')
+    expect(run.summary).toContain('**5. Step 5: Design the limits**')
+  })
+
+  it('never prints the token or the planner key, even when the planner echoes the key', async () => {
+    const key = planner.kubiyaKey
+    planner.respond('/api/v1/tasks/plan', { status: 500, json: { detail: `Task planning failed: key ${key} has no org claim` } })
+    const run = await label({ 'planner-url': planner.url, 'planner-api-key': key })
+    expect(run.code).toBe(1)
+    const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...github.comments(issue.number).map((c) => c.body)].join('\n')
+    const masked = everything.replace(new RegExp(`::add-mask::(${TOKEN}|${key})`, 'g'), '')
+    expect(masked).not.toContain(key)
+    expect(masked).not.toContain(TOKEN)
+    expect(github.comments(issue.number)[0]!.body).toContain('key *** has no org claim')
+    expect(run.stdout).toContain(`::add-mask::${key}`)
+    expect(run.stdout).toContain(`::add-mask::${TOKEN}`)
+  })
+
+  it('a missing Kubiya key is a configuration error on the issue, with no planner call', async () => {
+    const run = await label({ 'planner-url': planner.url })
+    expect(run.code).toBe(1)
+    expect(github.comments(issue.number)[0]!.body).toContain('The kubiya planner needs an API key')
+    expect(planner.requests).toEqual([])
+  })
+})
