@@ -1,0 +1,94 @@
+// npm run bench: runs the built action (dist/index.js) against the loopback fakes, with the planner
+// answering instantly, and prints request counts, wall time beside a bare Node start, and bundle size.
+// Figures are for the README; nothing here asserts a timing.
+import { spawnSync } from 'node:child_process'
+import { statSync, readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { performance } from 'node:perf_hooks'
+import { dispatchEvent, EXAMPLE_REPO, labeledEvent } from '../test/support/events.ts'
+import { FakeGitHub } from '../test/support/fake-github.ts'
+import { FakePlanner, taskPlanningPlan } from '../test/support/fake-planner.ts'
+import { DIST_ENTRY, runAction } from '../test/support/run-action.ts'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const TOKEN = 'bench-token'
+const REPOSITORY = `${EXAMPLE_REPO.owner}/${EXAMPLE_REPO.repo}`
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+function bareNodeMs(): number {
+  const started = performance.now()
+  spawnSync(process.execPath, ['-e', ''])
+  return performance.now() - started
+}
+
+const github = await FakeGitHub.start({ token: TOKEN, ...EXAMPLE_REPO })
+const planner = await FakePlanner.start()
+planner.respond('/task-planning/plan', { json: taskPlanningPlan(20) })
+const inputs = { planner: 'task-planning', 'planner-url': planner.url }
+
+interface Scenario {
+  name: string
+  requests: number[]
+  byOperation: string
+  ms: number[]
+}
+
+async function measure(name: string, once: () => Promise<{ code: number | null; outputs: Record<string, string> }>): Promise<Scenario> {
+  const scenario: Scenario = { name, requests: [], byOperation: '', ms: [] }
+  for (let i = 0; i < RUNS; i++) {
+    github.reset()
+    const started = performance.now()
+    const run = await once()
+    scenario.ms.push(performance.now() - started)
+    if (run.code !== 0 || run.outputs.status !== 'planned') throw new Error(`${name}: run ended ${run.outputs.status} (exit ${run.code})`)
+    scenario.requests.push(github.requests.length)
+    const counts = new Map<string, number>()
+    for (const r of github.requests) counts.set(`${r.method} ${r.operationId}`, (counts.get(`${r.method} ${r.operationId}`) ?? 0) + 1)
+    scenario.byOperation = [...counts].map(([op, n]) => (n > 1 ? `${n}× ${op}` : op)).join(', ')
+  }
+  return scenario
+}
+
+const label = (issue: { number: number; title: string; body: string | null }, extra: Record<string, string> = inputs) =>
+  runAction({ eventName: 'issues', payload: labeledEvent(issue), inputs: extra, apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+
+const results: Scenario[] = []
+results.push(
+  await measure('label, first run (no comments), task-planning, 20 steps', () => {
+    return label(github.addIssue({ title: 'Fresh issue', body: 'Body' }))
+  }),
+)
+const replanned = github.addIssue({ title: 'Re-planned issue', body: 'Body' })
+await label(replanned)
+results.push(await measure('label, re-plan (plan comment exists)', () => label(replanned)))
+results.push(
+  await measure('workflow_dispatch, first run', () => {
+    const issue = github.addIssue({ title: 'Dispatched issue', body: 'Body' })
+    return runAction({ eventName: 'workflow_dispatch', payload: dispatchEvent(), inputs: { ...inputs, 'issue-number': String(issue.number) }, apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+  }),
+)
+results.push(
+  await measure('label, first run, outline planner (offline)', () => {
+    return label(github.addIssue({ title: 'Outline issue', body: '- [ ] one\n- [ ] two' }), { planner: 'outline' })
+  }),
+)
+await Promise.all([github.close(), planner.close()])
+
+const bare = Array.from({ length: RUNS }, bareNodeMs)
+const bundle = readFileSync(DIST_ENTRY)
+
+console.log(`Issue Planner benchmark: ${RUNS} runs per scenario, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`)
+console.log('| scenario | GitHub requests | requests by operation | median wall time | × bare `node -e ""` |')
+console.log('| --- | --- | --- | --- | --- |')
+const bareMedian = median(bare)
+for (const s of results) {
+  const requests = Math.min(...s.requests) === Math.max(...s.requests) ? String(s.requests[0]) : `${Math.min(...s.requests)}-${Math.max(...s.requests)}`
+  console.log(`| ${s.name} | ${requests} | ${s.byOperation} | ${median(s.ms).toFixed(0)} ms | ${(median(s.ms) / bareMedian).toFixed(1)}× |`)
+}
+console.log(`| bare \`node -e ""\` | | | ${bareMedian.toFixed(0)} ms | 1.0× |`)
+console.log(`\nBundle: dist/index.js ${(statSync(DIST_ENTRY).size / 1024).toFixed(0)} KiB (${(gzipSync(bundle).length / 1024).toFixed(0)} KiB gzipped)`)
