@@ -50511,6 +50511,7 @@ function decideTrigger(event, inputs) {
 
 
 
+
 /** The action's entry point: the only place that reads the environment. */
 async function run() {
     const secrets = [];
@@ -50549,7 +50550,7 @@ async function run() {
     }
     catch (error) {
         setOutput('status', 'failed');
-        setFailed(redactAll(errorText(error), secrets));
+        setFailed(redact(errorText(error), secrets));
     }
 }
 async function report(outcome, dryRun, secrets) {
@@ -50566,9 +50567,6 @@ async function report(outcome, dryRun, secrets) {
         setFailed(outcome.message ?? 'Planning failed.');
     else
         info(`Done: ${outcome.status}${outcome.comment ? ` (${outcome.comment.html_url})` : ''}.`);
-}
-function redactAll(text, secrets) {
-    return secrets.reduce((t, s) => (s.length >= 4 ? t.split(s).join('***') : t), text);
 }
 
 

@@ -2,7 +2,8 @@ import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { createGitHub } from './github/client.js'
 import { parseInputs } from './inputs.js'
-import { type Outcome, errorText, planIssue } from './pipeline.js'
+import { type Outcome, type PipelineDeps, errorText, planIssue } from './pipeline.js'
+import { redact } from './secrets.js'
 import { outputsOf, summaryOf } from './report.js'
 import { decideTrigger } from './trigger.js'
 
@@ -35,7 +36,7 @@ export async function run(): Promise<void> {
       fetch: globalThis.fetch,
       inputs,
       ref: { ...context.repo, issue_number: trigger.issueNumber },
-      eventIssue: trigger.source === 'label' ? (context.payload.issue as Parameters<typeof planIssue>[0]['eventIssue']) : undefined,
+      eventIssue: trigger.source === 'label' ? (context.payload.issue as PipelineDeps['eventIssue']) : undefined,
       runUrl: context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : '',
       secrets,
       log: (message) => core.info(message),
@@ -45,7 +46,7 @@ export async function run(): Promise<void> {
     await report(outcome, inputs.dryRun, secrets)
   } catch (error) {
     core.setOutput('status', 'failed')
-    core.setFailed(redactAll(errorText(error), secrets))
+    core.setFailed(redact(errorText(error), secrets))
   }
 }
 
@@ -59,8 +60,4 @@ async function report(outcome: Outcome, dryRun: boolean, secrets: readonly strin
   }
   if (outcome.status === 'failed') core.setFailed(outcome.message ?? 'Planning failed.')
   else core.info(`Done: ${outcome.status}${outcome.comment ? ` (${outcome.comment.html_url})` : ''}.`)
-}
-
-function redactAll(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((t, s) => (s.length >= 4 ? t.split(s).join('***') : t), text)
 }
