@@ -17,6 +17,8 @@ Options:
   --planner-url <url>       base URL of the plan endpoint
   --planner-api-key <key>   API key (kubiya also reads KUBIYA_API_KEY)
   --planner-timeout <s>     overall planner timeout in seconds (default 300)
+  --no-stream               use the plain plan route instead of the streaming one
+  --progress-interval <s>   least seconds between two progress lines (default 5)
   --context <yaml|json>     extra context for the planner, as the action's \`context\` input
   --context-budget <n>      characters sent to the planner at most (default 16000)
   --max-steps <n>           steps shown at most (default 25)
@@ -24,7 +26,8 @@ Options:
   --label <name>            trigger label named in the comment (default plan-me)
   -h, --help                this text
 
-Prints the exact Markdown the action would post. Exit status: 0 planned or needs-info, 1 failed, 2 usage.`
+Prints the exact Markdown the action would post; progress goes to stderr.
+Exit status: 0 planned or needs-info, 1 failed, 2 usage.`
 
 /** Splits a Markdown file into the issue's title (its first heading) and body. */
 export function readIssueFile(text: string, fileName: string): { title: string; body: string } {
@@ -43,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       'planner-url': { type: 'string' },
       'planner-api-key': { type: 'string' },
       'planner-timeout': { type: 'string' },
+      stream: { type: 'boolean', default: true },
+      'progress-interval': { type: 'string' },
       context: { type: 'string' },
       'context-budget': { type: 'string' },
       'max-steps': { type: 'string' },
@@ -51,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
+    allowNegative: true,
   })
   if (values.help) {
     process.stdout.write(`${HELP}\n`)

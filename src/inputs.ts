@@ -25,6 +25,12 @@ export interface Inputs {
   contextBudget: number
   maxSteps: number
   dryRun: boolean
+  /** Use the planners' streaming routes and show progress in the comment. */
+  stream: boolean
+  /** Least time between two progress edits of the comment. */
+  progressIntervalMs: number
+  /** Label added while the planner waits for more detail; empty disables. */
+  needsInfoLabel: string
 }
 
 /** Reads one input by its action.yml name; empty string when unset. */
@@ -70,6 +76,9 @@ export function parseInputs(getInput: GetInput, env: Record<string, string | und
     contextBudget: positiveInt('context-budget', getInput('context-budget'), 16_000, 200_000),
     maxSteps: positiveInt('max-steps', getInput('max-steps'), 25, 100),
     dryRun: bool('dry-run', getInput('dry-run'), false),
+    stream: bool('stream', getInput('stream'), true),
+    progressIntervalMs: positiveInt('progress-interval', getInput('progress-interval'), 5, 600) * 1000,
+    needsInfoLabel: getInput('needs-info-label').trim(),
   }
 }
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { createGitHub } from './github/client.js'
 import { parseInputs } from './inputs.js'
-import { type Outcome, type PipelineDeps, errorText, planIssue } from './pipeline.js'
+import { CancelledError, type Outcome, type PipelineDeps, errorText, planIssue } from './pipeline.js'
 import { redact } from './secrets.js'
 import { outputsOf, summaryOf } from './report.js'
 import { decideTrigger } from './trigger.js'
@@ -30,7 +30,15 @@ export async function run(): Promise<void> {
     }
     if (!inputs.githubToken) throw new Error('Input `github-token` is empty: leave it at its default (`${{ github.token }}`) or pass a token that can write issues.')
 
-    // 3. Plan the issue: context, planner, comment.
+    // 3. Plan the issue: context, planner, comment. A cancelled job (SIGINT, then SIGTERM from the
+    // runner) aborts the planner so the comment can be closed off before the process is killed.
+    const cancel = new AbortController()
+    const onSignal = (signal: NodeJS.Signals): void => {
+      core.info(`Received ${signal}: stopping the planner and closing off the comment.`)
+      cancel.abort(new CancelledError(signal))
+    }
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
     const outcome = await planIssue({
       octokit: createGitHub(inputs.githubToken),
       fetch: globalThis.fetch,
@@ -40,6 +48,7 @@ export async function run(): Promise<void> {
       runUrl: context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : '',
       secrets,
       log: (message) => core.info(message),
+      cancelSignal: cancel.signal,
     })
 
     // 4. Report: outputs, job summary, exit status.
@@ -58,6 +67,6 @@ async function report(outcome: Outcome, dryRun: boolean, secrets: readonly strin
     // Outside the runner there is no summary file; the outputs and comment still stand.
     core.warning(`Could not write the job summary: ${errorText(error)}`)
   }
-  if (outcome.status === 'failed') core.setFailed(outcome.message ?? 'Planning failed.')
+  if (outcome.status === 'failed' || outcome.status === 'cancelled') core.setFailed(outcome.message ?? 'Planning failed.')
   else core.info(`Done: ${outcome.status}${outcome.comment ? ` (${outcome.comment.html_url})` : ''}.`)
 }

@@ -7,12 +7,15 @@ import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import type { FetchLike } from './planners/http.js'
 import { createPlanner } from './planners/index.js'
-import { type Planner, PlannerError, type PlannerResult } from './planners/planner.js'
+import { type Planner, PlannerError, type PlannerResult, type ProgressListener } from './planners/planner.js'
 import { findPlanComment, type IssueRef, type PlanComment, PlanCommentWriter } from './publish/comment.js'
-import { type RenderContext, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning } from './publish/render.js'
+import { syncNeedsInfoLabel } from './publish/labels.js'
+import { planSection } from './publish/marker.js'
+import { ProgressReporter } from './publish/progress.js'
+import { type RenderContext, renderCancelled, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning } from './publish/render.js'
 import { redact } from './secrets.js'
 
-export type Status = 'planned' | 'needs-info' | 'skipped' | 'failed'
+export type Status = 'planned' | 'needs-info' | 'skipped' | 'failed' | 'cancelled'
 
 /** What a run did, for outputs, the job summary and the exit status. */
 export interface Outcome {
@@ -26,6 +29,19 @@ export interface Outcome {
   /** Why the run failed, written for the person reading the log. */
   message?: string
   request?: PlanRequest
+  /** Progress edits made while the planner streamed. */
+  progressEdits?: number
+}
+
+/** Progress edits allowed per run: with the "planning" comment and the final one, 20 writes at most. */
+const MAX_PROGRESS_EDITS = 18
+
+/** The run was cancelled (SIGINT/SIGTERM from the runner): passed as the abort reason. */
+export class CancelledError extends Error {
+  constructor(signal: string) {
+    super(`The run was cancelled (${signal}) before the planner finished.`)
+    this.name = 'CancelledError'
+  }
 }
 
 export interface PipelineDeps {
@@ -38,12 +54,14 @@ export interface PipelineDeps {
   runUrl: string
   secrets: readonly string[]
   log: (message: string) => void
+  /** Aborted with a CancelledError when the runner cancels the job. */
+  cancelSignal?: AbortSignal
   now?: () => number
 }
 
 /**
  * Plans one issue on GitHub. Once the issue is known every path ends in a final comment state:
- * a plan, a request for more detail, or an error notice that keeps any previous plan.
+ * a plan, a request for more detail, an error notice or "cancelled", each keeping any previous plan.
  */
 export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
   const { octokit, inputs, ref, log } = deps
@@ -57,16 +75,40 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
   log(existing ? `Re-planning #${issue.number}; the plan comment is ${existing.html_url}` : `Planning #${issue.number}: ${issue.title}`)
   const writer = new PlanCommentWriter(octokit, ref, existing, inputs.dryRun)
   const write = (body: string): Promise<void> => writer.write(redact(body, deps.secrets))
+  // Readers may tick boxes in the previous plan while we work: re-read it before rewriting it.
+  const hasTicks = !inputs.dryRun && existing !== null && planSection(existing.body) !== null
 
-  // 2-4. Context, planner, final comment.
-  const result = await produceComment({ ...deps, issue, repository, previousBody: existing?.body ?? null, onStarted: write })
+  // 2-4. Context, planner (with live progress), final comment.
+  const result = await produceComment({
+    ...deps,
+    issue,
+    repository,
+    previousBody: existing?.body ?? null,
+    currentBody: hasTicks ? () => writer.currentBody() : undefined,
+    onStarted: write,
+    publishProgress: write,
+  })
+  if (result.status === 'cancelled' && !writer.wrote) {
+    // Nothing of this run is on the issue, so there is nothing to close off.
+    return { ...result, comment: writer.comment }
+  }
   try {
     await write(result.body)
   } catch (error) {
-    if (result.status === 'failed') {
-      log(`Could not write the error notice to the issue: ${errorText(error)}`)
-    } else {
-      return { ...result, status: 'failed', message: `The plan was made but could not be written to the issue: ${errorText(error)}`, comment: writer.comment }
+    if (result.status !== 'planned' && result.status !== 'needs-info') {
+      log(`Could not write the final comment to the issue: ${errorText(error)}`)
+      return { ...result, comment: writer.comment }
+    }
+    return { ...result, status: 'failed', message: `The plan was made but could not be written to the issue: ${errorText(error)}`, comment: writer.comment }
+  }
+
+  // 5. The needs-info label follows the outcome; a failure here does not undo the comment.
+  if (!inputs.dryRun && (result.status === 'planned' || result.status === 'needs-info')) {
+    const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
+    try {
+      await syncNeedsInfoLabel(octokit, ref, inputs.needsInfoLabel, labels, result.status === 'needs-info')
+    } catch (error) {
+      log(`Could not update the \`${inputs.needsInfoLabel}\` label: ${errorText(error)}`)
     }
   }
   return { ...result, comment: writer.comment }
@@ -79,12 +121,17 @@ export interface ProduceArgs {
   repository: RepositoryData
   /** Body of the existing plan comment: its plan and ticks are carried over. */
   previousBody: string | null
+  /** Reads the comment as it is now, when readers may have changed it since `previousBody`. */
+  currentBody?: () => Promise<string | null>
   runUrl: string
   secrets: readonly string[]
   log: (message: string) => void
+  cancelSignal?: AbortSignal
   now?: () => number
   /** Called with the "planning started" body before a remote planner is asked. */
   onStarted?: (body: string) => Promise<void>
+  /** Called with each (throttled) progress body while a planner streams. */
+  publishProgress?: (body: string) => Promise<void>
 }
 
 /**
@@ -92,46 +139,72 @@ export interface ProduceArgs {
  * planner, render the final comment. Never throws: failures become a `failed` outcome with its notice.
  */
 export async function produceComment(args: ProduceArgs): Promise<Outcome> {
-  const { inputs, issue, previousBody: previous, log } = args
+  const { inputs, issue, log } = args
+  const now = args.now ?? Date.now
   const ctx: RenderContext = { plannerName: inputs.planner, runUrl: args.runUrl, label: inputs.label, maxSteps: inputs.maxSteps, notes: [] }
+  const latestPrevious = async (): Promise<string | null> => (args.currentBody ? await args.currentBody() : args.previousBody)
   let request: PlanRequest | undefined
-  const done = (status: Status, body: string, extra: Partial<Outcome> = {}): Outcome => ({
-    status,
-    issueNumber: issue.number,
-    body: redact(body, args.secrets),
-    comment: null,
-    ...(request ? { request } : {}),
-    ...extra,
-  })
+  let reporter: ProgressReporter | undefined
+  const done = async (status: Status, render: (previous: string | null) => string, extra: Partial<Outcome> = {}): Promise<Outcome> => {
+    await reporter?.stop()
+    const body = render(status === 'cancelled' ? args.previousBody : await latestPrevious().catch(() => args.previousBody))
+    return {
+      status,
+      issueNumber: issue.number,
+      body: redact(body, args.secrets),
+      comment: null,
+      ...(request ? { request } : {}),
+      ...(reporter ? { progressEdits: reporter.edits } : {}),
+      ...extra,
+    }
+  }
   try {
     // 2. Context: issue, repository and the workflow's own context, within the budget.
     request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget })
     ctx.notes = request.notes
     request.notes.forEach((note) => log(note))
 
-    // 3. Plan: say we started (remote planners take minutes), then ask.
+    // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
     const planner = createPlanner(inputs, args.fetch, log)
-    if (planner.remote) await args.onStarted?.(renderPlanning(previous, ctx))
-    log(`Asking the ${planner.name} planner…`)
-    const result = await askPlanner(planner, request, inputs.plannerTimeoutMs, args.now ?? Date.now)
+    if (planner.remote) await args.onStarted?.(renderPlanning(args.previousBody, ctx))
+    reporter = new ProgressReporter({
+      intervalMs: inputs.progressIntervalMs,
+      maxEdits: MAX_PROGRESS_EDITS,
+      render: async (progress) => renderPlanning(await latestPrevious(), ctx, progress),
+      ...(args.publishProgress ? { write: args.publishProgress } : {}),
+      log,
+    })
+    log(`Asking the ${planner.name} planner${inputs.stream && planner.remote ? ' (streaming)' : ''}…`)
+    const result = await askPlanner(planner, request, inputs.plannerTimeoutMs, now, reporter.report, args.cancelSignal)
 
     // 4. Render the final state.
-    if (result.kind === 'needs-info') return done('needs-info', renderNeedsInfo(result, previous, ctx))
-    const rendered = renderPlanned(result.plan, previous, ctx)
-    log(`The plan has ${result.plan.steps.length} steps${rendered.plan.steps.length < result.plan.steps.length ? ` (${rendered.plan.steps.length} shown)` : ''}.`)
-    return done('planned', rendered.body, { plan: rendered.plan })
+    if (result.kind === 'needs-info') return await done('needs-info', (previous) => renderNeedsInfo(result, previous, ctx))
+    let published: Plan = result.plan
+    const outcome = await done('planned', (previous) => {
+      const rendered = renderPlanned(result.plan, previous, ctx)
+      published = rendered.plan
+      return rendered.body
+    })
+    log(`The plan has ${result.plan.steps.length} steps${published.steps.length < result.plan.steps.length ? ` (${published.steps.length} shown)` : ''}.`)
+    return { ...outcome, plan: published }
   } catch (error) {
+    if (error instanceof CancelledError) return await done('cancelled', (previous) => renderCancelled(previous, ctx), { message: error.message })
     const message = redact(errorText(error), args.secrets)
-    return done('failed', renderFailed(message, previous, ctx), { message })
+    return await done('failed', (previous) => renderFailed(message, previous, ctx), { message })
   }
 }
 
-/** Runs the planner under the overall `planner-timeout`, turning a timeout into a message with the elapsed time. */
-async function askPlanner(planner: Planner, request: PlanRequest, timeoutMs: number, now: () => number): Promise<PlannerResult> {
+/**
+ * Runs the planner under the overall `planner-timeout` (no idle timeout: plans go quiet for a minute
+ * or more) and the run's cancellation, turning a timeout into a message with the elapsed time.
+ */
+async function askPlanner(planner: Planner, request: PlanRequest, timeoutMs: number, now: () => number, onProgress: ProgressListener, cancel?: AbortSignal): Promise<PlannerResult> {
   const started = now()
+  const signal = cancel ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel]) : AbortSignal.timeout(timeoutMs)
   try {
-    return await planner.plan(request, AbortSignal.timeout(timeoutMs))
+    return await planner.plan(request, signal, onProgress)
   } catch (error) {
+    if (cancel?.aborted) throw cancel.reason instanceof CancelledError ? cancel.reason : new CancelledError('abort')
     if (error instanceof PlannerError && error.reason === 'timeout') {
       const elapsed = Math.round((now() - started) / 1000)
       throw new PlannerError(`The ${planner.name} planner did not answer within ${elapsed} s (input \`planner-timeout\` is ${timeoutMs / 1000} s). Plans usually take one to two minutes; try again, or raise the timeout.`, 'timeout')

@@ -20,13 +20,15 @@ const HEADINGS: Record<Outcome['status'], string> = {
   'needs-info': 'needs more detail',
   skipped: 'skipped',
   failed: 'failed',
+  cancelled: 'cancelled',
 }
 
 /** The job summary: the comment as readers see it, and exactly what the planner was sent. */
 export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly string[]): string {
   const parts = [`## Issue Planner: #${outcome.issueNumber} ${HEADINGS[outcome.status]}${dryRun ? ' (dry run: nothing was written to the issue)' : ''}`]
   if (outcome.comment && !dryRun) parts.push(`Plan comment: ${outcome.comment.html_url}`)
-  if (outcome.status === 'failed' && outcome.message) parts.push(`**Error:** ${outcome.message}`)
+  if ((outcome.status === 'failed' || outcome.status === 'cancelled') && outcome.message) parts.push(`**Error:** ${outcome.message}`)
+  if (outcome.progressEdits !== undefined) parts.push(`Progress edits of the comment while the planner streamed: ${outcome.progressEdits}.`)
   if (outcome.body) {
     // The marker line is ours, not the readers'.
     const visible = parseMarker(outcome.body) ? outcome.body.slice(outcome.body.indexOf('-->') + 3).trim() : outcome.body

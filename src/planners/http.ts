@@ -3,6 +3,16 @@ import { PlannerError } from './planner.js'
 
 export type FetchLike = typeof globalThis.fetch
 
+/** How a remote planner is reached: shared by both protocols. */
+export interface RemotePlannerOptions {
+  baseUrl: string
+  apiKey: string
+  fetch: FetchLike
+  /** Use the streaming route, which reports progress, instead of the plain one. */
+  stream: boolean
+  log?: (message: string) => void
+}
+
 export interface Reply {
   status: number
   text: string
@@ -15,54 +25,64 @@ export interface PostOptions {
   /** First backoff delay; later ones double, with jitter. */
   minDelayMs?: number
   log?: (message: string) => void
+  /** `accept` header: JSON for a plan, an event stream for the streaming routes. */
+  accept?: string
 }
 
 /** Statuses that mean the request never reached a planner, so repeating it cannot pay for a plan twice. */
 const RETRYABLE_STATUS = new Set([502, 503, 504])
+/** A Retry-After longer than this is not waited for: the run would sit idle for minutes. */
+const MAX_RETRY_AFTER_MS = 60_000
 
 class RetryableStatus extends Error {
-  constructor(readonly reply: Reply) {
-    super(`HTTP ${reply.status}`)
+  constructor(
+    readonly response: Response,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${response.status}`)
   }
 }
 
+/** The request failed before any byte of a response arrived. */
+class NotConnected extends Error {
+  constructor(cause: unknown) {
+    super(describeFailure(cause), { cause })
+  }
+}
+
+const timeoutError = (): PlannerError => new PlannerError('The planner did not answer in time.', 'timeout')
+
 /**
- * POSTs JSON and returns the status and body text. Retries only network failures and 502/503/504;
- * any other status, 4xx included, is returned for the caller to interpret.
+ * POSTs JSON and returns the response once its headers arrived. Retries only what cannot have started
+ * a plan: network failures before any response, 502/503/504, and 429/503 with a Retry-After (honoured,
+ * up to a minute). Any other status, 4xx included, is returned for the caller to interpret.
  */
-export async function postJson(
+export async function connect(
   fetchFn: FetchLike,
   url: string,
   body: unknown,
   headers: Record<string, string>,
   options: PostOptions,
-): Promise<Reply> {
+): Promise<Response> {
   const { signal, retries = 2, minDelayMs = 1000, log } = options
-  const attempt = async (): Promise<Reply> => {
+  const attempt = async (): Promise<Response> => {
     let response: Response
     try {
       response = await fetchFn(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', accept: options.accept ?? 'application/json', ...headers },
         body: JSON.stringify(body),
         signal,
       })
     } catch (error) {
-      if (signal.aborted) throw new AbortError(timeoutError())
+      if (signal.aborted) throw new AbortError(abortReason(signal))
       // Nothing arrived, so no plan can have started: safe to try again.
       throw new NotConnected(error)
     }
-    let text: string
-    try {
-      text = await response.text()
-    } catch (error) {
-      if (signal.aborted) throw new AbortError(timeoutError())
-      // The planner had started answering; repeating the call would pay for a second plan.
-      throw new AbortError(new PlannerError(`The connection to the planner at ${new URL(url).origin} broke while it was answering (${describeFailure(error)}). It was not retried, to avoid paying for a second plan; run the workflow again.`, 'network'))
-    }
-    const reply = { status: response.status, text }
-    if (RETRYABLE_STATUS.has(reply.status)) throw new RetryableStatus(reply)
-    return reply
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
+    const retryable = RETRYABLE_STATUS.has(response.status) || (response.status === 429 && retryAfterMs !== undefined)
+    if (retryable && (retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS) throw new RetryableStatus(response, retryAfterMs)
+    return response
   }
   try {
     return await pRetry(attempt, {
@@ -72,27 +92,76 @@ export async function postJson(
       randomize: true,
       signal,
       shouldRetry: ({ error }) => error instanceof RetryableStatus || error instanceof NotConnected,
-      onFailedAttempt: ({ error, retriesLeft, retryDelay }) => {
-        if (retriesLeft > 0 && retryDelay > 0) {
-          log?.(`Planner request failed (${describeFailure(error)}); retrying in ${(retryDelay / 1000).toFixed(1)} s.`)
-        }
+      onFailedAttempt: async ({ error, retriesLeft, retryDelay }) => {
+        if (retriesLeft === 0) return
+        const wait = Math.max(retryDelay, error instanceof RetryableStatus ? (error.retryAfterMs ?? 0) : 0)
+        log?.(`Planner request failed (${describeFailure(error)}); retrying in ${(wait / 1000).toFixed(1)} s.`)
+        if (error instanceof RetryableStatus) await error.response.body?.cancel()
+        // p-retry waits retryDelay itself; a longer Retry-After is made up here.
+        if (wait > retryDelay) await sleep(wait - retryDelay, signal)
       },
     })
   } catch (error) {
-    if (error instanceof RetryableStatus) return error.reply
+    if (error instanceof RetryableStatus) return error.response
     if (error instanceof PlannerError) throw error
-    if (signal.aborted) throw timeoutError()
+    if (signal.aborted) throw abortReason(signal)
     throw new PlannerError(`Could not reach the planner at ${new URL(url).origin}: ${describeFailure(error)}.`, 'network')
   }
 }
 
-const timeoutError = (): PlannerError => new PlannerError('The planner did not answer in time.', 'timeout')
+/** POSTs JSON and reads the whole reply. A connection that breaks mid-reply is final: the plan already ran. */
+export async function postJson(
+  fetchFn: FetchLike,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  options: PostOptions,
+): Promise<Reply> {
+  const response = await connect(fetchFn, url, body, headers, options)
+  return { status: response.status, text: await readText(response, url, options.signal) }
+}
 
-/** The request failed before any byte of a response arrived. */
-class NotConnected extends Error {
-  constructor(cause: unknown) {
-    super(describeFailure(cause), { cause })
+/** Reads a response body; failures mid-body are reported as an interruption, never retried. */
+export async function readText(response: Response, url: string, signal: AbortSignal): Promise<string> {
+  try {
+    return await response.text()
+  } catch (error) {
+    throw interrupted(error, url, signal)
   }
+}
+
+/** The error for a connection that broke after the planner started answering (or the abort that broke it). */
+export function interrupted(error: unknown, url: string, signal: AbortSignal): Error {
+  if (signal.aborted) return abortReason(signal)
+  return new PlannerError(
+    `The connection to the planner at ${new URL(url).origin} broke while it was answering (${describeFailure(error)}). It was not retried, to avoid paying for a second plan; run the workflow again.`,
+    'interrupted',
+  )
+}
+
+/** Why a signal aborted: our timeout, or a cancellation reason passed in by the caller. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason
+  if (reason instanceof Error && reason.name !== 'TimeoutError' && reason.name !== 'AbortError') return reason
+  return timeoutError()
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    }, { once: true })
+  })
 }
 
 /** undici hides the useful part ("ECONNREFUSED") in `cause`. */

@@ -7,11 +7,11 @@ import { createTaskPlanningPlanner } from './task-planning.js'
 
 /** The planner the `planner` input names, configured from the other planner inputs. */
 export function createPlanner(
-  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey'>,
+  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream'>,
   fetch: FetchLike,
   log: (message: string) => void,
 ): Planner {
-  const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, fetch, log }
+  const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, stream: inputs.stream, fetch, log }
   switch (inputs.planner) {
     case 'kubiya':
       return createKubiyaPlanner(options)

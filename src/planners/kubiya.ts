@@ -3,20 +3,15 @@ import { z } from 'zod'
 import type { PlanRequest } from '../context/request.js'
 import type { Plan, PlanStep } from '../plan.js'
 import { describeSchemaError } from '../plan.js'
-import { type FetchLike, type Reply, errorMessage, parseJsonReply, postJson, quote } from './http.js'
-import { type Planner, PlannerError, type PlannerResult } from './planner.js'
+import { type RemotePlannerOptions, type Reply, connect, errorMessage, parseJsonReply, postJson, quote, readText } from './http.js'
+import { type Planner, PlannerError, type PlannerResult, type ProgressListener } from './planner.js'
+import { type StreamEvent, readEvents } from './stream.js'
 
 export const KUBIYA_DEFAULT_URL = 'https://control-plane.kubiya.ai'
 
-export interface KubiyaOptions {
-  baseUrl: string
-  apiKey: string
-  fetch: FetchLike
-  log?: (message: string) => void
-}
 
-/** The Kubiya Control Plane: `POST /api/v1/tasks/plan` with a `UserKey` header. */
-export function createKubiyaPlanner(options: KubiyaOptions): Planner {
+/** The Kubiya Control Plane: `POST /api/v1/tasks/plan` (or `/plan/stream`) with a `UserKey` header. */
+export function createKubiyaPlanner(options: RemotePlannerOptions): Planner {
   if (!options.apiKey) {
     throw new PlannerError(
       'The kubiya planner needs an API key: set input `planner-api-key` from a secret (e.g. `planner-api-key: ${{ secrets.KUBIYA_API_KEY }}`) or the KUBIYA_API_KEY environment variable.',
@@ -27,9 +22,15 @@ export function createKubiyaPlanner(options: KubiyaOptions): Planner {
   return {
     name: 'kubiya',
     remote: true,
-    async plan(request, signal) {
-      const reply = await postJson(options.fetch, `${baseUrl}/api/v1/tasks/plan`, kubiyaBody(request), { authorization: `UserKey ${options.apiKey}` }, { signal, log: options.log })
-      return readKubiyaReply(reply)
+    async plan(request, signal, onProgress) {
+      const headers = { authorization: `UserKey ${options.apiKey}` }
+      if (!options.stream) {
+        return readKubiyaReply(await postJson(options.fetch, `${baseUrl}/api/v1/tasks/plan`, kubiyaBody(request), headers, { signal, log: options.log }))
+      }
+      const url = `${baseUrl}/api/v1/tasks/plan/stream`
+      const response = await connect(options.fetch, url, kubiyaBody(request), headers, { signal, log: options.log, accept: 'text/event-stream' })
+      if (!response.ok) return readKubiyaReply({ status: response.status, text: await readText(response, url, signal) })
+      return readKubiyaStream(readEvents(response, url, signal), onProgress)
     },
   }
 }
@@ -141,7 +142,12 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
   if (status < 200 || status >= 300) {
     throw new PlannerError(`Kubiya planning failed (HTTP ${status}): ${errorMessage(reply)}`, 'server')
   }
-  const data = parseJsonReply(reply, 'kubiya')
+  return kubiyaResult(parseJsonReply(reply, 'kubiya'), reply.text)
+}
+
+/** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
+function kubiyaResult(data: unknown, raw: string): PlannerResult {
+  const reply = { text: raw }
   const envelope = z.object({ plan: z.unknown(), has_questions: z.boolean().nullish(), questions: z.unknown().optional() }).safeParse(data)
   if (!envelope.success || !('plan' in (data as object))) {
     throw new PlannerError(`The kubiya planner's reply is not a plan: it has no \`plan\` object. It began: ${quote(reply.text)}`, 'invalid-reply')
@@ -158,6 +164,71 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
     throw new PlannerError(`The kubiya planner's plan has no tasks and no team responsibilities, so there are no steps to show. It began: ${quote(reply.text)}`, 'invalid-reply')
   }
   return { kind: 'plan', plan }
+}
+
+/** Error messages that mean the key, not the planner, is the problem (they arrive under HTTP 200 on the stream). */
+const AUTH_ERROR = /\b(401|403|unauthori[sz]ed|forbidden|invalid (?:api )?key|api key|authenticat\w*|credentials?|org(?:anization)? claim|(?:token|key) (?:is )?(?:invalid|expired|revoked))\b/i
+
+/**
+ * Reads Kubiya's plan stream. Only `complete` with a plan (or with questions, as older servers send)
+ * ends it well; `error` frames are collected but not final, since a retry inside the planner can still
+ * complete. A stream that ends without a plan fails with what the errors said.
+ */
+export async function readKubiyaStream(events: AsyncIterable<StreamEvent>, onProgress?: ProgressListener): Promise<PlannerResult> {
+  const errors: string[] = []
+  let last: { stage?: string; percent?: number; message?: string } = {}
+  for await (const { event, data } of events) {
+    const payload = parseEventData(data)
+    switch (event) {
+      case 'progress': {
+        const percent = typeof payload.progress === 'number' ? payload.progress : last.percent
+        last = { stage: text(payload.stage) ?? last.stage, message: text(payload.message), ...(percent !== undefined ? { percent } : {}) }
+        break
+      }
+      case 'thinking':
+        last = { ...last, stage: last.stage ?? 'thinking', message: 'Thinking…' }
+        break
+      case 'tool_call':
+        last = { ...last, message: `Using ${text(payload.tool_name) ?? text(payload.name) ?? 'a tool'}…` }
+        break
+      case 'error':
+        errors.push(text(payload.message) ?? text(payload.error) ?? text(payload.detail) ?? data)
+        break
+      case 'complete':
+        if (payload.plan !== undefined || payload.has_questions) return kubiyaResult(payload, data)
+        errors.push(text(payload.message) ?? 'the planner completed without a plan')
+        break
+      default:
+        // tool_result and event types newer than this client carry nothing to show.
+        continue
+    }
+    const snapshot = last
+    onProgress?.(() => snapshot)
+  }
+  throw streamFailure(errors)
+}
+
+function streamFailure(errors: string[]): PlannerError {
+  const unique = [...new Set(errors.map((e) => e.trim()).filter(Boolean))]
+  if (unique.length === 0) return new PlannerError('The Kubiya stream ended without a plan and without saying why. Run the workflow again; if it keeps happening, check the Kubiya service status.', 'server')
+  const said = unique.slice(0, 3).join('; ') + (unique.length > 3 ? `; and ${unique.length - 3} more` : '')
+  if (unique.some((e) => AUTH_ERROR.test(e))) {
+    return new PlannerError(`The Kubiya API key was rejected: ${said}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config')
+  }
+  return new PlannerError(`Kubiya planning failed: ${said}`, 'server')
+}
+
+function parseEventData(data: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(data)
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
 }
 
 function needsInfo(questions: unknown): PlannerResult {

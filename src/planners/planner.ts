@@ -1,24 +1,43 @@
 import type { PlanRequest } from '../context/request.js'
-import type { Plan } from '../plan.js'
+import type { Plan, PlanStep } from '../plan.js'
 
 export type PlannerResult =
   | { kind: 'plan'; plan: Plan }
   /** The planner asked questions or refused a vague task instead of planning. */
   | { kind: 'needs-info'; message: string; questions: string[] }
 
+/** What a streaming planner has reported so far. */
+export interface PlanProgress {
+  /** Kubiya's stage name, e.g. "analyzing". */
+  stage?: string
+  /** 0-100, when the planner says. */
+  percent?: number
+  message?: string
+  /** Title and steps already complete in a streamed plan document. */
+  title?: string
+  steps?: PlanStep[]
+}
+
 export interface Planner {
   /** Shown in logs and the comment footer. */
   readonly name: string
   /** False for planners that answer instantly without a network call. */
   readonly remote: boolean
-  plan(request: PlanRequest, signal: AbortSignal): Promise<PlannerResult>
+  /**
+   * `onProgress` is called on every stream event with a function that reads the progress so far;
+   * reading it can cost a parse of the partial plan, so the caller reads it only when it shows it.
+   * Planners that do not stream never call it.
+   */
+  plan(request: PlanRequest, signal: AbortSignal, onProgress?: ProgressListener): Promise<PlannerResult>
 }
+
+export type ProgressListener = (read: () => PlanProgress) => void
 
 /** A failure whose message is written for the person reading the issue or the run log. */
 export class PlannerError extends Error {
   constructor(
     message: string,
-    readonly reason: 'config' | 'invalid-reply' | 'timeout' | 'network' | 'server',
+    readonly reason: 'config' | 'invalid-reply' | 'timeout' | 'network' | 'interrupted' | 'server',
   ) {
     super(message)
     this.name = 'PlannerError'

@@ -1,33 +1,28 @@
 import type { PlanRequest } from '../context/request.js'
 import { type Plan, PlanSchema, describeSchemaError } from '../plan.js'
-import { type FetchLike, type Reply, errorMessage, parseJsonReply, postJson, quote } from './http.js'
-import { type Planner, PlannerError, type PlannerResult } from './planner.js'
+import { type RemotePlannerOptions, type Reply, connect, errorMessage, parseJsonReply, postJson, quote, readText } from './http.js'
+import { partialPlan, unfence } from './partial-plan.js'
+import { type Planner, PlannerError, type PlannerResult, type ProgressListener } from './planner.js'
+import { type StreamEvent, readEvents } from './stream.js'
 
-export interface TaskPlanningOptions {
-  baseUrl: string
-  /** Sent as a bearer token when set; self-hosted services often run without one. */
-  apiKey: string
-  fetch: FetchLike
-  log?: (message: string) => void
-}
 
 /** The documented Task Planning Service: `POST {base}/task-planning/plan`. */
-export function createTaskPlanningPlanner(options: TaskPlanningOptions): Planner {
+export function createTaskPlanningPlanner(options: RemotePlannerOptions): Planner {
   if (!options.baseUrl) {
     throw new PlannerError('The task-planning planner needs input `planner-url`: the base URL of your Task Planning Service, e.g. https://planner.example.com.', 'config')
   }
   return {
     name: 'task-planning',
     remote: true,
-    async plan(request, signal) {
-      const reply = await postJson(
-        options.fetch,
-        `${options.baseUrl}/task-planning/plan`,
-        taskPlanningBody(request),
-        options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
-        { signal, log: options.log },
-      )
-      return readTaskPlanningReply(reply)
+    async plan(request, signal, onProgress) {
+      const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}
+      if (!options.stream) {
+        return readTaskPlanningReply(await postJson(options.fetch, `${options.baseUrl}/task-planning/plan`, taskPlanningBody(request), headers, { signal, log: options.log }))
+      }
+      const url = `${options.baseUrl}/task-planning/plan/stream`
+      const response = await connect(options.fetch, url, taskPlanningBody(request), headers, { signal, log: options.log, accept: 'text/event-stream, application/x-ndjson' })
+      if (!response.ok) return readTaskPlanningReply({ status: response.status, text: await readText(response, url, signal) })
+      return readTaskPlanningStream(readEvents(response, url, signal), onProgress)
     },
   }
 }
@@ -68,6 +63,49 @@ export function readTaskPlanningReply(reply: Reply): PlannerResult {
     throw new PlannerError(`The task-planning service failed (HTTP ${status}): ${errorMessage(reply)}`, 'server')
   }
   return { kind: 'plan', plan: validatePlan(parseJsonReply(reply, 'task-planning'), reply.text) }
+}
+
+/**
+ * Reads the documented plan stream: updates whose `data` holds the next piece of the plan text. The
+ * plan is a last update carrying the whole plan, or else all pieces joined (maybe inside a code fence).
+ */
+export async function readTaskPlanningStream(events: AsyncIterable<StreamEvent>, onProgress?: ProgressListener): Promise<PlannerResult> {
+  let text = ''
+  let whole: Record<string, unknown> | undefined
+  const errors: string[] = []
+  for await (const { data } of events) {
+    let update: unknown
+    try {
+      update = JSON.parse(data)
+    } catch {
+      // A bare text piece rather than a JSON update.
+      update = { data }
+    }
+    if (!isObject(update)) continue
+    if (carriesPlan(update)) whole = update
+    else if (isObject(update.data) && carriesPlan(update.data)) whole = update.data
+    else if (typeof update.data === 'string') text += update.data
+    const error = update.error ?? update.detail
+    if (error !== undefined) errors.push(typeof error === 'string' ? error : JSON.stringify(error))
+    const sofar = text
+    onProgress?.(() => partialPlan(sofar))
+  }
+  if (whole) return { kind: 'plan', plan: validatePlan(whole, JSON.stringify(whole)) }
+  if (text.trim() === '') {
+    const said = errors.length ? `: ${[...new Set(errors)].slice(0, 3).join('; ')}` : ' and without saying why'
+    throw new PlannerError(`The task-planning stream ended without a plan${said}.`, errors.length ? 'server' : 'invalid-reply')
+  }
+  let document: unknown
+  try {
+    document = JSON.parse(unfence(text))
+  } catch {
+    throw new PlannerError(`The task-planning stream's plan text is not JSON (or was cut short): ${quote(text)}`, 'invalid-reply')
+  }
+  return { kind: 'plan', plan: validatePlan(document, text) }
+}
+
+function carriesPlan(value: Record<string, unknown>): boolean {
+  return Array.isArray(value.steps) || (isObject(value.plan) && Array.isArray(value.plan.steps))
 }
 
 /** Accepts the plan object itself or wrapped as `{plan: {...}}`, then validates it. */

@@ -46,6 +46,7 @@ export async function findPlanComment(octokit: GitHub, ref: IssueRef): Promise<P
  */
 export class PlanCommentWriter {
   private current: PlanComment | null
+  private writes = 0
   lastBody: string | null = null
 
   constructor(
@@ -61,7 +62,21 @@ export class PlanCommentWriter {
     return this.current
   }
 
+  /** True once this run has written (so a cancelled run knows whether it left a "planning" comment). */
+  get wrote(): boolean {
+    return this.writes > 0
+  }
+
+  /** The comment's body as it is now: readers may have ticked boxes since it was read. */
+  async currentBody(): Promise<string | null> {
+    if (!this.current) return null
+    const { data } = await this.octokit.rest.issues.getComment({ owner: this.ref.owner, repo: this.ref.repo, comment_id: this.current.id })
+    this.current = { ...this.current, body: data.body ?? '' }
+    return this.current.body
+  }
+
   async write(body: string): Promise<void> {
+    this.writes++
     this.lastBody = body
     if (this.dryRun) return
     const { data } = this.current

@@ -2,7 +2,7 @@
  * The plan comment is found again by a hidden marker at the very start of its body, and the plan
  * itself sits after a second marker so a status banner can change without touching the plan.
  */
-export type CommentState = 'planning' | 'planned' | 'needs-info' | 'failed'
+export type CommentState = 'planning' | 'planned' | 'needs-info' | 'failed' | 'cancelled'
 
 export interface MarkerData {
   state: CommentState

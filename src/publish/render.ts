@@ -1,4 +1,5 @@
 import type { Plan, PlanStep } from '../plan.js'
+import type { PlanProgress } from '../planners/planner.js'
 import { type CheckedItem, EARLIER_TICKS_HEADING, checkedItems, earlierTickLine, itemKey, subtaskKey } from './checks.js'
 import { type CommentState, PLAN_SECTION_MARKER, planSection, renderMarker } from './marker.js'
 import { safeBlock, safeInline } from './sanitize.js'
@@ -46,13 +47,46 @@ export function renderPlanned(plan: Plan, previousBody: string | null, ctx: Rend
   }
 }
 
-/** "Planning started": shown while the planner works; an existing plan stays visible below. */
-export function renderPlanning(previousBody: string | null, ctx: RenderContext): string {
+/**
+ * "Planning…": shown while the planner works, with its progress once it streams (stage and percentage,
+ * or the steps already written). An existing plan stays visible below until the new one is ready.
+ */
+export function renderPlanning(previousBody: string | null, ctx: RenderContext, progress?: PlanProgress): string {
   const previous = planSection(previousBody)
   const link = ctx.runUrl ? ` [Follow the workflow run](${ctx.runUrl}).` : ''
   const keep = previous ? ' The current plan below stays until the new one is ready.' : ''
-  const banner = alert('NOTE', [`⏳ **Planning this issue…** The ${ctx.plannerName} planner usually needs a minute or two; this comment will show the plan when it is ready.${link}${keep}`])
+  const lines = [`⏳ **Planning this issue…** The ${ctx.plannerName} planner usually needs a minute or two; this comment will show the plan when it is ready.${link}${keep}`]
+  const status = progress ? progressLine(progress) : ''
+  if (status) lines.push('', status)
+  let banner = alert('NOTE', lines)
+  const steps = progress?.steps ?? []
+  if (steps.length > 0) {
+    // Numbered, not task items: boxes ticked in a draft would be lost when the plan replaces it.
+    const title = progress?.title ? `: ${safeInline(progress.title, 200)}` : ''
+    banner += `\n\n**Steps so far${title}**\n\n${steps.slice(0, ctx.maxSteps).map((step, i) => `${i + 1}. ${safeInline(step.name, 200)}`).join('\n')}`
+  }
   return compose('planning', banner, previous)
+}
+
+/** The run was cancelled while planning: say so, keep any previous plan. */
+export function renderCancelled(previousBody: string | null, ctx: RenderContext): string {
+  const previous = planSection(previousBody)
+  const banner = alert('WARNING', [
+    `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}. Remove the \`${ctx.label}\` label and add it again to plan this issue.${previous ? ' The previous plan is kept below.' : ''}`,
+  ])
+  return compose('cancelled', banner, previous)
+}
+
+function progressLine(progress: PlanProgress): string {
+  const parts: string[] = []
+  if (progress.percent !== undefined) {
+    const percent = Math.max(0, Math.min(100, Math.round(progress.percent)))
+    const filled = Math.round(percent / 10)
+    parts.push(`\`${'█'.repeat(filled)}${'░'.repeat(10 - filled)}\` ${percent}%`)
+  }
+  if (progress.stage) parts.push(`**${safeInline(progress.stage, 60)}**`)
+  if (progress.message) parts.push(safeInline(progress.message, 200))
+  return parts.join(' · ')
 }
 
 /** The planner asked questions or refused a vague task: quote it, and say how to give it what it needs. */
@@ -96,7 +130,7 @@ function compose(state: CommentState, banner: string, section: string | null): s
   return parts.join('\n\n')
 }
 
-function alert(kind: 'NOTE' | 'CAUTION', lines: string[]): string {
+function alert(kind: 'NOTE' | 'WARNING' | 'CAUTION', lines: string[]): string {
   return [`> [!${kind}]`, ...lines.map((l) => (l ? `> ${l}` : '>'))].join('\n')
 }
 

@@ -28,7 +28,8 @@ function label(inputs: Record<string, string> = {}, labelName = 'plan-me', env: 
   return runAction({
     eventName: 'issues',
     payload: labeledEvent({ number: issue.number, title: issue.title, body: issue.body }, labelName),
-    inputs,
+    // These tests cover the plain plan routes; streaming has its own file.
+    inputs: { stream: 'false', ...inputs },
     env,
     apiUrl: github.url,
     repository: REPOSITORY,
@@ -171,7 +172,7 @@ describe('events that do not ask for a plan', () => {
 
 describe('workflow_dispatch', () => {
   const dispatch = (inputs: Record<string, string>, form: Record<string, string> = {}): Promise<ActionRun> =>
-    runAction({ eventName: 'workflow_dispatch', payload: dispatchEvent(form), inputs, apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+    runAction({ eventName: 'workflow_dispatch', payload: dispatchEvent(form), inputs: { stream: 'false', ...inputs }, apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
 
   it('plans the issue named by `issue-number`, fetched through the API', async () => {
     planner.respond('/task-planning/plan', { json: taskPlanningPlan(3) })

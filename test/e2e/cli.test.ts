@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FakePlanner, taskPlanningPlan } from '../support/fake-planner.ts'
+import { FakePlanner, taskPlanningStreamFrames } from '../support/fake-planner.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'dist/cli/index.js')
@@ -43,9 +43,10 @@ describe('issue-planner CLI (dist/cli/index.js)', () => {
 
   it('uses a remote planner with its URL flag and prints the same Markdown the action posts', async () => {
     planner = await FakePlanner.start()
-    planner.respond('/task-planning/plan', { json: taskPlanningPlan(3) })
+    planner.respond('/task-planning/plan/stream', { stream: { format: 'sse', frames: taskPlanningStreamFrames(3, { fenced: true }) } })
     const run = await cli(['--issue-file', 'examples/bug-report.md', '--planner', 'task-planning', '--planner-url', planner.url, '--repo', 'acme/snip'])
     expect(run.code).toBe(0)
+    expect(run.stderr).toContain('Planning:')
     expect(run.stdout).toContain('- [ ] **3. Step 3: Write tests**')
     const sent = planner.requests[0]!.body as { task_description: string; context: { repository: { full_name: string } } }
     expect(sent.task_description.split('\n')[0]).toBe('Redirects return 502 for links created with a trailing space in the destination')
@@ -55,7 +56,7 @@ describe('issue-planner CLI (dist/cli/index.js)', () => {
   it('exits 1 with the error notice when planning fails', async () => {
     planner = await FakePlanner.start()
     planner.respond('/task-planning/plan', { status: 500, json: { detail: 'down' } })
-    const run = await cli(['--issue-file', 'examples/bug-report.md', '--planner', 'task-planning', '--planner-url', planner.url])
+    const run = await cli(['--issue-file', 'examples/bug-report.md', '--planner', 'task-planning', '--planner-url', planner.url, '--no-stream'])
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('**Planning failed.**')
     expect(run.stderr).toContain('Planning failed: The task-planning service failed (HTTP 500): down')

@@ -1,14 +1,36 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+/** One Server-Sent Events frame; `data` objects are sent as one-line JSON. */
+export interface Frame {
+  event?: string
+  data: unknown
+}
+
+/** A streamed answer: SSE frames or NDJSON lines, written one by one. */
+export interface ScriptedStream {
+  format: 'sse' | 'ndjson'
+  frames: Frame[]
+  /** Pause before each frame. */
+  frameDelayMs?: number
+  /** Drop the connection after this many frames (a stream cut mid-way). */
+  cutAfter?: number
+  /** Leave the last frame without its terminating blank line / newline. */
+  unterminated?: boolean
+  /** Send no content type, so the client has to tell the format from the bytes. */
+  noContentType?: boolean
+}
+
 /** One scripted answer. `hang` never answers (for timeouts); `destroy` drops the connection. */
 export interface ScriptedReply {
   status?: number
   json?: unknown
   text?: string
+  headers?: Record<string, string>
   delayMs?: number
   hang?: boolean
   destroy?: boolean
+  stream?: ScriptedStream
 }
 
 export interface PlannerRequest {
@@ -83,9 +105,32 @@ export class FakePlanner {
       res.destroy()
       return
     }
+    if (reply.stream) {
+      await this.writeStream(res, reply.stream)
+      return
+    }
     const text = reply.text ?? JSON.stringify(reply.json ?? {})
-    res.writeHead(reply.status ?? 200, { 'content-type': reply.text !== undefined ? 'text/plain' : 'application/json' })
+    res.writeHead(reply.status ?? 200, { 'content-type': reply.text !== undefined ? 'text/plain' : 'application/json', ...reply.headers })
     res.end(text)
+  }
+
+  private async writeStream(res: ServerResponse, stream: ScriptedStream): Promise<void> {
+    const headers: Record<string, string> = stream.noContentType ? {} : { 'content-type': stream.format === 'sse' ? 'text/event-stream' : 'application/x-ndjson' }
+    res.writeHead(200, { ...headers, 'cache-control': 'no-cache' })
+    res.flushHeaders()
+    for (const [i, frame] of stream.frames.entries()) {
+      if (stream.cutAfter !== undefined && i >= stream.cutAfter) {
+        res.destroy()
+        return
+      }
+      if (stream.frameDelayMs) await new Promise((r) => setTimeout(r, stream.frameDelayMs))
+      if (res.destroyed) return
+      const last = i === stream.frames.length - 1
+      const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data)
+      const terminator = last && stream.unterminated ? '' : stream.format === 'sse' ? '\n\n' : '\n'
+      res.write(stream.format === 'sse' ? `${frame.event ? `event: ${frame.event}\n` : ''}data: ${data}${terminator}` : `${data}${terminator}`)
+    }
+    res.end()
   }
 
   private next(path: string): ScriptedReply {
@@ -165,4 +210,33 @@ export function kubiyaPlanReply(n: number): Record<string, unknown> {
       questions: null,
     },
   }
+}
+
+/** Kubiya's stream for a successful plan: progress through the stages, some thinking, then `complete`. */
+export function kubiyaStreamFrames(n: number, options: { thinking?: number; errorsFirst?: string[] } = {}): Frame[] {
+  const frames: Frame[] = [{ event: 'progress', data: { stage: 'initializing', message: 'Starting planner', progress: 5 } }]
+  for (const message of options.errorsFirst ?? []) frames.push({ event: 'error', data: { message } })
+  frames.push({ event: 'progress', data: { stage: 'analyzing', message: 'Analyzing the task', progress: 25 } })
+  for (let i = 0; i < (options.thinking ?? 3); i++) frames.push({ event: 'thinking', data: { content: `token ${i} `, index: i } })
+  frames.push({ event: 'tool_call', data: { tool_name: 'list_agents', tool_call_id: 't1' } })
+  frames.push({ event: 'tool_result', data: { tool_call_id: 't1', result: '[]' } })
+  frames.push({ event: 'progress', data: { stage: 'generating', message: 'Writing the plan', progress: 80 } })
+  frames.push({ event: 'complete', data: { ...kubiyaPlanReply(n), progress: 100, message: 'Plan ready' } })
+  return frames
+}
+
+/**
+ * The Task Planning stream: the plan document cut into `pieces` text updates (`{data: "..."}`),
+ * optionally inside a code fence, optionally followed by a last update carrying the whole plan.
+ */
+export function taskPlanningStreamFrames(n: number, options: { pieces?: number; fenced?: boolean; finalObject?: boolean } = {}): Frame[] {
+  const plan = taskPlanningPlan(n)
+  const document = JSON.stringify(plan, null, 1)
+  const text = options.fenced ? `\`\`\`json\n${document}\n\`\`\`` : document
+  const pieces = options.pieces ?? 20
+  const size = Math.ceil(text.length / pieces)
+  const frames: Frame[] = []
+  for (let at = 0; at < text.length; at += size) frames.push({ data: { data: text.slice(at, at + size) } })
+  if (options.finalObject) frames.push({ data: { plan } })
+  return frames
 }

@@ -44,6 +44,8 @@ describe('action.yml', () => {
   it('defaults in action.yml match the defaults the code applies when an input is empty', () => {
     const fromYaml = parseInputs((name) => action.inputs[name]?.default ?? '')
     const fromCode = parseInputs(() => '')
-    expect({ ...fromYaml, githubToken: '' }).toEqual(fromCode)
+    // An empty needs-info-label means "no label"; only the runner applies that input's default.
+    expect({ ...fromYaml, githubToken: '', needsInfoLabel: '' }).toEqual(fromCode)
+    expect(fromYaml.needsInfoLabel).toBe('plan-needs-info')
   })
 })

@@ -162,7 +162,7 @@ describe('postJson against a real HTTP server', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
     const { port } = server.address() as AddressInfo
     const error = await plannerErrorOf(postJson(fetch, `http://127.0.0.1:${port}/api/v1/tasks/plan`, body, {}, fast()))
-    expect(error.reason).toBe('network')
+    expect(error.reason).toBe('interrupted')
     expect(error.message).toContain(`http://127.0.0.1:${port}`)
     // The planner answered 200, so it ran (and billed) a plan; asking again would pay for another.
     expect(hits).toBe(1)

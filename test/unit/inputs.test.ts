@@ -17,7 +17,7 @@ function inputErrorOf(fn: () => unknown): InputError {
 }
 
 describe('parseInputs: defaults', () => {
-  it('mirrors action.yml when nothing is set', () => {
+  it('mirrors action.yml when nothing is set (but an unset needs-info-label is off: the runner passes its default)', () => {
     expect(parseInputs(from({}))).toEqual({
       githubToken: '',
       label: 'plan-me',
@@ -30,6 +30,9 @@ describe('parseInputs: defaults', () => {
       contextBudget: 16_000,
       maxSteps: 25,
       dryRun: false,
+      stream: true,
+      progressIntervalMs: 5_000,
+      needsInfoLabel: '',
     })
   })
 

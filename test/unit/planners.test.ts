@@ -367,7 +367,7 @@ describe('readKubiyaReply: errors', () => {
 describe('createKubiyaPlanner', () => {
   it('refuses to start without an API key, naming `planner-api-key` and KUBIYA_API_KEY', async () => {
     const { fetchFn } = recordingFetch(200, {})
-    const error = await plannerErrorOf(() => createKubiyaPlanner({ baseUrl: '', apiKey: '', fetch: fetchFn }))
+    const error = await plannerErrorOf(() => createKubiyaPlanner({ baseUrl: '', apiKey: '', fetch: fetchFn, stream: false }))
     expect(error.reason).toBe('config')
     expect(error.message).toContain('`planner-api-key`')
     expect(error.message).toContain('KUBIYA_API_KEY')
@@ -375,7 +375,7 @@ describe('createKubiyaPlanner', () => {
 
   it('POSTs to the default control plane with a UserKey header and reads the plan', async () => {
     const { fetchFn, calls } = recordingFetch(200, { plan: taskPlan })
-    const planner = createKubiyaPlanner({ baseUrl: '', apiKey: 'kb-secret', fetch: fetchFn })
+    const planner = createKubiyaPlanner({ baseUrl: '', apiKey: 'kb-secret', fetch: fetchFn, stream: false })
     const request = makeRequest()
     const result = await planner.plan(request, AbortSignal.timeout(5_000))
 
@@ -389,7 +389,7 @@ describe('createKubiyaPlanner', () => {
 
   it('uses a configured base URL', async () => {
     const { fetchFn, calls } = recordingFetch(200, { plan: taskPlan })
-    await createKubiyaPlanner({ baseUrl: 'https://kubiya.internal.example', apiKey: 'k', fetch: fetchFn }).plan(makeRequest(), AbortSignal.timeout(5_000))
+    await createKubiyaPlanner({ baseUrl: 'https://kubiya.internal.example', apiKey: 'k', fetch: fetchFn, stream: false }).plan(makeRequest(), AbortSignal.timeout(5_000))
     expect(calls[0]!.url).toBe('https://kubiya.internal.example/api/v1/tasks/plan')
   })
 })
@@ -532,7 +532,7 @@ describe('readTaskPlanningReply', () => {
 describe('createTaskPlanningPlanner', () => {
   it('refuses to start without `planner-url`', async () => {
     const { fetchFn } = recordingFetch(200, documentedPlan)
-    const error = await plannerErrorOf(() => createTaskPlanningPlanner({ baseUrl: '', apiKey: 'k', fetch: fetchFn }))
+    const error = await plannerErrorOf(() => createTaskPlanningPlanner({ baseUrl: '', apiKey: 'k', fetch: fetchFn, stream: false }))
     expect(error.reason).toBe('config')
     expect(error.message).toContain('`planner-url`')
   })
@@ -540,7 +540,7 @@ describe('createTaskPlanningPlanner', () => {
   it('POSTs to {base}/task-planning/plan with a bearer token when a key is set', async () => {
     const { fetchFn, calls } = recordingFetch(200, documentedPlan)
     const request = makeRequest()
-    const result = await createTaskPlanningPlanner({ baseUrl: 'https://planner.example.com', apiKey: 'tp-key', fetch: fetchFn }).plan(request, AbortSignal.timeout(5_000))
+    const result = await createTaskPlanningPlanner({ baseUrl: 'https://planner.example.com', apiKey: 'tp-key', fetch: fetchFn, stream: false }).plan(request, AbortSignal.timeout(5_000))
     expect(planOf(result).steps).toHaveLength(2)
     expect(calls[0]!.url).toBe('https://planner.example.com/task-planning/plan')
     expect(calls[0]!.init.headers).toMatchObject({ authorization: 'Bearer tp-key' })
@@ -549,7 +549,7 @@ describe('createTaskPlanningPlanner', () => {
 
   it('sends no authorization header without a key', async () => {
     const { fetchFn, calls } = recordingFetch(200, documentedPlan)
-    await createTaskPlanningPlanner({ baseUrl: 'http://localhost:8000', apiKey: '', fetch: fetchFn }).plan(makeRequest(), AbortSignal.timeout(5_000))
+    await createTaskPlanningPlanner({ baseUrl: 'http://localhost:8000', apiKey: '', fetch: fetchFn, stream: false }).plan(makeRequest(), AbortSignal.timeout(5_000))
     expect(Object.keys(calls[0]!.init.headers as Record<string, string>)).not.toContain('authorization')
   })
 })
