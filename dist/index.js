@@ -50194,9 +50194,9 @@ async function* readEvents(response, url, signal) {
     function feed(text, done) {
         if (format === 'sse') {
             sse.feed(text);
-            // An unterminated last frame is still an event: consume what is buffered.
+            // An unterminated last frame is still an event: end its line and the frame.
             if (done)
-                sse.reset({ consume: true });
+                sse.feed('\n\n');
         }
         else {
             feedLines(text, done);

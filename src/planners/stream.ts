@@ -60,8 +60,8 @@ export async function* readEvents(response: Response, url: string, signal: Abort
   function feed(text: string, done: boolean): void {
     if (format === 'sse') {
       sse.feed(text)
-      // An unterminated last frame is still an event: consume what is buffered.
-      if (done) sse.reset({ consume: true })
+      // An unterminated last frame is still an event: end its line and the frame.
+      if (done) sse.feed('\n\n')
     } else {
       feedLines(text, done)
     }

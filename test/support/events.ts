@@ -19,7 +19,7 @@ function example(event: string, action?: string): Record<string, unknown> {
 export const EXAMPLE_REPO = { owner: 'Codertocat', repo: 'Hello-World' }
 
 /** GitHub's real `issues.labeled` payload, with the label renamed and the issue swapped for ours. */
-export function labeledEvent(issue: { number: number; title: string; body: string | null }, label = 'plan-me'): Record<string, unknown> {
+export function labeledEvent(issue: { number: number; title: string; body: string | null; labels?: unknown[] }, label = 'plan-me'): Record<string, unknown> {
   const payload = example('issues', 'labeled')
   ;(payload.label as Record<string, unknown>).name = label
   Object.assign(payload.issue as Record<string, unknown>, issue, {
