@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib'
 import { performance } from 'node:perf_hooks'
 import { dispatchEvent, EXAMPLE_REPO, labeledEvent } from '../test/support/events.ts'
 import { FakeGitHub } from '../test/support/fake-github.ts'
-import { FakePlanner, taskPlanningPlan } from '../test/support/fake-planner.ts'
+import { FakePlanner, kubiyaStreamFrames, taskPlanningPlan, taskPlanningStreamFrames } from '../test/support/fake-planner.ts'
 import { DIST_ENTRY, runAction } from '../test/support/run-action.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
@@ -29,7 +29,7 @@ function bareNodeMs(): number {
 const github = await FakeGitHub.start({ token: TOKEN, ...EXAMPLE_REPO })
 const planner = await FakePlanner.start()
 planner.respond('/task-planning/plan', { json: taskPlanningPlan(20) })
-const inputs = { planner: 'task-planning', 'planner-url': planner.url }
+const inputs = { planner: 'task-planning', 'planner-url': planner.url, stream: 'false' }
 
 interface Scenario {
   name: string
@@ -77,6 +77,37 @@ results.push(
     return label(github.addIssue({ title: 'Outline issue', body: '- [ ] one\n- [ ] two' }), { planner: 'outline' })
   }),
 )
+
+// Streaming: latency to the first signs of life on the issue, and what a streamed run costs in requests.
+interface StreamScenario {
+  name: string
+  toPlanning: number[]
+  toFirstEdit: number[]
+  requests: number[]
+  edits: number[]
+}
+async function measureStream(name: string, path: string, extra: Record<string, string>, frames: () => import('../test/support/fake-planner.ts').Frame[]): Promise<StreamScenario> {
+  const s: StreamScenario = { name, toPlanning: [], toFirstEdit: [], requests: [], edits: [] }
+  for (let i = 0; i < RUNS; i++) {
+    github.reset()
+    planner.requests.length = 0
+    planner.respond(path, { stream: { format: 'sse', frames: frames(), frameDelayMs: 100 } })
+    const issue = github.addIssue({ title: 'Streamed issue', body: 'Body' })
+    const started = performance.timeOrigin + performance.now()
+    const run = await label(issue, { 'planner-url': planner.url, 'progress-interval': '1', ...extra })
+    if (run.outputs.status !== 'planned') throw new Error(`${name}: ${run.outputs.status}`)
+    const writes = github.requests.filter((r) => r.operationId === 'issues/create-comment' || r.operationId === 'issues/update-comment')
+    s.toPlanning.push(writes[0]!.receivedAt - started)
+    s.toFirstEdit.push(writes[1]!.receivedAt - planner.requests[0]!.firstFrameAt!)
+    s.requests.push(github.requests.length)
+    s.edits.push(writes.length - 2)
+  }
+  return s
+}
+const streamed = [
+  await measureStream('kubiya stream, 20 tasks, 26 events 100 ms apart', '/api/v1/tasks/plan/stream', { 'planner-api-key': planner.kubiyaKey }, () => kubiyaStreamFrames(20, { thinking: 20 })),
+  await measureStream('task-planning stream, 20 steps, 30 pieces 100 ms apart', '/task-planning/plan/stream', { planner: 'task-planning' }, () => taskPlanningStreamFrames(20, { pieces: 30 })),
+]
 await Promise.all([github.close(), planner.close()])
 
 const bare = Array.from({ length: RUNS }, bareNodeMs)
@@ -92,3 +123,10 @@ for (const s of results) {
 }
 console.log(`| bare \`node -e ""\` | | | ${bareMedian.toFixed(0)} ms | 1.0× |`)
 console.log(`\nBundle: dist/index.js ${(statSync(DIST_ENTRY).size / 1024).toFixed(0)} KiB (${(gzipSync(bundle).length / 1024).toFixed(0)} KiB gzipped)`)
+
+console.log('\n| streamed run (progress-interval 1 s) | start → "planning" comment | first stream event → first progress edit | GitHub requests | progress edits |')
+console.log('| --- | --- | --- | --- | --- |')
+const range = (v: number[]): string => (Math.min(...v) === Math.max(...v) ? String(v[0]) : `${Math.min(...v)}-${Math.max(...v)}`)
+for (const s of streamed) {
+  console.log(`| ${s.name} | ${median(s.toPlanning).toFixed(0)} ms | ${median(s.toFirstEdit).toFixed(0)} ms | ${range(s.requests)} | ${range(s.edits)} |`)
+}

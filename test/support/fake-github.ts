@@ -50,6 +50,8 @@ export interface RecordedRequest {
   /** null when the request matched no documented operation. */
   operationId: string | null
   status: number
+  /** When the whole request had arrived (ms since the epoch, sub-millisecond), for latency figures. */
+  receivedAt: number
 }
 
 export interface FakeGitHubOptions {
@@ -242,6 +244,7 @@ export class FakeGitHub {
       body: raw === '' ? undefined : parseJson(raw) ?? raw,
       operationId: null,
       status: 0,
+      receivedAt: performance.timeOrigin + performance.now(),
     }
     this.requests.push(recorded)
     let reply: Reply

@@ -38,6 +38,8 @@ export interface PlannerRequest {
   path: string
   headers: IncomingMessage['headers']
   body: unknown
+  /** When the first stream frame was written (ms since the epoch), for latency figures. */
+  firstFrameAt?: number
 }
 
 /**
@@ -99,6 +101,7 @@ export class FakePlanner {
 
     const refusal = path.startsWith('/api/v1/tasks/') ? this.kubiyaRefusal(req, body) : undefined
     const reply = refusal ?? this.next(path)
+    const recorded = this.requests.at(-1)!
     if (reply.hang) return
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs))
     if (reply.destroy) {
@@ -106,7 +109,7 @@ export class FakePlanner {
       return
     }
     if (reply.stream) {
-      await this.writeStream(res, reply.stream)
+      await this.writeStream(res, reply.stream, recorded)
       return
     }
     const text = reply.text ?? JSON.stringify(reply.json ?? {})
@@ -114,7 +117,7 @@ export class FakePlanner {
     res.end(text)
   }
 
-  private async writeStream(res: ServerResponse, stream: ScriptedStream): Promise<void> {
+  private async writeStream(res: ServerResponse, stream: ScriptedStream, recorded: PlannerRequest): Promise<void> {
     const headers: Record<string, string> = stream.noContentType ? {} : { 'content-type': stream.format === 'sse' ? 'text/event-stream' : 'application/x-ndjson' }
     res.writeHead(200, { ...headers, 'cache-control': 'no-cache' })
     res.flushHeaders()
@@ -128,6 +131,7 @@ export class FakePlanner {
       const last = i === stream.frames.length - 1
       const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data)
       const terminator = last && stream.unterminated ? '' : stream.format === 'sse' ? '\n\n' : '\n'
+      recorded.firstFrameAt ??= performance.timeOrigin + performance.now()
       res.write(stream.format === 'sse' ? `${frame.event ? `event: ${frame.event}\n` : ''}data: ${data}${terminator}` : `${data}${terminator}`)
     }
     res.end()
