@@ -50174,10 +50174,10 @@ async function* readEvents(response, url, signal) {
             const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
             if (format === undefined) {
                 sniffed += text;
-                const start = sniffed.trimStart();
-                if (start === '' && !chunk.done)
+                // Wait for a whole first line: "da" alone could be SSE's "data:" or anything else.
+                if (!sniffed.trimStart().includes('\n') && !chunk.done)
                     continue;
-                format = /^(data|event|id|retry)?:/.test(start) ? 'sse' : 'ndjson';
+                format = /^(data|event|id|retry)?:/.test(sniffed.trimStart()) ? 'sse' : 'ndjson';
                 feed(sniffed, chunk.done);
             }
             else {
@@ -50323,13 +50323,13 @@ function readKubiyaReply(reply) {
 /** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
 function kubiyaResult(data, raw) {
     const reply = { text: raw };
-    const envelope = object({ plan: unknown(), has_questions: schemas_boolean().nullish(), questions: unknown().optional() }).safeParse(data);
+    const envelope = object({ plan: unknown().optional(), has_questions: schemas_boolean().nullish(), questions: unknown().optional() }).safeParse(data);
+    // Older servers put the questions beside the plan (or, on the stream, send them without one).
+    if (envelope.success && envelope.data.has_questions)
+        return needsInfo(envelope.data.questions);
     if (!envelope.success || !('plan' in data)) {
         throw new PlannerError(`The kubiya planner's reply is not a plan: it has no \`plan\` object. It began: ${quote(reply.text)}`, 'invalid-reply');
     }
-    // Older servers put the questions beside the plan rather than inside it.
-    if (envelope.data.has_questions)
-        return needsInfo(envelope.data.questions);
     const parsed = TaskPlanSchema.safeParse(envelope.data.plan);
     if (!parsed.success) {
         throw new PlannerError(`The kubiya planner's reply is not a usable plan (plan.${describeSchemaError(parsed.error)}). It began: ${quote(reply.text)}`, 'invalid-reply');
@@ -50920,8 +50920,11 @@ function unfence(text) {
     if (!open)
         return text.trim();
     const body = text.slice(open[0].length);
-    const close = body.lastIndexOf(open[1]);
-    return (close === -1 ? body : body.slice(0, close)).trim();
+    const marker = open[1];
+    // The closing fence starts a line; JSON escapes newlines inside strings, so a fence quoted in a step's
+    // description can never be mistaken for it.
+    const close = new RegExp(`(?:^|\\n)[ \\t]*\\${marker[0]}{${marker.length},}[ \\t]*(?:\\n|$)`).exec(body);
+    return (close ? body.slice(0, close.index) : body).trim();
 }
 /**
  * Reads the steps a streaming plan has finished so far. The document is incomplete JSON, so it is
@@ -50933,7 +50936,8 @@ function partialPlan(text) {
         return { steps: [] };
     let value;
     try {
-        value = (0,partial_json_dist.parse)(doc, partial_json_dist.Allow.ALL);
+        // Strings still being written are left out, so a half-written title or name never shows.
+        value = (0,partial_json_dist.parse)(doc, partial_json_dist.Allow.ALL & ~partial_json_dist.Allow.STR);
     }
     catch {
         return { steps: [] };
@@ -50948,7 +50952,7 @@ function partialPlan(text) {
         const parsed = PlanStepSchema.safeParse(s);
         return parsed.success ? [parsed.data] : [];
     });
-    const title = typeof root.title === 'string' && titleClosed(doc) ? root.title : undefined;
+    const title = [holder.title, root.title].find((t) => typeof t === 'string' && t !== '');
     return title ? { title, steps } : { steps };
 }
 /** Whether the text has gone past the end of the `steps` array, so its last element is complete. */
@@ -50977,9 +50981,6 @@ function stepsArrayClosed(doc) {
         }
     }
     return false;
-}
-function titleClosed(doc) {
-    return /"title"\s*:\s*"(?:[^"\\]|\\.)*"/.test(doc);
 }
 
 ;// CONCATENATED MODULE: ./src/planners/task-planning.ts
@@ -51059,11 +51060,16 @@ async function readTaskPlanningStream(events, onProgress) {
             update = JSON.parse(data);
         }
         catch {
-            // A bare text piece rather than a JSON update.
-            update = { data };
+            update = undefined;
         }
-        if (!isObject(update))
+        // Anything that is not an update object is a bare piece of the plan text, kept as sent: even a
+        // piece that happens to parse, such as `16` or `"Create the replica"`.
+        if (!isObject(update) || !UPDATE_KEYS.some((key) => key in update)) {
+            text += data;
+            const sofar = text;
+            onProgress?.(() => partialPlan(sofar));
             continue;
+        }
         if (carriesPlan(update))
             whole = update;
         else if (isObject(update.data) && carriesPlan(update.data))
@@ -51091,6 +51097,8 @@ async function readTaskPlanningStream(events, onProgress) {
     }
     return { kind: 'plan', plan: validatePlan(document, text) };
 }
+/** Members that make a JSON object an update rather than a piece of the plan text. */
+const UPDATE_KEYS = ['data', 'plan', 'steps', 'error', 'detail'];
 function carriesPlan(value) {
     return Array.isArray(value.steps) || (isObject(value.plan) && Array.isArray(value.plan.steps));
 }

@@ -148,12 +148,12 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
 /** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
 function kubiyaResult(data: unknown, raw: string): PlannerResult {
   const reply = { text: raw }
-  const envelope = z.object({ plan: z.unknown(), has_questions: z.boolean().nullish(), questions: z.unknown().optional() }).safeParse(data)
+  const envelope = z.object({ plan: z.unknown().optional(), has_questions: z.boolean().nullish(), questions: z.unknown().optional() }).safeParse(data)
+  // Older servers put the questions beside the plan (or, on the stream, send them without one).
+  if (envelope.success && envelope.data.has_questions) return needsInfo(envelope.data.questions)
   if (!envelope.success || !('plan' in (data as object))) {
     throw new PlannerError(`The kubiya planner's reply is not a plan: it has no \`plan\` object. It began: ${quote(reply.text)}`, 'invalid-reply')
   }
-  // Older servers put the questions beside the plan rather than inside it.
-  if (envelope.data.has_questions) return needsInfo(envelope.data.questions)
   const parsed = TaskPlanSchema.safeParse(envelope.data.plan)
   if (!parsed.success) {
     throw new PlannerError(`The kubiya planner's reply is not a usable plan (plan.${describeSchemaError(parsed.error)}). It began: ${quote(reply.text)}`, 'invalid-reply')

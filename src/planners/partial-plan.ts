@@ -9,8 +9,11 @@ export function unfence(text: string): string {
   const open = /^\s*(`{3,}|~{3,})[^\n]*\n/.exec(text)
   if (!open) return text.trim()
   const body = text.slice(open[0].length)
-  const close = body.lastIndexOf(open[1]!)
-  return (close === -1 ? body : body.slice(0, close)).trim()
+  const marker = open[1]!
+  // The closing fence starts a line; JSON escapes newlines inside strings, so a fence quoted in a step's
+  // description can never be mistaken for it.
+  const close = new RegExp(`(?:^|\\n)[ \\t]*\\${marker[0]}{${marker.length},}[ \\t]*(?:\\n|$)`).exec(body)
+  return (close ? body.slice(0, close.index) : body).trim()
 }
 
 /** What can be read from an incomplete plan document: its title and the steps already complete. */
@@ -28,7 +31,8 @@ export function partialPlan(text: string): PartialPlan {
   if (!doc.startsWith('{')) return { steps: [] }
   let value: unknown
   try {
-    value = parse(doc, Allow.ALL)
+    // Strings still being written are left out, so a half-written title or name never shows.
+    value = parse(doc, Allow.ALL & ~Allow.STR)
   } catch {
     return { steps: [] }
   }
@@ -41,7 +45,7 @@ export function partialPlan(text: string): PartialPlan {
     const parsed = PlanStepSchema.safeParse(s)
     return parsed.success ? [parsed.data] : []
   })
-  const title = typeof root.title === 'string' && titleClosed(doc) ? root.title : undefined
+  const title = [holder.title, root.title].find((t): t is string => typeof t === 'string' && t !== '')
   return title ? { title, steps } : { steps }
 }
 
@@ -64,8 +68,4 @@ function stepsArrayClosed(doc: string): boolean {
     }
   }
   return false
-}
-
-function titleClosed(doc: string): boolean {
-  return /"title"\s*:\s*"(?:[^"\\]|\\.)*"/.test(doc)
 }

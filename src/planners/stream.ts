@@ -43,9 +43,9 @@ export async function* readEvents(response: Response, url: string, signal: Abort
       const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true })
       if (format === undefined) {
         sniffed += text
-        const start = sniffed.trimStart()
-        if (start === '' && !chunk.done) continue
-        format = /^(data|event|id|retry)?:/.test(start) ? 'sse' : 'ndjson'
+        // Wait for a whole first line: "da" alone could be SSE's "data:" or anything else.
+        if (!sniffed.trimStart().includes('\n') && !chunk.done) continue
+        format = /^(data|event|id|retry)?:/.test(sniffed.trimStart()) ? 'sse' : 'ndjson'
         feed(sniffed, chunk.done)
       } else {
         feed(text, chunk.done)

@@ -78,10 +78,16 @@ export async function readTaskPlanningStream(events: AsyncIterable<StreamEvent>,
     try {
       update = JSON.parse(data)
     } catch {
-      // A bare text piece rather than a JSON update.
-      update = { data }
+      update = undefined
     }
-    if (!isObject(update)) continue
+    // Anything that is not an update object is a bare piece of the plan text, kept as sent: even a
+    // piece that happens to parse, such as `16` or `"Create the replica"`.
+    if (!isObject(update) || !UPDATE_KEYS.some((key) => key in update)) {
+      text += data
+      const sofar = text
+      onProgress?.(() => partialPlan(sofar))
+      continue
+    }
     if (carriesPlan(update)) whole = update
     else if (isObject(update.data) && carriesPlan(update.data)) whole = update.data
     else if (typeof update.data === 'string') text += update.data
@@ -103,6 +109,9 @@ export async function readTaskPlanningStream(events: AsyncIterable<StreamEvent>,
   }
   return { kind: 'plan', plan: validatePlan(document, text) }
 }
+
+/** Members that make a JSON object an update rather than a piece of the plan text. */
+const UPDATE_KEYS = ['data', 'plan', 'steps', 'error', 'detail']
 
 function carriesPlan(value: Record<string, unknown>): boolean {
   return Array.isArray(value.steps) || (isObject(value.plan) && Array.isArray(value.plan.steps))

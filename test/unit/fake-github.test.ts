@@ -148,6 +148,7 @@ describe('routing', () => {
         query: { foo: 'bar' },
         body: { body: 'hi' },
         operationId: 'issues/create-comment',
+        receivedAt: expect.any(Number),
         status: 201,
       },
     ])

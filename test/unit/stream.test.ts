@@ -295,7 +295,7 @@ describe('readEvents: failures mid-stream', () => {
 
   it('an AbortSignal.timeout firing mid-stream throws a "timeout" PlannerError', async () => {
     const url = await serve(['event: progress\ndata: {"progress":10}\n\n'], { contentType: SSE, hang: true })
-    const signal = AbortSignal.timeout(250)
+    const signal = AbortSignal.timeout(100)
     const seen: StreamEvent[] = []
     const failure = await (async () => {
       try {
