@@ -31051,7 +31051,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8487);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1945);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31060,7 +31060,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8487:
+/***/ 1945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39105,15 +39105,269 @@ function retry(octokit, octokitOptions) {
 retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/version.js
+var plugin_throttling_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/wrap-request.js
+var dist_bundle_noop = () => Promise.resolve();
+function dist_bundle_wrapRequest(state, request, options) {
+  return state.retryLimiter.schedule(doRequest, state, request, options);
+}
+async function doRequest(state, request, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, dist_bundle_noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, dist_bundle_noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, dist_bundle_noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+
+// pkg/dist-src/generated/triggers-notification-paths.js
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+
+// pkg/dist-src/route-matcher.js
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+
+// pkg/dist-src/index.js
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck, common) {
+  groups.global = new Bottleneck.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck = light,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    const events = {};
+    const emitter = new Bottleneck.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error, info) {
+      const [state2, request, options] = info.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request.retryCount;
+      request.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request, options) => {
+    initializeBottleneck();
+    return dist_bundle_wrapRequest(state, request, options);
+  });
+  return {};
+}
+throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
+throttling.triggersNotification = triggersNotification;
+
+
 ;// CONCATENATED MODULE: ./src/github/client.ts
 
 
+
+/** Longest wait for a rate limit before giving up: a run that sleeps for an hour helps nobody. */
+const MAX_RATE_LIMIT_WAIT_S = 120;
 /**
- * An Octokit for the run's GitHub (GITHUB_API_URL, so Enterprise Server works unchanged) that retries
- * GitHub's transient 5xx answers.
+ * An Octokit for the run's GitHub (GITHUB_API_URL, so Enterprise Server works unchanged) that paces
+ * writes the way GitHub asks (secondary rate limits on content creation, `retry-after`) and retries
+ * transient 5xx answers, so no request loop here retries by hand.
  */
-function createGitHub(token, baseUrl) {
-    return getOctokit(token, baseUrl ? { baseUrl } : {}, retry);
+function createGitHub(token, log = () => { }, baseUrl) {
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const retrying = retryCount < 2 && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+        log(`GitHub ${kind} rate limit on ${options.method} ${options.url}; ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}.`);
+        return retrying;
+    };
+    return getOctokit(token, {
+        ...(baseUrl ? { baseUrl } : {}),
+        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    }, retry, throttling);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -48725,7 +48979,21 @@ function parseInputs(getInput, env = {}) {
         stream: bool('stream', getInput('stream'), true),
         progressIntervalMs: positiveInt('progress-interval', getInput('progress-interval'), 5, 600) * 1000,
         needsInfoLabel: getInput('needs-info-label').trim(),
+        command: getInput('command').trim(),
+        removeLabel: bool('remove-label', getInput('remove-label'), true),
+        output: outputMode(getInput('output')),
+        subIssueLabels: getInput('sub-issue-labels')
+            .split(',')
+            .map((l) => l.trim())
+            .filter(Boolean),
     };
+}
+function outputMode(raw) {
+    const value = raw.trim().toLowerCase() || 'comment';
+    if (value !== 'comment' && value !== 'sub-issues') {
+        throw new InputError(`Input \`output\` must be comment or sub-issues; got "${raw}".`);
+    }
+    return value;
 }
 /** Reads `issue-number`: a clear error when it is missing or not a positive whole number. */
 function parseIssueNumber(raw) {
@@ -51148,7 +51416,7 @@ function parseMarker(body) {
         return null;
     try {
         const data = JSON.parse(match[1]);
-        return { state: data.state ?? 'planned' };
+        return { state: data.state ?? 'planned', ...(typeof data.hash === 'string' ? { hash: data.hash } : {}) };
     }
     catch {
         return null;
@@ -51477,7 +51745,7 @@ function renderPlanned(plan, previousBody, ctx) {
         section = renderSection(plan, count, compact, checked, ctx);
     }
     return {
-        body: compose('planned', '', section),
+        body: compose('planned', '', section, ctx.contextHash),
         plan: { ...plan, steps: plan.steps.slice(0, count) },
     };
 }
@@ -51536,7 +51804,7 @@ function renderNeedsInfo(result, previousBody, ctx) {
     const previous = planSection(previousBody);
     if (previous)
         lines.push('', 'The previous plan is kept below.');
-    return compose('needs-info', lines.join('\n'), previous);
+    return compose('needs-info', lines.join('\n'), previous, ctx.contextHash);
 }
 /** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
 function renderFailed(message, previousBody, ctx) {
@@ -51548,8 +51816,8 @@ function renderFailed(message, previousBody, ctx) {
     ]);
     return compose('failed', banner, previous);
 }
-function compose(state, banner, section) {
-    const parts = [renderMarker({ state })];
+function compose(state, banner, section, hash) {
+    const parts = [renderMarker(hash ? { state, hash } : { state })];
     if (banner)
         parts.push(banner);
     if (section)
@@ -51855,6 +52123,7 @@ function outputsOf(outcome, secrets) {
         'step-count': String(outcome.plan?.steps.length ?? 0),
         'comment-id': outcome.comment ? String(outcome.comment.id) : '',
         'comment-url': outcome.comment?.html_url ?? '',
+        'sub-issues': JSON.stringify(outcome.subIssues ?? []),
     };
 }
 const HEADINGS = {
@@ -51909,7 +52178,41 @@ function decideTrigger(event, inputs) {
         const raw = inputs.issueNumber || (typeof fromForm === 'string' || typeof fromForm === 'number' ? String(fromForm) : '');
         return { kind: 'plan', issueNumber: parseIssueNumber(raw), source: 'dispatch' };
     }
-    return { kind: 'skip', reason: `the "${eventName}" event does not ask for a plan (use the "${inputs.label}" label or workflow_dispatch)` };
+    if (eventName === 'issue_comment')
+        return decideCommand(payload, inputs.command);
+    return { kind: 'skip', reason: `the "${eventName}" event does not ask for a plan (use the "${inputs.label}" label, ${inputs.command ? `a ${inputs.command} comment or ` : ''}workflow_dispatch)` };
+}
+function decideCommand(payload, command) {
+    if (!command)
+        return { kind: 'skip', reason: 'the `command` input is empty, so comments do not ask for plans' };
+    if (payload.action !== 'created')
+        return { kind: 'skip', reason: `the comment was ${payload.action ?? 'changed'}, not created` };
+    const { comment, issue } = payload;
+    if (!comment || typeof issue?.number !== 'number' || typeof comment.id !== 'number')
+        return { kind: 'skip', reason: 'the event carries no comment' };
+    if (issue.pull_request)
+        return { kind: 'skip', reason: 'comments on pull requests are ignored' };
+    if (comment.user?.type === 'Bot')
+        return { kind: 'skip', reason: 'comments by bots are ignored' };
+    const guidance = commandGuidance(comment.body ?? '', command);
+    if (guidance === null)
+        return { kind: 'skip', reason: `the comment does not start with ${command}` };
+    return {
+        kind: 'plan',
+        issueNumber: issue.number,
+        source: 'command',
+        command: { commentId: comment.id, author: comment.user?.login ?? '', guidance, createdAt: comment.created_at ?? '' },
+    };
+}
+/** The text after `command` when `body` starts with it as a whole word ("/plan" but not "/planning"), else null. */
+function commandGuidance(body, command) {
+    const text = body.trimStart();
+    if (!text.toLowerCase().startsWith(command.toLowerCase()))
+        return null;
+    const rest = text.slice(command.length);
+    if (rest !== '' && !/^\s/.test(rest))
+        return null;
+    return rest.trim();
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -51953,7 +52256,7 @@ async function run() {
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         const outcome = await planIssue({
-            octokit: createGitHub(inputs.githubToken),
+            octokit: createGitHub(inputs.githubToken, (message) => info(message)),
             fetch: globalThis.fetch,
             inputs,
             ref: { ...context.repo, issue_number: trigger.issueNumber },

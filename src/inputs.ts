@@ -31,6 +31,14 @@ export interface Inputs {
   progressIntervalMs: number
   /** Label added while the planner waits for more detail; empty disables. */
   needsInfoLabel: string
+  /** Comment command that re-plans (`/plan`); empty disables. */
+  command: string
+  /** Remove the trigger label after planning, so applying it again re-plans. */
+  removeLabel: boolean
+  /** Where the steps go: a checklist comment, or linked sub-issues (with the comment listing them). */
+  output: 'comment' | 'sub-issues'
+  /** Labels for created sub-issues. */
+  subIssueLabels: string[]
 }
 
 /** Reads one input by its action.yml name; empty string when unset. */
@@ -79,7 +87,22 @@ export function parseInputs(getInput: GetInput, env: Record<string, string | und
     stream: bool('stream', getInput('stream'), true),
     progressIntervalMs: positiveInt('progress-interval', getInput('progress-interval'), 5, 600) * 1000,
     needsInfoLabel: getInput('needs-info-label').trim(),
+    command: getInput('command').trim(),
+    removeLabel: bool('remove-label', getInput('remove-label'), true),
+    output: outputMode(getInput('output')),
+    subIssueLabels: getInput('sub-issue-labels')
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean),
   }
+}
+
+function outputMode(raw: string): Inputs['output'] {
+  const value = raw.trim().toLowerCase() || 'comment'
+  if (value !== 'comment' && value !== 'sub-issues') {
+    throw new InputError(`Input \`output\` must be comment or sub-issues; got "${raw}".`)
+  }
+  return value
 }
 
 /** Reads `issue-number`: a clear error when it is missing or not a positive whole number. */

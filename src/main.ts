@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
     const outcome = await planIssue({
-      octokit: createGitHub(inputs.githubToken),
+      octokit: createGitHub(inputs.githubToken, (message) => core.info(message)),
       fetch: globalThis.fetch,
       inputs,
       ref: { ...context.repo, issue_number: trigger.issueNumber },

@@ -31,6 +31,8 @@ export interface Outcome {
   request?: PlanRequest
   /** Progress edits made while the planner streamed. */
   progressEdits?: number
+  /** In sub-issues mode: the children's numbers in plan order. */
+  subIssues?: number[]
 }
 
 /** Progress edits allowed per run: with the "planning" comment and the final one, 20 writes at most. */

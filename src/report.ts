@@ -12,6 +12,7 @@ export function outputsOf(outcome: Outcome, secrets: readonly string[]): Record<
     'step-count': String(outcome.plan?.steps.length ?? 0),
     'comment-id': outcome.comment ? String(outcome.comment.id) : '',
     'comment-url': outcome.comment?.html_url ?? '',
+    'sub-issues': JSON.stringify(outcome.subIssues ?? []),
   }
 }
 

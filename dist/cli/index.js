@@ -18565,7 +18565,21 @@ function parseInputs(getInput, env = {}) {
         stream: bool('stream', getInput('stream'), true),
         progressIntervalMs: positiveInt('progress-interval', getInput('progress-interval'), 5, 600) * 1000,
         needsInfoLabel: getInput('needs-info-label').trim(),
+        command: getInput('command').trim(),
+        removeLabel: bool('remove-label', getInput('remove-label'), true),
+        output: outputMode(getInput('output')),
+        subIssueLabels: getInput('sub-issue-labels')
+            .split(',')
+            .map((l) => l.trim())
+            .filter(Boolean),
     };
+}
+function outputMode(raw) {
+    const value = raw.trim().toLowerCase() || 'comment';
+    if (value !== 'comment' && value !== 'sub-issues') {
+        throw new inputs_InputError(`Input \`output\` must be comment or sub-issues; got "${raw}".`);
+    }
+    return value;
 }
 /** Reads `issue-number`: a clear error when it is missing or not a positive whole number. */
 function parseIssueNumber(raw) {
@@ -21249,7 +21263,7 @@ function marker_parseMarker(body) {
         return null;
     try {
         const data = JSON.parse(match[1]);
-        return { state: data.state ?? 'planned' };
+        return { state: data.state ?? 'planned', ...(typeof data.hash === 'string' ? { hash: data.hash } : {}) };
     }
     catch {
         return null;
@@ -21317,7 +21331,7 @@ function renderPlanned(plan, previousBody, ctx) {
         section = renderSection(plan, count, compact, checked, ctx);
     }
     return {
-        body: compose('planned', '', section),
+        body: compose('planned', '', section, ctx.contextHash),
         plan: { ...plan, steps: plan.steps.slice(0, count) },
     };
 }
@@ -21376,7 +21390,7 @@ function renderNeedsInfo(result, previousBody, ctx) {
     const previous = marker_planSection(previousBody);
     if (previous)
         lines.push('', 'The previous plan is kept below.');
-    return compose('needs-info', lines.join('\n'), previous);
+    return compose('needs-info', lines.join('\n'), previous, ctx.contextHash);
 }
 /** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
 function renderFailed(message, previousBody, ctx) {
@@ -21388,8 +21402,8 @@ function renderFailed(message, previousBody, ctx) {
     ]);
     return compose('failed', banner, previous);
 }
-function compose(state, banner, section) {
-    const parts = [renderMarker({ state })];
+function compose(state, banner, section, hash) {
+    const parts = [renderMarker(hash ? { state, hash } : { state })];
     if (banner)
         parts.push(banner);
     if (section)

@@ -6,6 +6,8 @@ export type CommentState = 'planning' | 'planned' | 'needs-info' | 'failed' | 'c
 
 export interface MarkerData {
   state: CommentState
+  /** Hash of the context the plan was made from: an unchanged issue is not re-planned by a re-label. */
+  hash?: string
 }
 
 const MARKER = /^<!-- issue-planner:plan (\{[^\n]*?\}) -->/
@@ -21,7 +23,7 @@ export function parseMarker(body: string | null | undefined): MarkerData | null 
   if (!match) return null
   try {
     const data = JSON.parse(match[1]!) as Partial<MarkerData>
-    return { state: data.state ?? 'planned' }
+    return { state: data.state ?? 'planned', ...(typeof data.hash === 'string' ? { hash: data.hash } : {}) }
   } catch {
     return null
   }

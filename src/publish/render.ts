@@ -17,6 +17,8 @@ export interface RenderContext {
   maxSteps: number
   /** Notes on what was cut from the request (context stage). */
   notes: string[]
+  /** Hash of the request, kept in the marker of final plans so an unchanged issue is not paid for twice. */
+  contextHash?: string
 }
 
 export interface RenderedPlan {
@@ -42,7 +44,7 @@ export function renderPlanned(plan: Plan, previousBody: string | null, ctx: Rend
     section = renderSection(plan, count, compact, checked, ctx)
   }
   return {
-    body: compose('planned', '', section),
+    body: compose('planned', '', section, ctx.contextHash),
     plan: { ...plan, steps: plan.steps.slice(0, count) },
   }
 }
@@ -109,7 +111,7 @@ export function renderNeedsInfo(result: { message: string; questions: string[] }
   )
   const previous = planSection(previousBody)
   if (previous) lines.push('', 'The previous plan is kept below.')
-  return compose('needs-info', lines.join('\n'), previous)
+  return compose('needs-info', lines.join('\n'), previous, ctx.contextHash)
 }
 
 /** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
@@ -123,8 +125,8 @@ export function renderFailed(message: string, previousBody: string | null, ctx: 
   return compose('failed', banner, previous)
 }
 
-function compose(state: CommentState, banner: string, section: string | null): string {
-  const parts = [renderMarker({ state })]
+function compose(state: CommentState, banner: string, section: string | null, hash?: string): string {
+  const parts = [renderMarker(hash ? { state, hash } : { state })]
   if (banner) parts.push(banner)
   if (section) parts.push(`${PLAN_SECTION_MARKER}\n${section}`)
   return parts.join('\n\n')

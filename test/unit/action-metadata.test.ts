@@ -44,8 +44,9 @@ describe('action.yml', () => {
   it('defaults in action.yml match the defaults the code applies when an input is empty', () => {
     const fromYaml = parseInputs((name) => action.inputs[name]?.default ?? '')
     const fromCode = parseInputs(() => '')
-    // An empty needs-info-label means "no label"; only the runner applies that input's default.
-    expect({ ...fromYaml, githubToken: '', needsInfoLabel: '' }).toEqual(fromCode)
+    // An empty needs-info-label or command means "off"; only the runner applies those inputs' defaults.
+    expect({ ...fromYaml, githubToken: '', needsInfoLabel: '', command: '' }).toEqual(fromCode)
     expect(fromYaml.needsInfoLabel).toBe('plan-needs-info')
+    expect(fromYaml.command).toBe('/plan')
   })
 })

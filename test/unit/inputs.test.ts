@@ -17,7 +17,7 @@ function inputErrorOf(fn: () => unknown): InputError {
 }
 
 describe('parseInputs: defaults', () => {
-  it('mirrors action.yml when nothing is set (but an unset needs-info-label is off: the runner passes its default)', () => {
+  it('mirrors action.yml when nothing is set (but an unset needs-info-label or command is off: the runner passes their defaults)', () => {
     expect(parseInputs(from({}))).toEqual({
       githubToken: '',
       label: 'plan-me',
@@ -33,6 +33,10 @@ describe('parseInputs: defaults', () => {
       stream: true,
       progressIntervalMs: 5_000,
       needsInfoLabel: '',
+      command: '',
+      removeLabel: true,
+      output: 'comment',
+      subIssueLabels: [],
     })
   })
 

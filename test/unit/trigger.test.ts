@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/inputs.ts'
 import { type TriggerEvent, decideTrigger } from '../../src/trigger.ts'
 
-const inputs = { label: 'plan-me', issueNumber: '' }
+const inputs = { label: 'plan-me', issueNumber: '', command: '/plan' }
 
 /** An `issues` webhook as GitHub sends it, trimmed to what the decision reads. */
 function issuesEvent(action: string, labelName?: string, issueNumber = 42): TriggerEvent {
@@ -131,13 +131,52 @@ describe('decideTrigger: workflow_dispatch', () => {
 })
 
 describe('decideTrigger: other events', () => {
-  it.each(['push', 'issue_comment', 'pull_request', 'schedule'])('skips "%s" with a reason naming the event and the label', (eventName) => {
+  it.each(['push', 'pull_request', 'schedule'])('skips "%s" with a reason naming the event, the label and the command', (eventName) => {
     const trigger = decideTrigger({ eventName, payload: { action: 'labeled', label: { name: 'plan-me' }, issue: { number: 1 } } }, inputs)
     expect(trigger.kind).toBe('skip')
     if (trigger.kind === 'skip') {
       expect(trigger.reason).toContain(`"${eventName}"`)
       expect(trigger.reason).toContain('"plan-me"')
+      expect(trigger.reason).toContain('/plan')
       expect(trigger.reason).toContain('workflow_dispatch')
     }
+  })
+})
+
+describe('decideTrigger: the /plan command', () => {
+  const comment = (body: string, extra: Record<string, unknown> = {}): Parameters<typeof decideTrigger>[0] => ({
+    eventName: 'issue_comment',
+    payload: {
+      action: 'created',
+      issue: { number: 9 },
+      comment: { id: 77, body, user: { login: 'maintainer', type: 'User' }, created_at: '2026-11-24T10:00:00Z' },
+      ...extra,
+    },
+  })
+
+  it('re-plans with the text after the command as guidance', () => {
+    expect(decideTrigger(comment('/plan split the rollout into smaller steps'), inputs)).toEqual({
+      kind: 'plan',
+      issueNumber: 9,
+      source: 'command',
+      command: { commentId: 77, author: 'maintainer', guidance: 'split the rollout into smaller steps', createdAt: '2026-11-24T10:00:00Z' },
+    })
+  })
+
+  it('accepts the bare command, leading whitespace, a custom command and any case', () => {
+    expect(decideTrigger(comment('  /PLAN'), inputs)).toMatchObject({ kind: 'plan', command: { guidance: '' } })
+    expect(decideTrigger(comment('!replan\nwith more tests'), { ...inputs, command: '!replan' })).toMatchObject({ command: { guidance: 'with more tests' } })
+  })
+
+  it('matches on a word boundary: "/planning" and "see /plan" are not commands', () => {
+    expect(decideTrigger(comment('/planning is hard'), inputs)).toEqual({ kind: 'skip', reason: 'the comment does not start with /plan' })
+    expect(decideTrigger(comment('see /plan'), inputs).kind).toBe('skip')
+  })
+
+  it('ignores bots, pull-request comments, edited comments and an empty command input', () => {
+    expect(decideTrigger(comment('/plan', { comment: { id: 1, body: '/plan', user: { login: 'x[bot]', type: 'Bot' } } }), inputs)).toEqual({ kind: 'skip', reason: 'comments by bots are ignored' })
+    expect(decideTrigger(comment('/plan', { issue: { number: 3, pull_request: {} } }), inputs)).toEqual({ kind: 'skip', reason: 'comments on pull requests are ignored' })
+    expect(decideTrigger(comment('/plan', { action: 'edited' }), inputs)).toEqual({ kind: 'skip', reason: 'the comment was edited, not created' })
+    expect(decideTrigger(comment('/plan'), { ...inputs, command: '' }).kind).toBe('skip')
   })
 })
