@@ -24,10 +24,14 @@ interface ListedComment {
 /** People whose copy of our marker we may adopt: a stranger's comment must never be overwritten. */
 const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
 
-/** A plan comment is one that starts with our marker and was written by a bot or by someone with access. */
+/** Written by a bot (this action writes as one) or by someone with access to the repository. */
+export function isTrustedAuthor(item: { user?: { type?: string } | null; author_association?: string }): boolean {
+  return item.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(item.author_association ?? '')
+}
+
+/** A plan comment is one that starts with our marker and was written by a trusted author. */
 export function isPlanComment(comment: ListedComment): boolean {
-  if (!parseMarker(comment.body)) return false
-  return comment.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(comment.author_association)
+  return parseMarker(comment.body) !== null && isTrustedAuthor(comment)
 }
 
 /** Finds the earliest plan comment, reading every page: an issue can have hundreds of comments. */

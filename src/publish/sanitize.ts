@@ -1,4 +1,4 @@
-import { mapProse } from '../markdown/scan.js'
+import { mapProse, scanMarkdown } from '../markdown/scan.js'
 
 /**
  * Planner output (and issue text we echo) is untrusted. Outside code it may not: ping people
@@ -20,7 +20,18 @@ function neutraliseProse(prose: string): string {
 
 /** Markdown block text (descriptions, messages): code kept verbatim, everything else neutralised. */
 export function safeBlock(text: string, maxLength = 4000): string {
-  return mapProse(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), neutraliseProse).trim()
+  return closeOpenFence(mapProse(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), neutraliseProse).trim())
+}
+
+/**
+ * Closes a code fence the planner left open (or that the length cap cut): GitHub would otherwise
+ * show everything after it in the comment or issue as code.
+ */
+function closeOpenFence(text: string): string {
+  const last = scanMarkdown(`${text}\n\n.`).at(-1)
+  if (last?.kind !== 'block') return text
+  const fence = /^ {0,3}(`{3,}|~{3,})/.exec(last.text)?.[1] ?? '```'
+  return `${text}\n${fence}`
 }
 
 /** A one-line field (step names, list items): newlines folded, Markdown structure cannot escape the line. */
