@@ -12,7 +12,8 @@ import { findPlanComment, type IssueRef, type PlanComment, PlanCommentWriter } f
 import { syncNeedsInfoLabel } from './publish/labels.js'
 import { planSection } from './publish/marker.js'
 import { ProgressReporter } from './publish/progress.js'
-import { type RenderContext, renderCancelled, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning } from './publish/render.js'
+import { type RenderContext, renderCancelled, renderFailed, renderNeedsInfo, renderPlanned, renderPlannedSubIssues, renderPlanning } from './publish/render.js'
+import { type SubIssuesResult, childNumbersIn, publishSubIssues } from './publish/sub-issues.js'
 import { redact } from './secrets.js'
 
 export type Status = 'planned' | 'needs-info' | 'skipped' | 'failed' | 'cancelled'
@@ -33,6 +34,8 @@ export interface Outcome {
   progressEdits?: number
   /** In sub-issues mode: the children's numbers in plan order. */
   subIssues?: number[]
+  /** In sub-issues mode: what happened to each child, for the job summary. */
+  subIssueReport?: SubIssuesResult
 }
 
 /** Progress edits allowed per run: with the "planning" comment and the final one, 20 writes at most. */
@@ -89,6 +92,13 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
     currentBody: hasTicks ? () => writer.currentBody() : undefined,
     onStarted: write,
     publishProgress: write,
+    publishSubIssues: (plan) =>
+      publishSubIssues(octokit, ref, { number: issue.number, title: issue.title, html_url: issue.html_url }, plan, {
+        labels: inputs.subIssueLabels,
+        dryRun: inputs.dryRun,
+        log,
+        previousChildNumbers: childNumbersIn(existing?.body ?? null),
+      }),
   })
   if (result.status === 'cancelled' && !writer.wrote) {
     // Nothing of this run is on the issue, so there is nothing to close off.
@@ -134,6 +144,8 @@ export interface ProduceArgs {
   onStarted?: (body: string) => Promise<void>
   /** Called with each (throttled) progress body while a planner streams. */
   publishProgress?: (body: string) => Promise<void>
+  /** In sub-issues mode: turns the steps into child issues before the comment is rendered. */
+  publishSubIssues?: (plan: Plan) => Promise<SubIssuesResult>
 }
 
 /**
@@ -181,6 +193,15 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
 
     // 4. Render the final state.
     if (result.kind === 'needs-info') return await done('needs-info', (previous) => renderNeedsInfo(result, previous, ctx))
+    if (inputs.output === 'sub-issues' && args.publishSubIssues) {
+      const steps = { ...result.plan, steps: result.plan.steps.slice(0, inputs.maxSteps) }
+      await reporter.stop()
+      const report = await args.publishSubIssues(steps)
+      report.warnings.forEach((warning) => log(`Warning: ${warning}`))
+      const numbers = report.children.filter((c) => c.step !== undefined && c.number !== undefined).map((c) => c.number as number)
+      const extra = { plan: steps, subIssues: numbers, subIssueReport: report, ...(report.error ? { message: report.error } : {}) }
+      return await done(report.error ? 'failed' : 'planned', () => renderPlannedSubIssues(steps, result.plan.steps.length, report, ctx), extra)
+    }
     let published: Plan = result.plan
     const outcome = await done('planned', (previous) => {
       const rendered = renderPlanned(result.plan, previous, ctx)

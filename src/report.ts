@@ -1,6 +1,7 @@
 import type { Outcome } from './pipeline.js'
 import { redact } from './secrets.js'
 import { parseMarker } from './publish/marker.js'
+import { safeInline } from './publish/sanitize.js'
 
 /** The action's outputs, as strings, ready for `core.setOutput`. */
 export function outputsOf(outcome: Outcome, secrets: readonly string[]): Record<string, string> {
@@ -30,6 +31,14 @@ export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly s
   if (outcome.comment && !dryRun) parts.push(`Plan comment: ${outcome.comment.html_url}`)
   if ((outcome.status === 'failed' || outcome.status === 'cancelled') && outcome.message) parts.push(`**Error:** ${outcome.message}`)
   if (outcome.progressEdits !== undefined) parts.push(`Progress edits of the comment while the planner streamed: ${outcome.progressEdits}.`)
+  const report = outcome.subIssueReport
+  if (report) {
+    const cell = (text: string): string => safeInline(text, 200).replace(/\|/g, '\\|')
+    const rows = report.children.map((c) => `| ${c.step ?? '–'} | ${cell(c.name)} | ${c.number !== undefined ? `#${c.number}` : '–'} | ${c.action}${c.error ? `: ${cell(c.error)}` : ''} |`)
+    parts.push(['### Sub-issues', '', '| step | name | issue | what happened |', '| --- | --- | --- | --- |', ...rows].join('\n'))
+    if (!report.linked) parts.push('Sub-issues are not available on this GitHub: the issues were created but not linked.')
+    report.warnings.forEach((w) => parts.push(`> [!WARNING]\n> ${w}`))
+  }
   if (outcome.body) {
     // The marker line is ours, not the readers'.
     const visible = parseMarker(outcome.body) ? outcome.body.slice(outcome.body.indexOf('-->') + 3).trim() : outcome.body

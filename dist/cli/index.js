@@ -20993,11 +20993,13 @@ function createPlanner(inputs, fetch, log) {
 
 /** People whose copy of our marker we may adopt: a stranger's comment must never be overwritten. */
 const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
-/** A plan comment is one that starts with our marker and was written by a bot or by someone with access. */
+/** Written by a bot (this action writes as one) or by someone with access to the repository. */
+function comment_isTrustedAuthor(item) {
+    return item.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(item.author_association ?? '');
+}
+/** A plan comment is one that starts with our marker and was written by a trusted author. */
 function isPlanComment(comment) {
-    if (!parseMarker(comment.body))
-        return false;
-    return comment.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(comment.author_association);
+    return parseMarker(comment.body) !== null && comment_isTrustedAuthor(comment);
 }
 /** Finds the earliest plan comment, reading every page: an issue can have hundreds of comments. */
 async function comment_findPlanComment(octokit, ref) {
@@ -21184,7 +21186,7 @@ const TASK_ITEM = /^( *)[-*+] \[([ xX])\] (.*)$/;
 const EARLIER_TICKS_HEADING = '**Ticked in an earlier plan**';
 const STEP_SEPARATOR = ' › ';
 /** Normalises an item's visible text into a key: no numbering, emphasis, punctuation or case. */
-function itemKey(text) {
+function checks_itemKey(text) {
     return text
         .replace(/&#8203;/g, '')
         .replace(/^\*\*(.*?)\*\*.*$/, '$1')
@@ -21195,14 +21197,14 @@ function itemKey(text) {
 }
 /** A subtask's key includes its step's, so "Write tests" under two steps are two items. */
 function subtaskKey(stepKey, text) {
-    return `${stepKey} > ${itemKey(text)}`;
+    return `${stepKey} > ${checks_itemKey(text)}`;
 }
 /** How a kept tick is written in the earlier-ticks list. */
 function earlierTickLine(item) {
     return `- [x] ${item.step ? `${item.step}${STEP_SEPARATOR}` : ''}${item.text}`;
 }
 /** Every ticked item of a rendered plan, keyed like the renderer keys them. */
-function checkedItems(markdown) {
+function checks_checkedItems(markdown) {
     const checked = [];
     let step = { key: '', text: '' };
     let inDetails = false;
@@ -21223,10 +21225,10 @@ function checkedItems(markdown) {
         let item;
         if (inEarlierTicks) {
             const at = text.indexOf(STEP_SEPARATOR);
-            item = at === -1 ? { key: itemKey(text), text } : earlierSubtask(text.slice(0, at), text.slice(at + STEP_SEPARATOR.length));
+            item = at === -1 ? { key: checks_itemKey(text), text } : earlierSubtask(text.slice(0, at), text.slice(at + STEP_SEPARATOR.length));
         }
         else if (indent.length === 0) {
-            step = { key: itemKey(raw), text };
+            step = { key: checks_itemKey(raw), text };
             item = { key: step.key, text };
         }
         else {
@@ -21238,7 +21240,7 @@ function checkedItems(markdown) {
     return checked;
 }
 function earlierSubtask(stepText, text) {
-    return { key: subtaskKey(itemKey(stepText), text), text, step: stepText };
+    return { key: subtaskKey(checks_itemKey(stepText), text), text, step: stepText };
 }
 /** Fenced code (a planner's example checklist, say) is never the reader's ticks. */
 function withoutCodeBlocks(markdown) {
@@ -21296,7 +21298,18 @@ function neutraliseProse(prose) {
 }
 /** Markdown block text (descriptions, messages): code kept verbatim, everything else neutralised. */
 function safeBlock(text, maxLength = 4000) {
-    return mapProse(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), neutraliseProse).trim();
+    return closeOpenFence(mapProse(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), neutraliseProse).trim());
+}
+/**
+ * Closes a code fence the planner left open (or that the length cap cut): GitHub would otherwise
+ * show everything after it in the comment or issue as code.
+ */
+function closeOpenFence(text) {
+    const last = scanMarkdown(`${text}\n\n.`).at(-1);
+    if (last?.kind !== 'block')
+        return text;
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(last.text)?.[1] ?? '```';
+    return `${text}\n${fence}`;
 }
 /** A one-line field (step names, list items): newlines folded, Markdown structure cannot escape the line. */
 function safeInline(text, maxLength = 300) {
@@ -21317,7 +21330,7 @@ const COMMENT_LIMIT = 65_536;
 const SECTION_LIMIT = COMMENT_LIMIT - 4_000;
 /** The final comment for a plan: previous ticks kept, size kept under GitHub's limit. */
 function renderPlanned(plan, previousBody, ctx) {
-    const checked = checkedItems(marker_planSection(previousBody) ?? '');
+    const checked = checks_checkedItems(marker_planSection(previousBody) ?? '');
     const wanted = Math.min(plan.steps.length, ctx.maxSteps);
     let count = wanted;
     let compact = false;
@@ -21334,6 +21347,18 @@ function renderPlanned(plan, previousBody, ctx) {
         body: compose('planned', '', section, ctx.contextHash),
         plan: { ...plan, steps: plan.steps.slice(0, count) },
     };
+}
+/**
+ * The final comment in sub-issues mode: each step is its child issue (`- [ ] #123`, which GitHub shows
+ * with the issue's title and state; ticked once it is closed), steps without an issue yet are named,
+ * and children of steps no longer in the plan are listed so a re-run still finds them.
+ */
+function renderPlannedSubIssues(plan, proposed, result, ctx) {
+    const notes = [...ctx.notes, ...result.warnings];
+    if (result.error)
+        notes.push(`**Not every step has an issue yet.** ${result.error}`);
+    const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { result, proposed });
+    return compose('planned', '', section, ctx.contextHash);
 }
 /**
  * "Planning…": shown while the planner works, with its progress once it streams (stage and percentage,
@@ -21419,7 +21444,7 @@ function quoteBlock(text) {
         .map((l) => (l ? `> ${l}` : '>'))
         .join('\n');
 }
-function renderSection(plan, count, compact, checked, ctx) {
+function renderSection(plan, count, compact, checked, ctx, children) {
     const ticked = new Set(checked.map((c) => c.key));
     const seen = new Set();
     const out = [];
@@ -21433,30 +21458,61 @@ function renderSection(plan, count, compact, checked, ctx) {
         const section = sectionOf(step);
         if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1])))
             out.push(`**${safeInline(section, 120)}**`, '');
-        out.push(renderStep(step, index, plan.steps, compact, ticked, seen));
+        const child = children?.result.children.find((c) => c.step === index + 1);
+        out.push(children ? renderChildItem(step, index, child) : renderStep(step, index, plan.steps, compact, ticked, seen));
     });
+    if (children)
+        out.push('', ...leftoverChildren(children.result));
     const orphans = checked.filter((c) => !seen.has(c.key));
     if (orphans.length > 0) {
         out.push(`${EARLIER_TICKS_HEADING} (kept so no progress is lost):`, '');
         out.push(...orphans.map(earlierTickLine), '');
     }
     const notes = [...ctx.notes];
+    const proposed = children?.proposed ?? plan.steps.length;
+    if (children && proposed > plan.steps.length) {
+        notes.push(`The planner proposed ${proposed} steps; issues were made for the first ${plan.steps.length} (input \`max-steps\` is ${ctx.maxSteps}).`);
+    }
     if (plan.steps.length > count) {
         const why = count < Math.min(plan.steps.length, ctx.maxSteps) ? "to fit GitHub's comment size limit" : `(input \`max-steps\` is ${ctx.maxSteps})`;
         notes.push(`The planner proposed ${plan.steps.length} steps; the first ${count} are shown ${why}. The rest were left out: ${plan.steps.slice(count, count + 5).map((s) => `“${safeInline(s.name, 80)}”`).join(', ')}${plan.steps.length - count > 5 ? ', …' : ''}.`);
     }
-    if (compact)
+    if (compact && !children)
         notes.push('Step details were shortened to fit GitHub\'s comment size limit; the workflow run\'s `plan` output has them in full.');
     if (notes.length > 0)
         out.push(notes.map((n) => `> ${n}`).join('\n>\n'), '');
     const via = ctx.runUrl ? ` in [this workflow run](${ctx.runUrl})` : '';
-    out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, remove the \`${ctx.label}\` label and add it again; ticked items keep their ticks.</sub>`);
+    const keeps = children ? 'each step is a sub-issue, updated in place' : 'ticked items keep their ticks';
+    out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, remove the \`${ctx.label}\` label and add it again; ${keeps}.</sub>`);
     return out.join('\n');
+}
+/** A step in sub-issues mode: its issue, or its name and why it has none yet. */
+function renderChildItem(step, index, child) {
+    if (child?.number !== undefined)
+        return `- [${child.state === 'closed' ? 'x' : ' '}] #${child.number}`;
+    const why = child?.error ? `: ${safeInline(child.error, 200)}` : child?.action.startsWith('would-') ? ', dry run' : '';
+    return `- [ ] **${index + 1}. ${safeInline(step.name.replace(/\*\*|__/g, ''), 200)}** (no issue yet${why})`;
+}
+/**
+ * Children of steps no longer in the plan. Open ones stay task items (that is how a later run finds
+ * one that is not linked); closed ones are folded away as plain references.
+ */
+function leftoverChildren(result) {
+    const leftovers = result.children.filter((c) => c.step === undefined && c.number !== undefined);
+    const open = leftovers.filter((c) => c.state !== 'closed');
+    const closed = leftovers.filter((c) => c.state === 'closed');
+    const out = [];
+    if (open.length)
+        out.push('**Kept from an earlier plan** (no longer planned, but in use):', '', ...open.map((c) => `- [ ] #${c.number}`), '');
+    if (closed.length) {
+        out.push('<details><summary>Removed from the plan</summary>', '', closed.map((c) => `#${c.number}${c.action === 'closed-not-planned' ? ' (closed as not planned)' : ''}`).join(', '), '', '</details>', '');
+    }
+    return out;
 }
 function renderStep(step, index, all, compact, ticked, seen) {
     const name = safeInline(step.name.replace(/\*\*|__/g, ''), 200);
     const label = `**${index + 1}. ${name}**`;
-    const key = itemKey(label);
+    const key = checks_itemKey(label);
     seen.add(key);
     const estimate = step.estimated_time ? ` · ⏱ ${safeInline(step.estimated_time, 40)}` : '';
     // The outline planner marks items already ticked in the issue itself as done.
@@ -21516,6 +21572,485 @@ function indent(text) {
         .join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/publish/sub-issues.ts
+
+
+
+
+
+/** GitHub's limit on sub-issues per parent; closed ones and ones we did not create count too. */
+const MAX_SUB_ISSUES = 100;
+const PER_PAGE = 100;
+/** People whose issue carrying our marker we may update or close (as for the plan comment). */
+const RERUN = 'Re-run to create the rest; existing children are reused.';
+const NOTHING_CREATED = 'Nothing was created, so a re-run cannot duplicate anything.';
+async function sub_issues_publishSubIssues(octokit, ref, parent, plan, options) {
+    return new SubIssuePublisher(octokit, ref, parent, plan, options).run();
+}
+/** A request GitHub refused: `message` says what failed and what to fix, `detail` is the HTTP answer. */
+class Refusal extends Error {
+    detail;
+    constructor(message, detail) {
+        super(message);
+        this.detail = detail;
+    }
+}
+class SubIssuePublisher {
+    octokit;
+    parent;
+    plan;
+    options;
+    owner;
+    repo;
+    keys;
+    warnings = [];
+    /** The child of each plan step (by index) once it is known or created. */
+    childOf = [];
+    /** Sub-issue ids of the parent in GitHub's order, as this run leaves it (links are appended). */
+    order = [];
+    existingSubIssues = 0;
+    /** Sub-issues the parent has, counting the links this run made (or, in a dry run, would make). */
+    subIssueCount = 0;
+    subIssuesAvailable = true;
+    dependencySupport = 'unknown';
+    dependenciesWanted = false;
+    /** Steps left without a child because the parent has no room for more sub-issues. */
+    roomless = [];
+    /** Set by the first refused request: nothing more is written, a re-run finishes the job. */
+    failure;
+    constructor(octokit, ref, parent, plan, options) {
+        this.octokit = octokit;
+        this.parent = parent;
+        this.plan = plan;
+        this.options = options;
+        this.owner = ref.owner;
+        this.repo = ref.repo;
+        this.keys = plan.steps.map((step, i) => childKey(step.name, i + 1));
+    }
+    async run() {
+        let found;
+        try {
+            found = await this.discover();
+        }
+        catch (error) {
+            if (!(error instanceof Refusal))
+                throw error;
+            // Without knowing the existing children, creating any could duplicate them.
+            this.failure = error.message;
+            return this.result(this.plan.steps.map((step, i) => ({ step: i + 1, name: step.name, action: 'not-created', error: 'not created: the existing children could not be read' })));
+        }
+        const { byStep, leftovers } = matchSteps(this.keys, found);
+        const children = [];
+        for (const [index, step] of this.plan.steps.entries())
+            children.push(await this.publishStep(step, index, byStep[index]));
+        for (const leftover of leftovers)
+            children.push(await this.retire(leftover));
+        if (!this.failure && !this.options.dryRun && this.subIssuesAvailable)
+            await this.restorePlanOrder();
+        return this.result(children);
+    }
+    result(children) {
+        const errors = [this.failure, this.roomError()].filter((e) => e !== undefined);
+        return {
+            children,
+            linked: this.subIssuesAvailable,
+            dependencies: this.dependencySupport === 'unavailable' ? 'unavailable' : this.dependenciesWanted ? 'recorded' : 'none',
+            warnings: this.warnings,
+            ...(errors.length > 0 ? { error: errors.join(' ') } : {}),
+        };
+    }
+    // ---- discovery ------------------------------------------------------------------------------
+    /** Our children: the parent's sub-issues and the issues the previous plan comment listed, carrying a marker naming the parent. */
+    async discover() {
+        const listed = await this.listSubIssues();
+        this.order = listed.map((issue) => Number(issue.id));
+        this.existingSubIssues = this.subIssueCount = listed.length;
+        const seen = new Set([this.parent.number, ...listed.map((issue) => issue.number)]);
+        const unlisted = [];
+        for (const number of this.options.previousChildNumbers) {
+            if (seen.has(number))
+                continue;
+            seen.add(number);
+            const issue = await this.getIssue(number);
+            if (issue)
+                unlisted.push(issue);
+        }
+        return [...listed.map((issue) => ({ issue, linked: true })), ...unlisted.map((issue) => ({ issue, linked: false }))].flatMap(({ issue, linked }) => {
+            const marker = this.ourMarker(issue);
+            return marker ? [{ child: toChild(issue), marker, linked }] : [];
+        });
+    }
+    async listSubIssues() {
+        try {
+            return await this.octokit.paginate(this.octokit.rest.issues.listSubIssues, { ...this.repoRef, issue_number: this.parent.number, per_page: PER_PAGE });
+        }
+        catch (error) {
+            if (!isStatus(error, 404))
+                throw refusal(`list the sub-issues of #${this.parent.number}`, error, { tail: NOTHING_CREATED });
+            this.subIssuesAvailable = false;
+            this.warnings.push(`Sub-issues are not available on this GitHub (the sub-issues API answered 404, as on older GitHub Enterprise Server), so the steps' issues are not linked to #${this.parent.number}: the plan comment lists them as a plain checklist instead.`);
+            return [];
+        }
+    }
+    /** An issue the previous plan comment listed; null when it is gone (deleted or transferred). */
+    async getIssue(number) {
+        try {
+            return (await this.octokit.rest.issues.get({ ...this.repoRef, issue_number: number })).data;
+        }
+        catch (error) {
+            if (isStatus(error, 404) || isStatus(error, 410))
+                return null;
+            throw refusal(`read #${number}, listed in the previous plan`, error, { tail: NOTHING_CREATED });
+        }
+    }
+    /** The marker of an issue that is one of our children: in this repository, by someone trusted, naming this parent. */
+    ourMarker(issue) {
+        const sameRepository = issue.repository_url.toLowerCase().endsWith(`/repos/${this.owner}/${this.repo}`.toLowerCase());
+        const trusted = isTrustedAuthor(issue);
+        if (!sameRepository || !trusted || issue.pull_request)
+            return null;
+        const marker = parseChildMarker(issue.body);
+        return marker?.parent === this.parent.number ? marker : null;
+    }
+    // ---- one step -------------------------------------------------------------------------------
+    async publishStep(step, index, found) {
+        const report = { step: index + 1, name: step.name, action: 'not-created' };
+        if (found) {
+            this.childOf[index] = found.child;
+            report.number = found.child.number;
+            report.state = stateOf(found.child);
+            report.action = 'kept';
+        }
+        if (this.failure)
+            return { ...report, error: `${found ? 'not updated' : 'not created'}: an earlier request failed` };
+        try {
+            if (found)
+                await this.syncChild(step, index, found, report);
+            else
+                await this.createChild(step, index, report);
+        }
+        catch (error) {
+            if (!(error instanceof Refusal))
+                throw error;
+            this.failure = error.message;
+            report.error = error.detail;
+        }
+        return report;
+    }
+    async createChild(step, index, report) {
+        if (this.subIssuesAvailable && this.roomLeft() <= 0) {
+            this.roomless.push(index + 1);
+            report.error = `not created: #${this.parent.number} has no room for more sub-issues (GitHub allows ${MAX_SUB_ISSUES})`;
+            return;
+        }
+        const blockers = this.blockersOf(step, index);
+        const missing = await this.missingBlockers(null, blockers);
+        const title = childTitle(step.name, index + 1);
+        if (this.options.dryRun) {
+            if (this.subIssuesAvailable)
+                this.subIssueCount++;
+            report.action = 'would-create';
+            return;
+        }
+        const labels = this.options.labels.length > 0 ? { labels: this.options.labels } : {};
+        const body = this.renderBody(step, index, blockers, null);
+        const { data } = await this.write(`create the issue for step ${index + 1}`, 'check the `sub-issue-labels` input', () => this.octokit.rest.issues.create({ ...this.repoRef, title, body, ...labels }));
+        const child = toChild(data);
+        this.noteDependencySupport(child);
+        this.childOf[index] = child;
+        report.number = child.number;
+        report.state = 'open';
+        report.action = 'created';
+        this.options.log(`Created #${child.number} for step ${index + 1}: ${title}`);
+        if (this.subIssuesAvailable)
+            await this.link(child, index);
+        await this.recordBlockers(child, missing);
+    }
+    /** An existing child: rewritten only if its text changed (closed ones are left alone), linked if it is not. */
+    async syncChild(step, index, found, report) {
+        const { child } = found;
+        report.action = child.open ? 'unchanged' : 'done';
+        if (child.open) {
+            const blockers = this.blockersOf(step, index);
+            const missing = await this.missingBlockers(child, blockers);
+            const title = childTitle(step.name, index + 1);
+            const body = this.renderBody(step, index, blockers, child.body);
+            if (title !== child.title || body !== child.body) {
+                report.action = this.options.dryRun ? 'would-update' : 'updated';
+                if (!this.options.dryRun) {
+                    await this.write(`update #${child.number} (step ${index + 1})`, 'check the step\'s text', () => this.octokit.rest.issues.update({ ...this.repoRef, issue_number: child.number, title, body }));
+                    this.options.log(`Updated #${child.number} for step ${index + 1}: ${title}`);
+                }
+            }
+            if (!this.options.dryRun)
+                await this.recordBlockers(child, missing);
+        }
+        if (!found.linked && this.subIssuesAvailable)
+            await this.linkExisting(child, index, report);
+    }
+    /** A child found through the previous plan comment but not linked (its link failed last time). */
+    async linkExisting(child, index, report) {
+        if (child.parentUrl) {
+            this.warnings.push(`#${child.number} (step ${index + 1}) is a sub-issue of another issue, so it was left there rather than linked to #${this.parent.number}.`);
+            return;
+        }
+        if (this.roomLeft() <= 0) {
+            this.roomless.push(index + 1);
+            report.error = `not linked: #${this.parent.number} has no room for more sub-issues (GitHub allows ${MAX_SUB_ISSUES})`;
+            return;
+        }
+        if (this.options.dryRun)
+            this.subIssueCount++;
+        else
+            await this.link(child, index);
+        if (report.action === 'unchanged')
+            report.action = this.options.dryRun ? 'would-update' : 'updated';
+    }
+    async link(child, index) {
+        try {
+            await this.octokit.rest.issues.addSubIssue({ ...this.repoRef, issue_number: this.parent.number, sub_issue_id: child.id });
+        }
+        catch (error) {
+            if (!isStatus(error, 404)) {
+                const hint = `check that #${child.number} has no other parent and #${this.parent.number} fewer than ${MAX_SUB_ISSUES} sub-issues`;
+                throw refusal(`link #${child.number} (step ${index + 1}) as a sub-issue of #${this.parent.number}`, error, { invalid: hint });
+            }
+            this.subIssuesAvailable = false;
+            this.warnings.push(`GitHub answered 404 when linking #${child.number} as a sub-issue of #${this.parent.number}, so sub-issues are treated as unavailable: the plan comment lists the children as a plain checklist.`);
+            return;
+        }
+        this.order.push(child.id);
+        this.subIssueCount++;
+    }
+    renderBody(step, index, blockers, previousBody) {
+        const blockedBy = this.dependencySupport === 'unavailable' ? blockers.map((b) => b.number) : [];
+        return renderChildBody({ parent: this.parent.number, step, position: index + 1, total: this.plan.steps.length, blockedBy, previousBody });
+    }
+    // ---- dependencies ---------------------------------------------------------------------------
+    /** Children of the earlier steps this step depends on (by number or name), in plan order. */
+    blockersOf(step, index) {
+        const indices = new Set(step.dependencies.flatMap((dependency) => dependencyIndex(dependency, index, this.keys) ?? []));
+        return [...indices].sort((a, b) => a - b).flatMap((i) => this.childOf[i] ?? []);
+    }
+    /**
+     * The blockers not yet recorded on `child` (null: about to be created, so none are). Learns on the
+     * way whether GitHub has the dependencies API, which decides how the body shows them.
+     */
+    async missingBlockers(child, blockers) {
+        if (blockers.length === 0)
+            return [];
+        this.dependenciesWanted = true;
+        if (child)
+            this.noteDependencySupport(child);
+        if (child === null || child.blockedByTotal === 0) {
+            if (this.dependencySupport === 'unknown')
+                await this.probeDependencies();
+            return this.dependencySupport === 'available' ? blockers : [];
+        }
+        if (this.dependencySupport === 'unavailable')
+            return [];
+        const present = await this.blockedByIds(child.number);
+        return present ? blockers.filter((blocker) => !present.has(blocker.id)) : [];
+    }
+    /** Issue representations carry a dependencies summary exactly where GitHub has the API: no need to ask. */
+    noteDependencySupport(child) {
+        if (child.blockedByTotal !== undefined)
+            this.dependencySupport = 'available';
+    }
+    /** One read, needed only when no issue seen so far told whether GitHub has the dependencies API. */
+    async probeDependencies() {
+        await this.blockedByIds(this.parent.number);
+    }
+    /** Ids of the issues blocking issue `number`, or null when GitHub has no dependencies API. */
+    async blockedByIds(number) {
+        try {
+            const request = { ...this.repoRef, issue_number: number, per_page: PER_PAGE };
+            const blocking = await this.octokit.paginate(this.octokit.rest.issues.listDependenciesBlockedBy, request);
+            this.dependencySupport = 'available';
+            return new Set(blocking.map((b) => Number(b.id)));
+        }
+        catch (error) {
+            if (!isStatus(error, 404))
+                throw refusal(`list the issues blocking #${number}`, error);
+            this.dependencySupport = 'unavailable';
+            this.warnings.push('Issue dependencies are not available on this GitHub (the dependencies API answered 404), so each child says which issues block it in "Blocked by #n" lines instead.');
+            return null;
+        }
+    }
+    async recordBlockers(child, blockers) {
+        for (const blocker of blockers) {
+            await this.write(`record that #${child.number} is blocked by #${blocker.number}`, 'check both issues still exist', () => this.octokit.rest.issues.addBlockedByDependency({ ...this.repoRef, issue_number: child.number, issue_id: blocker.id }));
+        }
+    }
+    // ---- children of removed steps --------------------------------------------------------------
+    /** A child whose step left the plan: closed as not planned only when nobody has worked on it. */
+    async retire({ child }) {
+        const report = { name: child.title, number: child.number, action: 'kept', state: stateOf(child) };
+        if (this.failure || !child.open || child.touched)
+            return report;
+        if (this.options.dryRun)
+            return { ...report, action: 'would-close' };
+        try {
+            await this.write(`close #${child.number}, whose step left the plan`, 'check the issue', () => this.octokit.rest.issues.update({ ...this.repoRef, issue_number: child.number, state: 'closed', state_reason: 'not_planned' }));
+        }
+        catch (error) {
+            if (!(error instanceof Refusal))
+                throw error;
+            this.failure = error.message;
+            return { ...report, error: error.detail };
+        }
+        this.options.log(`Closed #${child.number} as not planned: its step is no longer in the plan.`);
+        return { ...report, action: 'closed-not-planned', state: 'closed' };
+    }
+    // ---- order and room -------------------------------------------------------------------------
+    /** Moves the fewest children needed to list the plan's children in plan order (others stay put). */
+    async restorePlanOrder() {
+        const linked = new Set(this.order);
+        const wanted = this.childOf.flatMap((child) => (child && linked.has(child.id) ? [child.id] : []));
+        for (const move of reorderMoves(wanted, this.order)) {
+            try {
+                await this.octokit.rest.issues.reprioritizeSubIssue({ ...this.repoRef, issue_number: this.parent.number, ...move });
+            }
+            catch (error) {
+                // The order is cosmetic: say so, but do not fail a run whose children are all in place.
+                this.warnings.push(`The sub-issues of #${this.parent.number} could not be put in plan order: ${httpDetail(error)}.`);
+                return;
+            }
+        }
+    }
+    roomLeft() {
+        return MAX_SUB_ISSUES - this.subIssueCount;
+    }
+    roomError() {
+        if (this.roomless.length === 0)
+            return undefined;
+        const steps = this.roomless.length === 1 ? `step ${this.roomless[0]} was` : `steps ${this.roomless.join(', ')} were`;
+        return `GitHub allows ${MAX_SUB_ISSUES} sub-issues per issue and #${this.parent.number} had ${this.existingSubIssues}, so ${steps} left without a child issue. Remove sub-issues #${this.parent.number} no longer needs (or lower \`max-steps\`) and re-run.`;
+    }
+    // ---- requests -------------------------------------------------------------------------------
+    get repoRef() {
+        return { owner: this.owner, repo: this.repo };
+    }
+    /** A write; a refusal becomes a Refusal that stops all further writes. */
+    async write(action, invalidHint, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            throw refusal(action, error, { invalid: invalidHint });
+        }
+    }
+}
+// ---- pure helpers ---------------------------------------------------------------------------------
+function toChild(issue) {
+    const body = (issue.body ?? '').replace(/\r\n?/g, '\n');
+    return {
+        id: Number(issue.id),
+        number: issue.number,
+        title: issue.title,
+        body,
+        open: issue.state === 'open',
+        touched: issue.comments > 0 || (issue.assignees?.length ?? 0) > 0 || checkedItems(body).length > 0,
+        parentUrl: issue.parent_issue_url ?? null,
+        blockedByTotal: issue.issue_dependencies_summary?.total_blocked_by,
+    };
+}
+function stateOf(child) {
+    return child.open ? 'open' : 'closed';
+}
+/**
+ * Pairs steps with existing children by marker key. Two steps with the same name take children in
+ * marker order; children left over (their step left the plan, or duplicates) are returned apart.
+ */
+function matchSteps(keys, found) {
+    const pool = new Map();
+    const sorted = [...found].sort((a, b) => a.marker.step - b.marker.step || a.child.number - b.child.number);
+    for (const candidate of sorted)
+        pool.set(candidate.marker.key, [...(pool.get(candidate.marker.key) ?? []), candidate]);
+    const byStep = keys.map((key) => pool.get(key)?.shift());
+    const leftovers = [...pool.values()].flat().sort((a, b) => a.child.number - b.child.number);
+    return { byStep, leftovers };
+}
+/** The index of the earlier step a dependency names ("2", "step 2", "#2" or its name), if any. */
+function dependencyIndex(dependency, index, keys) {
+    const numbered = /^(?:step\s*)?#?(\d+)$/i.exec(dependency.trim());
+    const target = numbered ? Number(numbered[1]) - 1 : keys.indexOf(itemKey(dependency));
+    return target >= 0 && target < index ? target : undefined;
+}
+/**
+ * Reprioritisations that list `wanted` in its order, given the parent's current `order` (which holds
+ * them and possibly others). The longest run already in order stays; each other child moves once,
+ * right after its predecessor in the plan (the first before the first that stays): the fewest moves.
+ */
+function reorderMoves(wanted, order) {
+    const rank = new Map(wanted.map((id, i) => [id, i]));
+    const kept = longestIncreasing(order.flatMap((id) => rank.get(id) ?? []));
+    const firstKept = wanted.find((_, i) => kept.has(i));
+    return wanted.flatMap((id, i) => {
+        if (kept.has(i))
+            return [];
+        return [i > 0 ? { sub_issue_id: id, after_id: wanted[i - 1] } : { sub_issue_id: id, before_id: firstKept }];
+    });
+}
+/** The values of a longest strictly increasing subsequence of `values`. */
+function longestIncreasing(values) {
+    const length = values.map(() => 1);
+    const previous = values.map(() => -1);
+    let best = -1;
+    values.forEach((value, i) => {
+        for (let j = 0; j < i; j++) {
+            if (values[j] < value && length[j] + 1 > length[i]) {
+                length[i] = length[j] + 1;
+                previous[i] = j;
+            }
+        }
+        if (best === -1 || length[i] > length[best])
+            best = i;
+    });
+    const kept = new Set();
+    for (let i = best; i !== -1; i = previous[i])
+        kept.add(values[i]);
+    return kept;
+}
+/**
+ * A refused request as a sentence that names what failed and what to fix. `invalid` is the fix for a
+ * 422 (what GitHub found invalid depends on the request); `tail` says what a re-run will do.
+ */
+function refusal(action, error, { invalid = 'check the request', tail = RERUN } = {}) {
+    const detail = httpDetail(error);
+    const status = statusOf(error);
+    const verb = status === undefined ? 'Could not' : 'GitHub refused to';
+    return new Refusal(`${verb} ${action} (${detail}): ${remedy(status, detail, invalid)}. ${tail}`, detail);
+}
+function remedy(status, detail, invalidHint) {
+    if (status === 429 || /rate limit/i.test(detail))
+        return "GitHub's rate limit is exhausted: wait for it to reset";
+    if (status === 401)
+        return 'the token was rejected: check the `github-token` input';
+    if (status === 403 || status === 404)
+        return 'the workflow needs `permissions: issues: write`';
+    if (status === 410)
+        return 'issues are disabled in this repository: enable them in its settings';
+    if (status === 422)
+        return invalidHint;
+    if (status !== undefined && status >= 500)
+        return 'GitHub had a server error: try again later';
+    return 'check the connection to GitHub';
+}
+function statusOf(error) {
+    return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+}
+/** "HTTP 403: Resource not accessible by integration": GitHub's own message, without the documentation link. */
+function httpDetail(error) {
+    const data = typeof error === 'object' && error !== null && 'response' in error ? error.response?.data : undefined;
+    const body = typeof data === 'object' && data !== null ? data : {};
+    const reasons = Array.isArray(body.errors) ? body.errors.map((e) => (typeof e === 'object' && e !== null ? (e.message ?? e.code) : String(e))) : [];
+    const message = typeof body.message === 'string' ? body.message : error instanceof Error ? error.message : String(error);
+    const text = reasons.length > 0 ? `${message}: ${reasons.join('; ')}` : message;
+    const status = statusOf(error);
+    return status === undefined ? text : `HTTP ${status}: ${text}`;
+}
+
 ;// CONCATENATED MODULE: ./src/secrets.ts
 /** Replaces every secret in `text` with *** (core.setSecret only covers the log, not comments or outputs). */
 function secrets_redact(text, secrets) {
@@ -21529,6 +22064,7 @@ function secrets_redact(text, secrets) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
 
 
 
@@ -21575,6 +22111,12 @@ async function planIssue(deps) {
         currentBody: hasTicks ? () => writer.currentBody() : undefined,
         onStarted: write,
         publishProgress: write,
+        publishSubIssues: (plan) => publishSubIssues(octokit, ref, { number: issue.number, title: issue.title, html_url: issue.html_url }, plan, {
+            labels: inputs.subIssueLabels,
+            dryRun: inputs.dryRun,
+            log,
+            previousChildNumbers: childNumbersIn(existing?.body ?? null),
+        }),
     });
     if (result.status === 'cancelled' && !writer.wrote) {
         // Nothing of this run is on the issue, so there is nothing to close off.
@@ -21647,6 +22189,15 @@ async function produceComment(args) {
         // 4. Render the final state.
         if (result.kind === 'needs-info')
             return await done('needs-info', (previous) => renderNeedsInfo(result, previous, ctx));
+        if (inputs.output === 'sub-issues' && args.publishSubIssues) {
+            const steps = { ...result.plan, steps: result.plan.steps.slice(0, inputs.maxSteps) };
+            await reporter.stop();
+            const report = await args.publishSubIssues(steps);
+            report.warnings.forEach((warning) => log(`Warning: ${warning}`));
+            const numbers = report.children.filter((c) => c.step !== undefined && c.number !== undefined).map((c) => c.number);
+            const extra = { plan: steps, subIssues: numbers, subIssueReport: report, ...(report.error ? { message: report.error } : {}) };
+            return await done(report.error ? 'failed' : 'planned', () => renderPlannedSubIssues(steps, result.plan.steps.length, report, ctx), extra);
+        }
         let published = result.plan;
         const outcome = await done('planned', (previous) => {
             const rendered = renderPlanned(result.plan, previous, ctx);

@@ -4,6 +4,8 @@ import { stringify } from 'yaml'
 
 /** The fields of a GitHub issue the request is built from (REST or webhook shape). */
 export interface IssueData {
+  /** Numeric id (not the number): what the sub-issues API links by. */
+  id?: number
   number: number
   title: string
   body?: string | null

@@ -1,5 +1,6 @@
 import type { Plan, PlanStep } from '../plan.js'
 import type { PlanProgress } from '../planners/planner.js'
+import type { ChildReport, SubIssuesResult } from './sub-issues.js'
 import { type CheckedItem, EARLIER_TICKS_HEADING, checkedItems, earlierTickLine, itemKey, subtaskKey } from './checks.js'
 import { type CommentState, PLAN_SECTION_MARKER, planSection, renderMarker } from './marker.js'
 import { safeBlock, safeInline } from './sanitize.js'
@@ -47,6 +48,18 @@ export function renderPlanned(plan: Plan, previousBody: string | null, ctx: Rend
     body: compose('planned', '', section, ctx.contextHash),
     plan: { ...plan, steps: plan.steps.slice(0, count) },
   }
+}
+
+/**
+ * The final comment in sub-issues mode: each step is its child issue (`- [ ] #123`, which GitHub shows
+ * with the issue's title and state; ticked once it is closed), steps without an issue yet are named,
+ * and children of steps no longer in the plan are listed so a re-run still finds them.
+ */
+export function renderPlannedSubIssues(plan: Plan, proposed: number, result: SubIssuesResult, ctx: RenderContext): string {
+  const notes = [...ctx.notes, ...result.warnings]
+  if (result.error) notes.push(`**Not every step has an issue yet.** ${result.error}`)
+  const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { result, proposed })
+  return compose('planned', '', section, ctx.contextHash)
 }
 
 /**
@@ -143,7 +156,13 @@ function quoteBlock(text: string): string {
     .join('\n')
 }
 
-function renderSection(plan: Plan, count: number, compact: boolean, checked: CheckedItem[], ctx: RenderContext): string {
+/** In sub-issues mode: the publisher's report, and how many steps the planner proposed before `max-steps`. */
+interface ChildListing {
+  result: SubIssuesResult
+  proposed: number
+}
+
+function renderSection(plan: Plan, count: number, compact: boolean, checked: CheckedItem[], ctx: RenderContext, children?: ChildListing): string {
   const ticked = new Set(checked.map((c) => c.key))
   const seen = new Set<string>()
   const out: string[] = []
@@ -155,8 +174,10 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
   shown.forEach((step, index) => {
     const section = sectionOf(step)
     if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1]!))) out.push(`**${safeInline(section, 120)}**`, '')
-    out.push(renderStep(step, index, plan.steps, compact, ticked, seen))
+    const child = children?.result.children.find((c) => c.step === index + 1)
+    out.push(children ? renderChildItem(step, index, child) : renderStep(step, index, plan.steps, compact, ticked, seen))
   })
+  if (children) out.push('', ...leftoverChildren(children.result))
 
   const orphans = checked.filter((c) => !seen.has(c.key))
   if (orphans.length > 0) {
@@ -165,16 +186,44 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
   }
 
   const notes = [...ctx.notes]
+  const proposed = children?.proposed ?? plan.steps.length
+  if (children && proposed > plan.steps.length) {
+    notes.push(`The planner proposed ${proposed} steps; issues were made for the first ${plan.steps.length} (input \`max-steps\` is ${ctx.maxSteps}).`)
+  }
   if (plan.steps.length > count) {
     const why = count < Math.min(plan.steps.length, ctx.maxSteps) ? "to fit GitHub's comment size limit" : `(input \`max-steps\` is ${ctx.maxSteps})`
     notes.push(`The planner proposed ${plan.steps.length} steps; the first ${count} are shown ${why}. The rest were left out: ${plan.steps.slice(count, count + 5).map((s) => `“${safeInline(s.name, 80)}”`).join(', ')}${plan.steps.length - count > 5 ? ', …' : ''}.`)
   }
-  if (compact) notes.push('Step details were shortened to fit GitHub\'s comment size limit; the workflow run\'s `plan` output has them in full.')
+  if (compact && !children) notes.push('Step details were shortened to fit GitHub\'s comment size limit; the workflow run\'s `plan` output has them in full.')
   if (notes.length > 0) out.push(notes.map((n) => `> ${n}`).join('\n>\n'), '')
 
   const via = ctx.runUrl ? ` in [this workflow run](${ctx.runUrl})` : ''
-  out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, remove the \`${ctx.label}\` label and add it again; ticked items keep their ticks.</sub>`)
+  const keeps = children ? 'each step is a sub-issue, updated in place' : 'ticked items keep their ticks'
+  out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, remove the \`${ctx.label}\` label and add it again; ${keeps}.</sub>`)
   return out.join('\n')
+}
+
+/** A step in sub-issues mode: its issue, or its name and why it has none yet. */
+function renderChildItem(step: PlanStep, index: number, child: ChildReport | undefined): string {
+  if (child?.number !== undefined) return `- [${child.state === 'closed' ? 'x' : ' '}] #${child.number}`
+  const why = child?.error ? `: ${safeInline(child.error, 200)}` : child?.action.startsWith('would-') ? ', dry run' : ''
+  return `- [ ] **${index + 1}. ${safeInline(step.name.replace(/\*\*|__/g, ''), 200)}** (no issue yet${why})`
+}
+
+/**
+ * Children of steps no longer in the plan. Open ones stay task items (that is how a later run finds
+ * one that is not linked); closed ones are folded away as plain references.
+ */
+function leftoverChildren(result: SubIssuesResult): string[] {
+  const leftovers = result.children.filter((c) => c.step === undefined && c.number !== undefined)
+  const open = leftovers.filter((c) => c.state !== 'closed')
+  const closed = leftovers.filter((c) => c.state === 'closed')
+  const out: string[] = []
+  if (open.length) out.push('**Kept from an earlier plan** (no longer planned, but in use):', '', ...open.map((c) => `- [ ] #${c.number}`), '')
+  if (closed.length) {
+    out.push('<details><summary>Removed from the plan</summary>', '', closed.map((c) => `#${c.number}${c.action === 'closed-not-planned' ? ' (closed as not planned)' : ''}`).join(', '), '', '</details>', '')
+  }
+  return out
 }
 
 function renderStep(step: PlanStep, index: number, all: PlanStep[], compact: boolean, ticked: Set<string>, seen: Set<string>): string {

@@ -64,7 +64,6 @@ export interface SubIssuesResult {
 
 export interface ParentIssue {
   number: number
-  id: number
   title: string
   html_url: string
 }

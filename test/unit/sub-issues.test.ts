@@ -41,7 +41,7 @@ const plan = planOf(
 async function publish(p: Plan, options: Partial<SubIssueOptions> = {}): Promise<SubIssuesResult> {
   fake.reset()
   const ref = { owner, repo, issue_number: parent.number }
-  const target = { number: parent.number, id: parent.id, title: parent.title, html_url: parent.html_url }
+  const target = { number: parent.number, title: parent.title, html_url: parent.html_url }
   return publishSubIssues(octokit, ref, target, p, { labels: ['planned'], dryRun: false, log: () => {}, previousChildNumbers: [], ...options })
 }
 

@@ -1,0 +1,312 @@
+import type { GitHub } from '../github/client.js'
+import { isStatus } from '../github/read.js'
+import { mapProse, scanMarkdown } from '../markdown/scan.js'
+import { type IssueRef, isPlanComment, type PlanComment } from '../publish/comment.js'
+import { type ContextSection, cutText } from './sections.js'
+import { cleanUntrusted, quoteUntrusted } from './untrusted.js'
+
+export interface GatherIssue {
+  number: number
+  body?: string | null
+  /** The issue's author, whose comments are read as answers to the planner's questions. */
+  user?: { login?: string } | null
+}
+
+export interface GatherOptions {
+  /** When the run was triggered: comments written or edited later were not seen by whoever triggered it. */
+  triggeredAt: Date
+  defaultBranch: string
+  /** Most issues referenced in the body to look up (default 5). */
+  maxReferences?: number
+  /** Details of failed reads, for the job log. */
+  log?: (message: string) => void
+}
+
+/** A comment of the discussion sent to the planner. */
+export interface DiscussionComment {
+  id: number
+  author: string
+  /** GitHub's author_association: OWNER, MEMBER, COLLABORATOR, or another for the issue's author. */
+  association: string
+  createdAt: string
+  url: string
+  /** The body after cleanUntrusted. */
+  body: string
+}
+
+export interface RepositoryContext {
+  /** In priority order, not yet fitted to the budget: see packSections. */
+  sections: ContextSection[]
+  /** What could not be read, one sentence each. */
+  notes: string[]
+  /** Our plan comment (the earliest), to update in place; null when this issue has none yet. */
+  planComment: PlanComment | null
+  /** The plan comment's body: the previous plan, whose ticks are carried over. */
+  previousPlanBody: string | null
+  /** Comments of the discussion written after the plan comment was last written: replies to its questions. */
+  answers: DiscussionComment[]
+}
+
+const DEFAULT_MAX_REFERENCES = 5
+/** Raw README characters cleaned: the first part is all that is sent, however long the README. */
+const README_READ = 20_000
+/** How much of each text is worth sending before the budget is applied (packSections). */
+const README_CHARS = 3_000
+const PARENT_CHARS = 1_500
+const COMMENT_CHARS = 4_000
+const TREE_ENTRIES = 100
+
+/** People who speak for the repository. */
+const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+/** Our comments in any state (plan, progress, error): never part of the discussion. */
+const OUR_COMMENT = /^\s*<!--\s*issue-planner:/i
+
+type Comment = Awaited<ReturnType<GitHub['rest']['issues']['listComments']>>['data'][number]
+type Log = (message: string) => void
+
+/** A section, or none, with notes on what could not be read. */
+interface Part {
+  section: ContextSection | null
+  notes: string[]
+}
+
+/**
+ * Reads what the planner should know besides the issue itself, all in parallel: the discussion,
+ * the parent issue, issues referenced in the body, the README, the languages and the top-level
+ * files. A read that fails leaves its section out with a note, except the comments: they are listed
+ * once, for the discussion and to find our plan comment, and without them a second plan comment
+ * could be posted, so that failure rejects.
+ */
+export async function gatherRepositoryContext(
+  octokit: GitHub,
+  ref: IssueRef,
+  issue: GatherIssue,
+  options: GatherOptions,
+): Promise<RepositoryContext> {
+  const repo = { owner: ref.owner, repo: ref.repo }
+  const log: Log = options.log ?? (() => {})
+  const [comments, ...parts] = await Promise.all([
+    listComments(octokit, ref),
+    readParent(octokit, ref, log),
+    readReferences(octokit, repo, issue, options.maxReferences ?? DEFAULT_MAX_REFERENCES, log),
+    readReadme(octokit, repo, log),
+    readLanguages(octokit, repo, log),
+    readTree(octokit, repo, options.defaultBranch, log),
+  ])
+
+  const found = comments.find(isPlanComment)
+  const planComment = found ? { id: found.id, body: found.body ?? '', html_url: found.html_url } : null
+  const author = issue.user?.login ?? ''
+  const discussion = selectDiscussion(comments, author, options.triggeredAt)
+  const answeredAfter = found ? Date.parse(found.updated_at) : Number.POSITIVE_INFINITY
+  const answers = discussion.filter((comment) => Date.parse(comment.createdAt) > answeredAfter)
+  const sections = [discussionSection(discussion, author, new Set(answers.map((a) => a.id))), ...parts.map((p) => p.section)]
+  return {
+    sections: sections.filter((section) => section !== null),
+    notes: parts.flatMap((p) => p.notes),
+    planComment,
+    previousPlanBody: planComment?.body ?? null,
+    answers,
+  }
+}
+
+// ---- comments -----------------------------------------------------------------------------------
+
+async function listComments(octokit: GitHub, ref: IssueRef): Promise<Comment[]> {
+  try {
+    return await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 })
+  } catch (error) {
+    throw new Error(`The issue's comments could not be read (${reason(error)}), so the plan comment cannot be found; run the workflow again.`, { cause: error })
+  }
+}
+
+/**
+ * The comments worth the planner's attention, oldest first: by people who speak for the repository
+ * and by the issue's author (who answers the planner's questions), not by bots or by us, and none
+ * written or edited after the trigger, so that nobody can slip text in once the issue was approved
+ * for planning.
+ */
+function selectDiscussion(comments: Comment[], author: string, triggeredAt: Date): DiscussionComment[] {
+  const cutoff = triggeredAt.getTime()
+  // An unreadable timestamp does not prove the comment was there in time, hence `!(… <= cutoff)`.
+  const afterCutoff = (timestamp: string): boolean => !(Date.parse(timestamp) <= cutoff)
+  return comments
+    .filter((comment) => {
+      const login = comment.user?.login ?? ''
+      if (comment.user?.type === 'Bot' || login.endsWith('[bot]')) return false
+      if (OUR_COMMENT.test(comment.body ?? '')) return false
+      if (afterCutoff(comment.created_at) || afterCutoff(comment.updated_at)) return false
+      return TRUSTED_ASSOCIATIONS.has(comment.author_association) || (author !== '' && login.toLowerCase() === author.toLowerCase())
+    })
+    .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id)
+    .map((comment) => ({
+      id: comment.id,
+      author: comment.user?.login ?? '',
+      association: comment.author_association,
+      createdAt: comment.created_at,
+      url: comment.html_url,
+      body: cleanUntrusted(comment.body),
+    }))
+    .filter((comment) => comment.body !== '')
+}
+
+/** Each comment quoted on its own, so that no comment can pass itself off as the next one's author. */
+function discussionSection(discussion: DiscussionComment[], author: string, answers: ReadonlySet<number>): ContextSection | null {
+  if (discussion.length === 0) return null
+  const quoted = discussion.map((comment) => {
+    const body = cutText(comment.body, COMMENT_CHARS) || comment.body.slice(0, COMMENT_CHARS)
+    const roles = [
+      ...(TRUSTED_ASSOCIATIONS.has(comment.association) ? [comment.association.toLowerCase()] : []),
+      ...(comment.author.toLowerCase() === author.toLowerCase() ? ["the issue's author"] : []),
+    ]
+    const details = [
+      `a comment by @${comment.author} (${roles.join(', ')}) on ${comment.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
+      ...(answers.has(comment.id) ? ["written after the planner's last comment"] : []),
+      ...(body.length < comment.body.length ? [`its first ${fmt(body.length)} of ${fmt(comment.body.length)} characters`] : []),
+    ]
+    return quoteUntrusted(details.join(', '), body)
+  })
+  return { key: 'comments', title: 'Discussion on the issue (oldest first)', text: quoted.join('\n\n') }
+}
+
+// ---- related issues -----------------------------------------------------------------------------
+
+/** The parent, when the issue is a sub-issue: 404 means it is not one (or sub-issues are off, as on older GHES). */
+async function readParent(octokit: GitHub, ref: IssueRef, log: Log): Promise<Part> {
+  try {
+    const { data } = await octokit.rest.issues.getParent({ ...ref })
+    const body = cleanUntrusted(data.body)
+    const summary = cutText(body, PARENT_CHARS) || body.slice(0, PARENT_CHARS)
+    const bodyPart = summary.length < body.length ? `the first ${fmt(summary.length)} of ${fmt(body.length)} characters of its body` : 'its body'
+    const label = `parent issue #${data.number} (${data.state}, ${data.html_url}): its title and ${bodyPart}`
+    const text = quoteUntrusted(label, [oneLine(data.title), summary].filter((part) => part !== '').join('\n\n'))
+    return { section: { key: 'parent', title: `Parent issue #${data.number}`, text }, notes: [] }
+  } catch (error) {
+    return isStatus(error, 404) ? { section: null, notes: [] } : failure('The parent issue', error, log)
+  }
+}
+
+/** `#123` outside code, not `owner/repo#123` (another repository) nor `&#123;` (a character reference). */
+const REFERENCE = /(?<![\w/#&])#(\d{1,9})\b/g
+
+async function readReferences(octokit: GitHub, repo: { owner: string; repo: string }, issue: GatherIssue, max: number, log: Log): Promise<Part> {
+  const referenced = referencedIssues(cleanUntrusted(issue.body), issue.number)
+  const wanted = referenced.slice(0, max)
+  const notes = referenced.length > wanted.length ? [`The issue body references ${referenced.length} issues; only the first ${wanted.length} were looked up.`] : []
+  const lines = await Promise.all(
+    wanted.map(async (number) => {
+      try {
+        const { data } = await octokit.rest.issues.get({ ...repo, issue_number: number })
+        return `- #${number} (${data.state}${data.pull_request ? ' pull request' : ''}): ${oneLine(data.title)}`
+      } catch (error) {
+        notes.push(...failure(`Issue #${number}, referenced in the body,`, error, log).notes)
+        return null
+      }
+    }),
+  )
+  const found = lines.filter((line) => line !== null)
+  if (found.length === 0) return { section: null, notes }
+  const text = quoteUntrusted(`the titles of issues referenced in #${issue.number}`, found.join('\n'))
+  return { section: { key: 'references', title: 'Issues referenced in the body', text }, notes }
+}
+
+/** Distinct issue numbers referenced in the prose of `body` (hidden text is already gone), in order of mention. */
+function referencedIssues(body: string, self: number): number[] {
+  const numbers = new Set<number>()
+  for (const segment of scanMarkdown(body)) {
+    if (segment.kind !== 'text') continue
+    for (const match of segment.text.matchAll(REFERENCE)) {
+      const number = Number(match[1])
+      if (number > 0 && number !== self) numbers.add(number)
+    }
+  }
+  return [...numbers]
+}
+
+// ---- repository ---------------------------------------------------------------------------------
+
+async function readReadme(octokit: GitHub, repo: { owner: string; repo: string }, log: Log): Promise<Part> {
+  try {
+    const { data } = await octokit.rest.repos.getReadme(repo)
+    const raw = Buffer.from(data.content, 'base64').toString('utf8')
+    const readme = removeBadges(cleanUntrusted(raw.slice(0, README_READ)))
+    if (readme === '') return { section: null, notes: [] }
+    const kept = cutText(readme, README_CHARS) || readme.slice(0, README_CHARS)
+    const whole = kept.length === readme.length && raw.length <= README_READ
+    const label = `${whole ? '' : 'the first part of '}the repository's README (${data.path})`
+    return { section: { key: 'readme', title: 'README', text: quoteUntrusted(label, kept) }, notes: [] }
+  } catch (error) {
+    return failure('The README', error, log)
+  }
+}
+
+/** An image, or a link around one, inline or by reference: `![alt](src)`, `[![alt](src)](href)`. */
+const IMAGE = /\[!\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\])\](?:\([^)\n]*\)|\[[^\]\n]*\])|!\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\])/g
+const BADGE = /shields\.io|badgen\.net|badge\.fury\.io|travis-ci\.|circleci\.com|codecov\.io|coveralls\.io|\/badge\.svg|\/badges?\//i
+
+/**
+ * Badges tell the planner nothing. Lines of nothing but images before the README's first paragraph
+ * (badges, logos) go, and so do badge-service images anywhere else in its prose.
+ */
+function removeBadges(readme: string): string {
+  const imagesOnly = (line: string): boolean => line.trim() !== '' && line.replace(IMAGE, '').trim() === ''
+  const lines = readme.split('\n')
+  const firstParagraph = lines.findIndex((line) => !imagesOnly(line) && line.trim() !== '' && !/^#{1,6}\s/.test(line))
+  const top = firstParagraph === -1 ? lines.length : firstParagraph
+  const kept = [...lines.slice(0, top).filter((line) => !imagesOnly(line)), ...lines.slice(top)].join('\n')
+  return mapProse(kept, (prose) => prose.replace(IMAGE, (image) => (BADGE.test(image) ? '' : image)))
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+async function readLanguages(octokit: GitHub, repo: { owner: string; repo: string }, log: Log): Promise<Part> {
+  try {
+    const { data } = await octokit.rest.repos.listLanguages(repo)
+    const total = Object.values(data).reduce((sum, bytes) => sum + bytes, 0)
+    if (total === 0) return { section: null, notes: [] }
+    const lines = Object.entries(data)
+      .sort((a, b) => b[1] - a[1])
+      .map(([language, bytes]) => `- ${language}: ${percent(bytes / total)}`)
+    return { section: { key: 'languages', title: 'Languages', text: lines.join('\n') }, notes: [] }
+  } catch (error) {
+    return failure('The languages', error, log)
+  }
+}
+
+function percent(share: number): string {
+  return share < 0.001 ? 'less than 0.1%' : `${(share * 100).toFixed(1)}%`
+}
+
+/** The top level of the default branch: one request, never recursive, so a huge repository costs the same. */
+async function readTree(octokit: GitHub, repo: { owner: string; repo: string }, branch: string, log: Log): Promise<Part> {
+  try {
+    const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: branch })
+    const names = data.tree.map((entry) => oneLine(entry.path ?? '') + (entry.type === 'tree' ? '/' : '')).filter((name) => name !== '' && name !== '/')
+    if (names.length === 0) return { section: null, notes: [] }
+    const lines = names.slice(0, TREE_ENTRIES).map((name) => `- ${name}`)
+    if (names.length > TREE_ENTRIES) lines.push(`- … and ${names.length - TREE_ENTRIES} more`)
+    return { section: { key: 'tree', title: `Top-level files on ${oneLine(branch)}`, text: lines.join('\n') }, notes: [] }
+  } catch (error) {
+    return failure('The file tree', error, log)
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+/** Untrusted text for one line of a list: cleaned, and unable to start new lines. */
+function oneLine(text: string | null | undefined): string {
+  return cleanUntrusted(text).replace(/\s+/g, ' ').trim()
+}
+
+function failure(what: string, error: unknown, log: Log): Part {
+  log(`${what} could not be read: ${error instanceof Error ? error.message : String(error)}`)
+  return { section: null, notes: [`${what} could not be read (${reason(error)}).`] }
+}
+
+function reason(error: unknown): string {
+  const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined
+  if (typeof status === 'number') return `HTTP ${status}`
+  return error instanceof Error ? error.message : String(error)
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US')
