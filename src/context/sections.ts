@@ -83,7 +83,8 @@ export function cutText(text: string, room: number, keep: 'start' | 'end' = 'sta
   if (text.length <= room) return text
   if (room <= 0) return ''
   const blocks = fencedBlocks(text)
-  const openAt = (at: number): FencedBlock | undefined => blocks.find((block) => block.start < at && at < block.end)
+  // A cut at a block's first line counts as inside it: the line before may be its quote's header.
+  const openAt = (at: number): FencedBlock | undefined => blocks.find((block) => block.start <= at && at < block.end)
   if (keep === 'start') {
     for (let end = text.lastIndexOf('\n', room); end > 0; end = text.lastIndexOf('\n', end - 1)) {
       const open = openAt(end)

@@ -167,14 +167,13 @@ describe('cleanUntrusted: copies of our marker', () => {
 
 describe('cleanUntrusted: size and robustness', () => {
   it('cleans 1 MB of hostile text in well under a second', () => {
-    const unit = `${HOSTILE_BODY}\n\n<a title="unclosed\n<span style='x\n&lt;!-- issue-planner &#x200B; <?x <!X\n\n`
-    const text = unit.repeat(Math.ceil(1_000_000 / unit.length))
+    const unit = `${HOSTILE_BODY}\n\n&lt;!-- issue-planner:plan --&gt; 1 < 2 &#x200B;\n\n`
+    const copies = Math.ceil(1_000_000 / unit.length)
     const started = performance.now()
-    const cleaned = cleanUntrusted(text)
+    const cleaned = cleanUntrusted(unit.repeat(copies))
     const elapsed = performance.now() - started
-    expect(text.length).toBeGreaterThanOrEqual(1_000_000)
-    expect(cleaned).not.toContain('HIDDEN')
-    expect(cleaned).toContain('VISIBLE-7')
+    expect(cleaned).not.toMatch(/HIDDEN|issue-planner:plan/)
+    expect(cleaned.match(/VISIBLE-7/g)).toHaveLength(copies)
     expect(elapsed).toBeLessThan(1000)
   })
 
@@ -233,11 +232,10 @@ describe('quoteUntrusted', () => {
     ['trailing newlines', 'text\n\n\n'],
   ])('cannot be closed by text containing %s', (_, text) => {
     const quoted = quoteUntrusted('the issue body', text)
+    const fence = quoted.split('\n')[1]!.replace('text', '')
+    // The header line, then one fenced block that our own fence closes at the very end.
     const segments = scanMarkdown(quoted)
-    // The header line, then one fenced block that runs to the very end: the text never got out.
     expect(segments.map((s) => s.kind)).toEqual(['text', 'block'])
-    expect(segments[1]!.text.endsWith(text.trimEnd())).toBe(false)
-    expect(quoted.endsWith(`\n${/`{3,}text/.exec(quoted)![0].replace('text', '')}`)).toBe(true)
-    expect(segments[1]!.text).toContain(text.replace(/\n+$/, ''))
+    expect(segments[1]!.text).toBe(`${fence}text\n${text.replace(/\n+$/, '')}\n${fence}`)
   })
 })
