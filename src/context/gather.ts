@@ -1,7 +1,7 @@
 import type { GitHub } from '../github/client.js'
 import { isStatus } from '../github/read.js'
 import { mapProse, scanMarkdown } from '../markdown/scan.js'
-import { type IssueRef, isPlanComment, type PlanComment } from '../publish/comment.js'
+import { type IssueRef, isPlanComment, isTrustedAuthor, type PlanComment } from '../publish/comment.js'
 import { type ContextSection, cutText } from './sections.js'
 import { cleanUntrusted, quoteUntrusted } from './untrusted.js'
 
@@ -56,8 +56,6 @@ const PARENT_CHARS = 1_500
 const COMMENT_CHARS = 4_000
 const TREE_ENTRIES = 100
 
-/** People who speak for the repository. */
-const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
 /** Our comments in any state (plan, progress, error): never part of the discussion. */
 const OUR_COMMENT = /^\s*<!--\s*issue-planner:/i
 
@@ -136,7 +134,8 @@ function selectDiscussion(comments: Comment[], author: string, triggeredAt: Date
       if (comment.user?.type === 'Bot' || login.endsWith('[bot]')) return false
       if (OUR_COMMENT.test(comment.body ?? '')) return false
       if (afterCutoff(comment.created_at) || afterCutoff(comment.updated_at)) return false
-      return TRUSTED_ASSOCIATIONS.has(comment.author_association) || (author !== '' && login.toLowerCase() === author.toLowerCase())
+      // Bots are out already, so a trusted author here is someone with access to the repository.
+      return isTrustedAuthor(comment) || (author !== '' && login.toLowerCase() === author.toLowerCase())
     })
     .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id)
     .map((comment) => ({
@@ -156,7 +155,7 @@ function discussionSection(discussion: DiscussionComment[], author: string, answ
   const quoted = discussion.map((comment) => {
     const body = cutText(comment.body, COMMENT_CHARS) || comment.body.slice(0, COMMENT_CHARS)
     const roles = [
-      ...(TRUSTED_ASSOCIATIONS.has(comment.association) ? [comment.association.toLowerCase()] : []),
+      ...(isTrustedAuthor({ author_association: comment.association }) ? [comment.association.toLowerCase()] : []),
       ...(comment.author.toLowerCase() === author.toLowerCase() ? ["the issue's author"] : []),
     ]
     const details = [

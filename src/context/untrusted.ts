@@ -322,7 +322,7 @@ function forwardFinder(text: string): Finder {
   const answers = new Map<string, { from: number; at: number }>()
   return (needle, from) => {
     const known = answers.get(needle)
-    if (false && known && from >= known.from && (known.at === -1 || from <= known.at)) return known.at
+    if (known && from >= known.from && (known.at === -1 || from <= known.at)) return known.at
     const at = text.indexOf(needle, from)
     answers.set(needle, { from, at })
     return at

@@ -17,6 +17,7 @@ export function scanMarkdown(markdown: string): Segment[] {
   }
   let i = 0
   const n = markdown.length
+  const paragraphEnd = paragraphEnds(markdown)
   while (i < n) {
     if (i === 0 || markdown[i - 1] === '\n') {
       const end = fencedBlockEnd(markdown, i)
@@ -28,7 +29,7 @@ export function scanMarkdown(markdown: string): Segment[] {
     }
     const ch = markdown[i]
     if (ch === '`') {
-      const end = codeSpanEnd(markdown, i)
+      const end = codeSpanEnd(markdown, i, paragraphEnd)
       // A backtick run that never closes is literal text, not code.
       push(end === runEnd(markdown, i) ? 'text' : 'code', markdown.slice(i, end))
       i = end
@@ -91,11 +92,10 @@ function runEnd(text: string, start: number): number {
  * The index just past an inline code span starting at `start`, or past the backtick run if it never
  * closes. Like GitHub, a span never reaches past a blank line into the next paragraph.
  */
-function codeSpanEnd(text: string, start: number): number {
+function codeSpanEnd(text: string, start: number, paragraphEnd: (from: number) => number): number {
   const opening = runEnd(text, start)
   const length = opening - start
-  PARAGRAPH_BREAK.lastIndex = opening
-  const limit = PARAGRAPH_BREAK.exec(text)?.index ?? text.length
+  const limit = paragraphEnd(opening)
   let search = opening
   while (true) {
     const at = text.indexOf('`', search)
@@ -107,6 +107,21 @@ function codeSpanEnd(text: string, start: number): number {
 }
 
 const PARAGRAPH_BREAK = /\n[ \t]*\n/g
+
+/**
+ * Where the paragraph containing `from` ends. The scanner asks with increasing positions, so one
+ * answer serves every code span of a paragraph: without it, a long paragraph full of spans is read
+ * once per span (quadratic: 24 s for 1 MB).
+ */
+function paragraphEnds(text: string): (from: number) => number {
+  let known = { from: Number.POSITIVE_INFINITY, end: -1 }
+  return (from) => {
+    if (from >= known.from && from <= known.end) return known.end
+    PARAGRAPH_BREAK.lastIndex = from
+    known = { from, end: PARAGRAPH_BREAK.exec(text)?.index ?? text.length }
+    return known.end
+  }
+}
 
 function nextSpecial(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {

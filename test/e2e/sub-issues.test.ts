@@ -75,7 +75,8 @@ describe('output: sub-issues', () => {
   })
 
   it('a step removed from the plan is closed as not planned only when untouched', async () => {
-    planner.respond(PLAN, { json: taskPlanningPlan(4) }, { json: { ...taskPlanningPlan(4), steps: taskPlanningPlan(4).steps.slice(0, 2) } })
+    const full = taskPlanningPlan(4)
+    planner.respond(PLAN, { json: full }, { json: { ...full, steps: (full.steps as unknown[]).slice(0, 2) } })
     await label()
     const [, , third, fourth] = github.subIssues(parent.number)
     github.addComment(fourth!.number, { body: 'I started on this already.' })

@@ -33,7 +33,7 @@ describe('packSections', () => {
     const whole = renderSections(packSections(all(), 100_000).kept).length
     const tree = all().find((s) => s.key === 'tree')!
     const { kept, notes } = packSections(all(), whole - 10)
-    // 10 characters over: cutting the tree to fit would leave less than 200 of its 199, so it goes.
+    // 10 characters over, and the tree is only 199 characters: a cut would leave less than 200, so it goes.
     expect(kept.map((s) => s.key)).toEqual(['comments', 'parent', 'references', 'readme', 'languages'])
     expect(notes).toEqual([`The file tree (${tree.text.length} characters) was left out to fit the context budget (${(whole - 10).toLocaleString('en-US')} characters).`])
   })
