@@ -5,7 +5,7 @@ import { parseInputs } from './inputs.js'
 import { CancelledError, type Outcome, type PipelineDeps, errorText, planIssue } from './pipeline.js'
 import { redact } from './secrets.js'
 import { outputsOf, summaryOf } from './report.js'
-import { decideTrigger } from './trigger.js'
+import { type Trigger, decideTrigger } from './trigger.js'
 
 /** The action's entry point: the only place that reads the environment. */
 export async function run(): Promise<void> {
@@ -44,6 +44,12 @@ export async function run(): Promise<void> {
       fetch: globalThis.fetch,
       inputs,
       ref: { ...context.repo, issue_number: trigger.issueNumber },
+      trigger: {
+        source: trigger.source,
+        ...(trigger.source === 'command' ? { command: trigger.command } : {}),
+        triggeredAt: triggerTime(trigger, context.payload),
+      },
+      defaultBranch: String(context.payload.repository?.default_branch ?? ''),
       eventIssue: trigger.source === 'label' ? (context.payload.issue as PipelineDeps['eventIssue']) : undefined,
       runUrl: context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : '',
       secrets,
@@ -57,6 +63,17 @@ export async function run(): Promise<void> {
     core.setOutput('status', 'failed')
     core.setFailed(redact(errorText(error), secrets))
   }
+}
+
+/**
+ * When the run was asked for. Events carry no timestamp of their own, so: the command comment's
+ * creation, the issue's last update for a label (applying it updates the issue), or now.
+ */
+function triggerTime(trigger: Extract<Trigger, { kind: 'plan' }>, payload: { issue?: Record<string, unknown> }): Date {
+  const updated = payload.issue?.updated_at
+  const stamp = trigger.source === 'command' ? trigger.command.createdAt : trigger.source === 'label' && typeof updated === 'string' ? updated : undefined
+  const time = stamp ? Date.parse(stamp) : Number.NaN
+  return new Date(Number.isNaN(time) ? Date.now() : time)
 }
 
 async function report(outcome: Outcome, dryRun: boolean, secrets: readonly string[]): Promise<void> {

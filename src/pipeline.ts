@@ -1,4 +1,7 @@
-import { buildPlanRequest, type IssueData, type RepositoryData } from './context/build.js'
+import { createHash } from 'node:crypto'
+import { acknowledge, mayUseCommand, refusalText } from './command.js'
+import { buildPlanRequest, type ExtraContext, type IssueData, type RepositoryData } from './context/build.js'
+import { gatherRepositoryContext } from './context/gather.js'
 import type { PlanRequest } from './context/request.js'
 import { parseUserContext } from './context/user-context.js'
 import type { GitHub } from './github/client.js'
@@ -8,12 +11,13 @@ import type { Plan } from './plan.js'
 import type { FetchLike } from './planners/http.js'
 import { createPlanner } from './planners/index.js'
 import { type Planner, PlannerError, type PlannerResult, type ProgressListener } from './planners/planner.js'
-import { findPlanComment, type IssueRef, type PlanComment, PlanCommentWriter } from './publish/comment.js'
-import { syncNeedsInfoLabel } from './publish/labels.js'
-import { planSection } from './publish/marker.js'
+import { type IssueRef, type PlanComment, PlanCommentWriter, replyOnce } from './publish/comment.js'
+import { removeLabelIfPresent, syncNeedsInfoLabel } from './publish/labels.js'
+import { parseMarker, planSection } from './publish/marker.js'
 import { ProgressReporter } from './publish/progress.js'
 import { type RenderContext, renderCancelled, renderFailed, renderNeedsInfo, renderPlanned, renderPlannedSubIssues, renderPlanning } from './publish/render.js'
-import { type SubIssuesResult, childNumbersIn, publishSubIssues } from './publish/sub-issues.js'
+import { type SubIssuesResult, childNumbersIn, parseChildMarker, publishSubIssues } from './publish/sub-issues.js'
+import type { PlanCommand } from './trigger.js'
 import { redact } from './secrets.js'
 
 export type Status = 'planned' | 'needs-info' | 'skipped' | 'failed' | 'cancelled'
@@ -49,11 +53,22 @@ export class CancelledError extends Error {
   }
 }
 
+/** How the run was asked for: the source decides the cost guard, the command gate and the refinement. */
+export interface RunTrigger {
+  source: 'label' | 'dispatch' | 'command'
+  command?: PlanCommand
+  /** Comments written or edited after this moment are ignored: whoever triggered the run had not seen them. */
+  triggeredAt: Date
+}
+
 export interface PipelineDeps {
   octokit: GitHub
   fetch: FetchLike
   inputs: Inputs
   ref: IssueRef
+  trigger: RunTrigger
+  /** From the event payload, so the file tree can be read without waiting for the repository. */
+  defaultBranch?: string
   /** The issue as the event payload carried it, when it did. */
   eventIssue?: IssueData & { pull_request?: unknown }
   runUrl: string
@@ -69,27 +84,52 @@ export interface PipelineDeps {
  * a plan, a request for more detail, an error notice or "cancelled", each keeping any previous plan.
  */
 export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
-  const { octokit, inputs, ref, log } = deps
+  const { octokit, inputs, ref, log, trigger } = deps
 
-  // 1. Read: the issue, its repository and our earlier comment, in parallel.
-  const [issue, repository, existing] = await Promise.all([
-    loadIssue(octokit, ref, deps.eventIssue),
+  // 0. A comment command: only people who can write may use it; the commenter sees it was picked up.
+  if (trigger.command) {
+    const refused = await gateCommand(deps, trigger.command)
+    if (refused) return refused
+  }
+
+  // 1. Read: the issue, then in parallel its repository and everything around it (the discussion, our
+  //    comment, the parent, referenced issues, README, languages, files).
+  const issue = await loadIssue(octokit, ref, deps.eventIssue)
+  const stepMarker = parseChildMarker(issue.body)
+  const [repository, gathered] = await Promise.all([
     getRepository(octokit, ref),
-    findPlanComment(octokit, ref),
+    gatherRepositoryContext(octokit, ref, issue, {
+      triggeredAt: trigger.triggeredAt,
+      defaultBranch: deps.defaultBranch || 'HEAD',
+      ...(stepMarker ? { parentHint: stepMarker.parent } : {}),
+      log,
+    }),
   ])
+  const existing = gathered.planComment
   log(existing ? `Re-planning #${issue.number}; the plan comment is ${existing.html_url}` : `Planning #${issue.number}: ${issue.title}`)
+  if (gathered.answers.length > 0) log(`${gathered.answers.length} comment(s) since the last plan are sent as answers.`)
   const writer = new PlanCommentWriter(octokit, ref, existing, inputs.dryRun)
   const write = (body: string): Promise<void> => writer.write(redact(body, deps.secrets))
   // Readers may tick boxes in the previous plan while we work: re-read it before rewriting it.
-  const hasTicks = !inputs.dryRun && existing !== null && planSection(existing.body) !== null
+  const hasTicks = !inputs.dryRun && inputs.output === 'comment' && existing !== null && planSection(existing.body) !== null
+  const previous = parseMarker(existing?.body)
+  const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
 
-  // 2-4. Context, planner (with live progress), final comment.
+  // 2-4. Context, planner (with live progress), final comment (and, in sub-issues mode, the children).
   const result = await produceComment({
     ...deps,
     issue,
     repository,
     previousBody: existing?.body ?? null,
     currentBody: hasTicks ? () => writer.currentBody() : undefined,
+    extra: {
+      sections: gathered.sections,
+      notes: gathered.notes,
+      ...(stepMarker ? { step: { parent: stepMarker.parent, number: stepMarker.step } } : {}),
+      ...(trigger.command ? { refinement: { guidance: trigger.command.guidance, previousPlan: planSection(existing?.body) ?? '' } } : {}),
+    },
+    // Only an accidental re-label is guarded: a command or a dispatch asks for a new plan on purpose.
+    ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),
     onStarted: write,
     publishProgress: write,
     publishSubIssues: (plan) =>
@@ -100,6 +140,10 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
         previousChildNumbers: childNumbersIn(existing?.body ?? null),
       }),
   })
+  if (result.status === 'skipped') {
+    await tidyLabels(deps, labels, result.status)
+    return { ...result, comment: writer.comment }
+  }
   if (result.status === 'cancelled' && !writer.wrote) {
     // Nothing of this run is on the issue, so there is nothing to close off.
     return { ...result, comment: writer.comment }
@@ -114,16 +158,39 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
     return { ...result, status: 'failed', message: `The plan was made but could not be written to the issue: ${errorText(error)}`, comment: writer.comment }
   }
 
-  // 5. The needs-info label follows the outcome; a failure here does not undo the comment.
-  if (!inputs.dryRun && (result.status === 'planned' || result.status === 'needs-info')) {
-    const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
-    try {
-      await syncNeedsInfoLabel(octokit, ref, inputs.needsInfoLabel, labels, result.status === 'needs-info')
-    } catch (error) {
-      log(`Could not update the \`${inputs.needsInfoLabel}\` label: ${errorText(error)}`)
-    }
-  }
+  // 5. Labels follow the outcome; a failure here does not undo the comment.
+  await tidyLabels(deps, labels, result.status)
   return { ...result, comment: writer.comment }
+}
+
+/**
+ * The needs-info label follows the outcome, and the trigger label comes off (input `remove-label`) so
+ * that applying it again re-plans. A cancelled run leaves labels as they were.
+ */
+async function tidyLabels(deps: PipelineDeps, labels: string[], status: Status): Promise<void> {
+  const { octokit, inputs, ref, log } = deps
+  if (inputs.dryRun || status === 'cancelled') return
+  try {
+    if (status === 'planned' || status === 'needs-info') await syncNeedsInfoLabel(octokit, ref, inputs.needsInfoLabel, labels, status === 'needs-info')
+    if (inputs.removeLabel) await removeLabelIfPresent(octokit, ref, inputs.label, labels)
+  } catch (error) {
+    log(`Could not update the issue's labels: ${errorText(error)}`)
+  }
+}
+
+/** Refuses a command from someone without write access (one short reply per issue at most), else acknowledges it. */
+async function gateCommand(deps: PipelineDeps, command: PlanCommand): Promise<Outcome | null> {
+  const { octokit, inputs, ref, log } = deps
+  if (!(await mayUseCommand(octokit, ref, command.author))) {
+    const reason = `${command.author || 'The commenter'} does not have write access to this repository, so \`${inputs.command}\` was not run.`
+    log(reason)
+    if (!inputs.dryRun) await replyOnce(octokit, ref, refusalText(inputs.command))
+    return { status: 'skipped', issueNumber: ref.issue_number, body: '', comment: null, message: reason }
+  }
+  if (!inputs.dryRun) {
+    await acknowledge(octokit, ref, command).catch((error: unknown) => log(`Could not react to the command: ${errorText(error)}`))
+  }
+  return null
 }
 
 export interface ProduceArgs {
@@ -146,6 +213,10 @@ export interface ProduceArgs {
   publishProgress?: (body: string) => Promise<void>
   /** In sub-issues mode: turns the steps into child issues before the comment is rendered. */
   publishSubIssues?: (plan: Plan) => Promise<SubIssuesResult>
+  /** Gathered sections, the step position and a command's refinement (none in local previews). */
+  extra?: ExtraContext
+  /** The context hash of the last plan: when this run's context hashes the same, nothing is planned. */
+  unchangedHash?: string
 }
 
 /**
@@ -174,9 +245,15 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
   }
   try {
     // 2. Context: issue, repository and the workflow's own context, within the budget.
-    request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget })
+    request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) })
     ctx.notes = request.notes
     request.notes.forEach((note) => log(note))
+    ctx.contextHash = contextHash(request)
+    if (args.unchangedHash === ctx.contextHash) {
+      const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`
+      log(message)
+      return { status: 'skipped', issueNumber: issue.number, body: args.previousBody ?? '', comment: null, message, request }
+    }
 
     // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
     const planner = createPlanner(inputs, args.fetch, log)
@@ -200,6 +277,8 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
       report.warnings.forEach((warning) => log(`Warning: ${warning}`))
       const numbers = report.children.filter((c) => c.step !== undefined && c.number !== undefined).map((c) => c.number as number)
       const extra = { plan: steps, subIssues: numbers, subIssueReport: report, ...(report.error ? { message: report.error } : {}) }
+      // An unfinished set of children must not read as "already planned": a re-label has to complete it.
+      if (report.error) delete ctx.contextHash
       return await done(report.error ? 'failed' : 'planned', () => renderPlannedSubIssues(steps, result.plan.steps.length, report, ctx), extra)
     }
     let published: Plan = result.plan
@@ -215,6 +294,12 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     const message = redact(errorText(error), args.secrets)
     return await done('failed', (previous) => renderFailed(message, previous, ctx), { message })
   }
+}
+
+/** A fingerprint of what the planner would be told; a refinement is left out (commands always re-plan). */
+export function contextHash(request: PlanRequest): string {
+  const { issue, repository, userContext, sections, step } = request
+  return createHash('sha256').update(JSON.stringify({ issue, repository, userContext, sections, step })).digest('hex').slice(0, 16)
 }
 
 /**

@@ -1,6 +1,7 @@
-import type { PlanRequest } from './request.js'
-import { stripHtmlComments } from '../markdown/scan.js'
 import { stringify } from 'yaml'
+import type { PlanRequest } from './request.js'
+import { type ContextSection, cutText as cutAtLine, packSections } from './sections.js'
+import { cleanUntrusted } from './untrusted.js'
 
 /** The fields of a GitHub issue the request is built from (REST or webhook shape). */
 export interface IssueData {
@@ -26,20 +27,38 @@ export interface RepositoryData {
 /** Smallest share of the budget the issue body keeps before the user context is cut instead. */
 const MIN_BODY_SHARE = 0.5
 
-/** Builds the planner request, cutting the body (then the workflow context) to stay within `budget` characters. */
+/** What the context stage adds to the issue itself: gathered sections, a command's refinement, the step position. */
+export interface ExtraContext {
+  sections: ContextSection[]
+  /** Notes from gathering (reads that failed). */
+  notes: string[]
+  step?: PlanRequest['step']
+  refinement?: PlanRequest['refinement']
+}
+
+/** Most of the budget a previous plan sent for refinement may take. */
+const REFINEMENT_SHARE = 0.3
+
+/**
+ * Builds the planner request within `budget` characters, in a fixed priority order: the issue, the
+ * workflow's `context`, a command's refinement, then the gathered sections (cut lowest priority first).
+ * Only when the issue alone is too long is its body cut.
+ */
 export function buildPlanRequest(args: {
   issue: IssueData
   repository: RepositoryData
   userContext: Record<string, unknown>
   budget: number
+  extra?: ExtraContext
 }): PlanRequest {
   const { issue, repository, budget } = args
-  const notes: string[] = []
+  const extra = args.extra ?? { sections: [], notes: [] }
+  const notes: string[] = [...extra.notes]
   const request: PlanRequest = {
     issue: {
       number: issue.number,
-      title: issue.title.trim(),
-      body: stripHtmlComments(issue.body ?? ''),
+      title: cleanUntrusted(issue.title).replace(/\s+/g, ' ').trim(),
+      body: cleanUntrusted(issue.body ?? ''),
       url: issue.html_url,
       labels: (issue.labels ?? [])
         .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
@@ -54,6 +73,8 @@ export function buildPlanRequest(args: {
       url: repository.html_url,
     },
     userContext: args.userContext,
+    sections: [],
+    ...(extra.step ? { step: extra.step } : {}),
     notes,
   }
 
@@ -74,6 +95,30 @@ export function buildPlanRequest(args: {
   }
   if (keep < body.length) {
     notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`)
+  }
+
+  if (extra.refinement) {
+    const room = Math.max(0, Math.min(budget - requestSize(request), Math.floor(budget * REFINEMENT_SHARE)))
+    const previousPlan = cutAtLine(extra.refinement.previousPlan, room)
+    if (previousPlan.length < extra.refinement.previousPlan.length) notes.push(`The previous plan sent for refinement was cut to ${fmt(previousPlan.length)} characters.`)
+    request.refinement = { guidance: extra.refinement.guidance, previousPlan }
+  }
+
+  // Sections take what is left; JSON escaping can still overshoot, so pack again a little tighter.
+  let room = budget - requestSize(request)
+  for (let attempt = 0; attempt < 4 && room > 0; attempt++) {
+    const packed = packSections(extra.sections, room)
+    request.sections = packed.kept
+    const over = requestSize(request) - budget
+    if (over <= 0) {
+      notes.push(...packed.notes)
+      break
+    }
+    request.sections = []
+    room -= over + 200
+  }
+  if (request.sections.length === 0 && extra.sections.length > 0) {
+    notes.push(`No room was left in the budget (input \`context-budget\`) for: ${extra.sections.map((s) => s.title).join(', ')}.`)
   }
   return request
 }

@@ -18,6 +18,8 @@ export interface GatherOptions {
   defaultBranch: string
   /** Most issues referenced in the body to look up (default 5). */
   maxReferences?: number
+  /** The parent named by our step marker in the body: read directly where the sub-issues API is unavailable. */
+  parentHint?: number
   /** Details of failed reads, for the job log. */
   log?: (message: string) => void
 }
@@ -85,7 +87,7 @@ export async function gatherRepositoryContext(
   const log: Log = options.log ?? (() => {})
   const [comments, ...parts] = await Promise.all([
     listComments(octokit, ref),
-    readParent(octokit, ref, log),
+    readParent(octokit, ref, options.parentHint, log),
     readReferences(octokit, repo, issue, options.maxReferences ?? DEFAULT_MAX_REFERENCES, log),
     readReadme(octokit, repo, log),
     readLanguages(octokit, repo, log),
@@ -170,19 +172,31 @@ function discussionSection(discussion: DiscussionComment[], author: string, answ
 
 // ---- related issues -----------------------------------------------------------------------------
 
-/** The parent, when the issue is a sub-issue: 404 means it is not one (or sub-issues are off, as on older GHES). */
-async function readParent(octokit: GitHub, ref: IssueRef, log: Log): Promise<Part> {
+/**
+ * The parent, when the issue is a sub-issue. 404 means it is not one, or that sub-issues are off (as on
+ * older GHES): then the parent our step marker names, if any, is read directly.
+ */
+async function readParent(octokit: GitHub, ref: IssueRef, hint: number | undefined, log: Log): Promise<Part> {
   try {
-    const { data } = await octokit.rest.issues.getParent({ ...ref })
-    const body = cleanUntrusted(data.body)
-    const summary = cutText(body, PARENT_CHARS) || body.slice(0, PARENT_CHARS)
-    const bodyPart = summary.length < body.length ? `the first ${fmt(summary.length)} of ${fmt(body.length)} characters of its body` : 'its body'
-    const label = `parent issue #${data.number} (${data.state}, ${data.html_url}): its title and ${bodyPart}`
-    const text = quoteUntrusted(label, [oneLine(data.title), summary].filter((part) => part !== '').join('\n\n'))
-    return { section: { key: 'parent', title: `Parent issue #${data.number}`, text }, notes: [] }
+    return { section: parentSection((await octokit.rest.issues.getParent({ ...ref })).data), notes: [] }
   } catch (error) {
-    return isStatus(error, 404) ? { section: null, notes: [] } : failure('The parent issue', error, log)
+    if (!isStatus(error, 404)) return failure('The parent issue', error, log)
   }
+  if (hint === undefined) return { section: null, notes: [] }
+  try {
+    return { section: parentSection((await octokit.rest.issues.get({ owner: ref.owner, repo: ref.repo, issue_number: hint })).data), notes: [] }
+  } catch (error) {
+    return failure('The parent issue', error, log)
+  }
+}
+
+function parentSection(data: { number: number; state: string; html_url: string; title: string; body?: string | null }): ContextSection {
+  const body = cleanUntrusted(data.body)
+  const summary = cutText(body, PARENT_CHARS) || body.slice(0, PARENT_CHARS)
+  const bodyPart = summary.length < body.length ? `the first ${fmt(summary.length)} of ${fmt(body.length)} characters of its body` : 'its body'
+  const label = `parent issue #${data.number} (${data.state}, ${data.html_url}): its title and ${bodyPart}`
+  const text = quoteUntrusted(label, [oneLine(data.title), summary].filter((part) => part !== '').join('\n\n'))
+  return { key: 'parent', title: `Parent issue #${data.number}`, text }
 }
 
 /** `#123` outside code, not `owner/repo#123` (another repository) nor `&#123;` (a character reference). */

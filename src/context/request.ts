@@ -1,9 +1,12 @@
+import type { ContextSection } from './sections.js'
+
 /** What every planner is asked: the issue, its repository and the workflow's own context. */
 export interface PlanRequest {
   issue: {
     number: number
+    /** Cleaned of hidden text, on one line. */
     title: string
-    /** Issue body with HTML comments removed and possibly cut to the budget. */
+    /** Cleaned of HTML comments, hidden HTML and invisible characters; possibly cut to the budget. */
     body: string
     url: string
     labels: string[]
@@ -18,6 +21,12 @@ export interface PlanRequest {
   }
   /** The `context` input: a mapping supplied by the workflow author. */
   userContext: Record<string, unknown>
-  /** Human-readable notes about what was cut to stay within the budget. */
+  /** What else the planner should know (discussion, parent, references, README, languages, files), highest priority first, within the budget. */
+  sections: ContextSection[]
+  /** When this issue is one step of a planned parent: which one (`step_number`). */
+  step?: { parent: number; number: number }
+  /** A `/plan` command: its guidance and the plan it refines. */
+  refinement?: { guidance: string; previousPlan: string }
+  /** Human-readable notes about what was cut or could not be read. */
   notes: string[]
 }

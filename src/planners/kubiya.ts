@@ -1,6 +1,8 @@
 import { stringify } from 'yaml'
 import { z } from 'zod'
 import type { PlanRequest } from '../context/request.js'
+import { renderSections } from '../context/sections.js'
+import { issueAsTask } from '../context/task-text.js'
 import type { Plan, PlanStep } from '../plan.js'
 import { describeSchemaError } from '../plan.js'
 import { type RemotePlannerOptions, type Reply, connect, errorMessage, parseJsonReply, postJson, quote, readText } from './http.js'
@@ -52,7 +54,7 @@ export function priorityFor(request: PlanRequest): Priority {
 }
 
 /** `description` is the task; repository and issue context go in `conversation_context`, as the service intends. */
-export function kubiyaBody(request: PlanRequest): { description: string; priority: Priority; conversation_context: string } {
+export function kubiyaBody(request: PlanRequest): KubiyaBody {
   const { issue, repository } = request
   const lines = [
     `GitHub issue #${issue.number}: ${issue.url}`,
@@ -65,11 +67,24 @@ export function kubiyaBody(request: PlanRequest): { description: string; priorit
   if (Object.keys(request.userContext).length > 0) {
     lines.push('', 'Additional context from the workflow:', stringify(request.userContext).trimEnd())
   }
+  if (request.sections.length > 0) lines.push('', renderSections(request.sections))
+  if (request.refinement) lines.push('', '### Previous plan', '', request.refinement.previousPlan)
   return {
-    description: issue.body ? `${issue.title}\n\n${issue.body}` : issue.title,
+    description: issueAsTask(request),
     priority: priorityFor(request),
     conversation_context: lines.join('\n'),
+    // Current servers ignore these; they are the documented place for a refinement.
+    ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
   }
+}
+
+interface KubiyaBody {
+  description: string
+  priority: Priority
+  conversation_context: string
+  previous_plan?: string
+  refinement_feedback?: string
+  iteration?: number
 }
 
 const str = z.string().nullish().transform((v) => (v ?? '').trim())

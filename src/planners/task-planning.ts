@@ -1,4 +1,5 @@
 import type { PlanRequest } from '../context/request.js'
+import { issueAsTask } from '../context/task-text.js'
 import { type Plan, PlanSchema, describeSchemaError } from '../plan.js'
 import { type RemotePlannerOptions, type Reply, connect, errorMessage, parseJsonReply, postJson, quote, readText } from './http.js'
 import { partialPlan, unfence } from './partial-plan.js'
@@ -27,11 +28,17 @@ export function createTaskPlanningPlanner(options: RemotePlannerOptions): Planne
   }
 }
 
-/** The request body: the issue as the task, everything else as documented free-form `context`. */
+/**
+ * The request body: the issue (quoted as user content) as the task, everything else as documented
+ * free-form `context`, including `parent_task` / `step_number` for a step of a planned parent and
+ * `previous_plan` / `refinement_feedback` for a `/plan` command.
+ */
 export function taskPlanningBody(request: PlanRequest): { task_description: string; context: Record<string, unknown> } {
   const { issue, repository } = request
+  const related = Object.fromEntries(request.sections.filter((s) => s.key !== 'parent').map((s) => [s.key, s.text]))
+  const parent = request.sections.find((s) => s.key === 'parent')
   return {
-    task_description: issue.body ? `${issue.title}\n\n${issue.body}` : issue.title,
+    task_description: issueAsTask(request),
     context: {
       ...request.userContext,
       issue: { number: issue.number, url: issue.url, labels: issue.labels },
@@ -43,6 +50,10 @@ export function taskPlanningBody(request: PlanRequest): { task_description: stri
         default_branch: repository.defaultBranch,
         url: repository.url,
       },
+      ...(Object.keys(related).length ? { related } : {}),
+      ...(parent ? { parent_task: parent.text } : {}),
+      ...(request.step ? { step_number: request.step.number } : {}),
+      ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance } : {}),
     },
   }
 }

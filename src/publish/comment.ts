@@ -34,14 +34,15 @@ export function isPlanComment(comment: ListedComment): boolean {
   return parseMarker(comment.body) !== null && isTrustedAuthor(comment)
 }
 
-/** Finds the earliest plan comment, reading every page: an issue can have hundreds of comments. */
-export async function findPlanComment(octokit: GitHub, ref: IssueRef): Promise<PlanComment | null> {
+const REPLY_MARKER = '<!-- issue-planner:reply -->'
+
+/** Posts a short reply unless this action already replied on the issue: a stranger repeating a command gets one answer, not many. */
+export async function replyOnce(octokit: GitHub, ref: IssueRef, text: string): Promise<void> {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, per_page: 100 })
   for await (const { data } of pages) {
-    const found = data.find(isPlanComment)
-    if (found) return { id: found.id, body: found.body ?? '', html_url: found.html_url }
+    if (data.some((c) => (c.body ?? '').startsWith(REPLY_MARKER) && isTrustedAuthor(c))) return
   }
-  return null
+  await octokit.rest.issues.createComment({ ...ref, body: `${REPLY_MARKER}\n${text}` })
 }
 
 /**

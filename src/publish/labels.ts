@@ -22,11 +22,17 @@ export async function syncNeedsInfoLabel(octokit: GitHub, ref: IssueRef, name: s
       if (!isStatus(error, 422)) throw error
     }
     await octokit.rest.issues.addLabels({ ...ref, labels: [name] })
-  } else if (!needsInfo && has(labels, name)) {
-    try {
-      await octokit.rest.issues.removeLabel({ ...ref, name })
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error
-    }
+  } else if (!needsInfo) {
+    await removeLabelIfPresent(octokit, ref, name, labels)
+  }
+}
+
+/** Removes a label the issue carried when it was read; one already gone (404) is fine. */
+export async function removeLabelIfPresent(octokit: GitHub, ref: IssueRef, name: string, labels: string[]): Promise<void> {
+  if (!name || !has(labels, name)) return
+  try {
+    await octokit.rest.issues.removeLabel({ ...ref, name })
+  } catch (error) {
+    if (!isStatus(error, 404)) throw error
   }
 }

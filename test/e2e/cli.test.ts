@@ -27,7 +27,7 @@ describe('issue-planner CLI (dist/cli/index.js)', () => {
   it('previews the epic example offline: the exact comment, ticked items kept, sections grouped', async () => {
     const run = await cli(['--issue-file', 'examples/epic-checklist.md'])
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/^<!-- issue-planner:plan \{"state":"planned"\} -->/)
+    expect(run.stdout).toMatch(/^<!-- issue-planner:plan \{"state":"planned","hash":"[0-9a-f]{16}"\} -->/)
     expect(run.stdout).toContain('### 🗺️ Epic: custom domains for short links')
     expect(run.stdout).toContain('**API and redirect service**')
     expect(run.stdout).toContain('- [x] **1. Add a `domains` table and migration** · ⏱ 2h')
@@ -49,7 +49,7 @@ describe('issue-planner CLI (dist/cli/index.js)', () => {
     expect(run.stderr).toContain('Planning:')
     expect(run.stdout).toContain('- [ ] **3. Step 3: Write tests**')
     const sent = planner.requests[0]!.body as { task_description: string; context: { repository: { full_name: string } } }
-    expect(sent.task_description.split('\n')[0]).toBe('Redirects return 502 for links created with a trailing space in the destination')
+    expect(sent.task_description).toContain('```text\nRedirects return 502 for links created with a trailing space in the destination\n')
     expect(sent.context.repository.full_name).toBe('acme/snip')
   })
 

@@ -26,11 +26,11 @@ afterEach(async () => {
 // these runs take tens of seconds by design.
 vi.setConfig({ testTimeout: 120_000 })
 
-function label(extra: Record<string, string> = {}, onSpawn?: Parameters<typeof runAction>[0]['onSpawn']): Promise<ActionRun> {
+function label(extra: Record<string, string> = {}, onSpawn?: Parameters<typeof runAction>[0]['onSpawn'], body = parent.body): Promise<ActionRun> {
   return runAction({
     ...(onSpawn ? { onSpawn } : {}),
     eventName: 'issues',
-    payload: labeledEvent({ number: parent.number, title: parent.title, body: parent.body }),
+    payload: labeledEvent({ number: parent.number, title: parent.title, body }),
     inputs: { planner: 'task-planning', 'planner-url': planner.url, stream: 'false', output: 'sub-issues', 'sub-issue-labels': 'planned, backend', ...extra },
     apiUrl: github.url,
     repository: REPOSITORY,
@@ -66,7 +66,8 @@ describe('output: sub-issues', () => {
     planner.respond(PLAN, { json: taskPlanningPlan(4) })
     await label()
     github.reset()
-    const run = await label()
+    // Edited and labelled again: re-planned (an unchanged issue would be skipped before the planner).
+    const run = await label({}, undefined, `${parent.body} Include the admin API.`)
     expect(run.outputs.status).toBe('planned')
     expect(count('issues/create')).toBe(0)
     expect(count('issues/update')).toBe(0)
@@ -80,7 +81,7 @@ describe('output: sub-issues', () => {
     await label()
     const [, , third, fourth] = github.subIssues(parent.number)
     github.addComment(fourth!.number, { body: 'I started on this already.' })
-    const run = await label()
+    const run = await label({}, undefined, `${parent.body} Keep it to the first two steps.`)
     expect(run.outputs.status).toBe('planned')
     expect(github.issue(third!.number)).toMatchObject({ state: 'closed', state_reason: 'not_planned' })
     expect(github.issue(fourth!.number).state).toBe('open')
@@ -127,8 +128,19 @@ describe('output: sub-issues', () => {
     expect(run.summary).toContain('not linked')
 
     github.reset()
-    await label()
+    await label({}, undefined, `${parent.body} (edited)`)
     expect(count('issues/create')).toBe(0)
+  })
+
+  it('an unchanged issue labelled again is not re-planned: no planner call, no writes', async () => {
+    planner.respond(PLAN, { json: taskPlanningPlan(2) })
+    await label()
+    github.reset()
+    const again = await label()
+    expect(again.outputs.status).toBe('skipped')
+    expect(again.stdout).toContain('Nothing has changed since the last plan')
+    expect(planner.requests).toHaveLength(1)
+    expect(github.requests.filter((r) => r.method !== 'GET' && r.operationId !== 'issues/remove-label')).toEqual([])
   })
 
   it('dry-run previews the children in the summary and writes nothing', async () => {

@@ -311,6 +311,7 @@ describe('createOutlinePlanner', () => {
       issue: { number: 1, title: 'Ship it', body: '- [ ] Build\n- [ ] Release', url: '', labels: [] },
       repository: { fullName: 'o/r', description: '', topics: [], language: '', defaultBranch: 'main', url: '' },
       userContext: {},
+      sections: [],
       notes: [],
     }
     const result = await planner.plan(request, new AbortController().signal)
