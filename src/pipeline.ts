@@ -248,7 +248,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) })
     ctx.notes = request.notes
     request.notes.forEach((note) => log(note))
-    ctx.contextHash = contextHash(request)
+    ctx.contextHash = contextHash(request, [inputs.label, inputs.needsInfoLabel])
     if (args.unchangedHash === ctx.contextHash) {
       const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`
       log(message)
@@ -296,10 +296,15 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
   }
 }
 
-/** A fingerprint of what the planner would be told; a refinement is left out (commands always re-plan). */
-export function contextHash(request: PlanRequest): string {
+/**
+ * A fingerprint of what the planner would be told. Left out: a refinement (commands always re-plan)
+ * and the labels this action itself adds and removes, which come and go without changing the issue.
+ */
+export function contextHash(request: PlanRequest, ownLabels: string[]): string {
   const { issue, repository, userContext, sections, step } = request
-  return createHash('sha256').update(JSON.stringify({ issue, repository, userContext, sections, step })).digest('hex').slice(0, 16)
+  const own = new Set(ownLabels.map((l) => l.toLowerCase()))
+  const labels = issue.labels.filter((l) => !own.has(l.toLowerCase()))
+  return createHash('sha256').update(JSON.stringify({ issue: { ...issue, labels }, repository, userContext, sections, step })).digest('hex').slice(0, 16)
 }
 
 /**

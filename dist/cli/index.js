@@ -23025,7 +23025,7 @@ async function produceComment(args) {
         request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) });
         ctx.notes = request.notes;
         request.notes.forEach((note) => log(note));
-        ctx.contextHash = contextHash(request);
+        ctx.contextHash = contextHash(request, [inputs.label, inputs.needsInfoLabel]);
         if (args.unchangedHash === ctx.contextHash) {
             const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`;
             log(message);
@@ -23075,10 +23075,15 @@ async function produceComment(args) {
         return await done('failed', (previous) => renderFailed(message, previous, ctx), { message });
     }
 }
-/** A fingerprint of what the planner would be told; a refinement is left out (commands always re-plan). */
-function contextHash(request) {
+/**
+ * A fingerprint of what the planner would be told. Left out: a refinement (commands always re-plan)
+ * and the labels this action itself adds and removes, which come and go without changing the issue.
+ */
+function contextHash(request, ownLabels) {
     const { issue, repository, userContext, sections, step } = request;
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(JSON.stringify({ issue, repository, userContext, sections, step })).digest('hex').slice(0, 16);
+    const own = new Set(ownLabels.map((l) => l.toLowerCase()));
+    const labels = issue.labels.filter((l) => !own.has(l.toLowerCase()));
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(JSON.stringify({ issue: { ...issue, labels }, repository, userContext, sections, step })).digest('hex').slice(0, 16);
 }
 /**
  * Runs the planner under the overall `planner-timeout` (no idle timeout: plans go quiet for a minute

@@ -12,7 +12,11 @@ function example(event: string, action?: string): Record<string, unknown> {
   const group = all.find((g) => g.name === event)
   const found = group?.examples.find((e) => action === undefined || e.action === action)
   if (!found) throw new Error(`no ${event}${action ? `.${action}` : ''} example in @octokit/webhooks-examples`)
-  return structuredClone(found)
+  const payload = structuredClone(found)
+  // The examples' repository uses "master"; the fake GitHub's repository, like new ones on GitHub, "main".
+  const repository = payload.repository as Record<string, unknown> | undefined
+  if (repository) repository.default_branch = 'main'
+  return payload
 }
 
 /** The repository the real webhook examples come from; the fake GitHub serves the same one. */
@@ -37,5 +41,20 @@ export function issuesEvent(action: string): Record<string, unknown> {
 export function dispatchEvent(inputs: Record<string, string> = {}): Record<string, unknown> {
   const payload = example('workflow_dispatch')
   payload.inputs = inputs
+  return payload
+}
+
+/** GitHub's real `issue_comment.created` payload, carrying our issue and a comment of ours. */
+export function commentEvent(
+  issue: { number: number; title: string; body: string | null; pull_request?: unknown },
+  comment: { id: number; body: string; login: string; type?: 'User' | 'Bot'; created_at: string; author_association?: string },
+): Record<string, unknown> {
+  const payload = example('issue_comment', 'created')
+  Object.assign(payload.issue as Record<string, unknown>, issue, {
+    html_url: `https://github.com/${EXAMPLE_REPO.owner}/${EXAMPLE_REPO.repo}/issues/${issue.number}`,
+  })
+  const c = payload.comment as Record<string, unknown>
+  Object.assign(c, { id: comment.id, body: comment.body, created_at: comment.created_at, updated_at: comment.created_at, author_association: comment.author_association ?? 'MEMBER' })
+  Object.assign(c.user as Record<string, unknown>, { login: comment.login, type: comment.type ?? 'User' })
   return payload
 }
