@@ -38,14 +38,14 @@ interface Scenario {
   ms: number[]
 }
 
-async function measure(name: string, once: () => Promise<{ code: number | null; outputs: Record<string, string> }>): Promise<Scenario> {
+async function measure(name: string, once: () => Promise<{ code: number | null; outputs: Record<string, string> }>, expected = 'planned'): Promise<Scenario> {
   const scenario: Scenario = { name, requests: [], byOperation: '', ms: [] }
   for (let i = 0; i < RUNS; i++) {
     github.reset()
     const started = performance.now()
     const run = await once()
     scenario.ms.push(performance.now() - started)
-    if (run.code !== 0 || run.outputs.status !== 'planned') throw new Error(`${name}: run ended ${run.outputs.status} (exit ${run.code})`)
+    if (run.code !== 0 || run.outputs.status !== expected) throw new Error(`${name}: run ended ${run.outputs.status} (exit ${run.code})`)
     scenario.requests.push(github.requests.length)
     const counts = new Map<string, number>()
     for (const r of github.requests) counts.set(`${r.method} ${r.operationId}`, (counts.get(`${r.method} ${r.operationId}`) ?? 0) + 1)
@@ -65,7 +65,12 @@ results.push(
 )
 const replanned = github.addIssue({ title: 'Re-planned issue', body: 'Body' })
 await label(replanned)
-results.push(await measure('label, re-plan (plan comment exists)', () => label(replanned)))
+results.push(await measure('label again, nothing changed (cost guard: skipped, no plan)', () => label(replanned), 'skipped'))
+results.push(
+  await measure('workflow_dispatch re-plan (plan comment exists)', () =>
+    runAction({ eventName: 'workflow_dispatch', payload: dispatchEvent(), inputs: { ...inputs, 'issue-number': String(replanned.number) }, apiUrl: github.url, repository: REPOSITORY, token: TOKEN }),
+  ),
+)
 results.push(
   await measure('workflow_dispatch, first run', () => {
     const issue = github.addIssue({ title: 'Dispatched issue', body: 'Body' })
@@ -108,6 +113,35 @@ const streamed = [
   await measureStream('kubiya stream, 20 tasks, 26 events 100 ms apart', '/api/v1/tasks/plan/stream', { 'planner-api-key': planner.kubiyaKey }, () => kubiyaStreamFrames(20, { thinking: 20 })),
   await measureStream('task-planning stream, 20 steps, 30 pieces 100 ms apart', '/task-planning/plan/stream', { planner: 'task-planning' }, () => taskPlanningStreamFrames(20, { pieces: 30 })),
 ]
+
+// Context gathering on a busy issue: 300 comments and a 1 MB body (the offline planner, so only reads count).
+// GitHub itself caps bodies at 65,536 characters, so the 1 MB body arrives only in the event payload.
+const busy = github.addIssue({ title: 'Busy issue', body: '- [ ] one\n- [ ] two' })
+const hugeBody = `- [ ] one\n- [ ] two\n\n${'All work and no play. '.repeat(48_000)}`
+for (let i = 0; i < 300; i++) github.addComment(busy.number, { body: `Comment ${i}: details about the rollout.`, author_association: i % 3 === 0 ? 'MEMBER' : 'NONE' })
+github.setReadme('# Project\n\nWhat it does.\n')
+github.setLanguages({ TypeScript: 100 })
+github.setTree(['src/', 'package.json'])
+const gathering = await measure('label, issue with 300 comments and a 1 MB body, outline planner', () => label({ ...busy, body: hugeBody }, { planner: 'outline', 'remove-label': 'false', 'dry-run': 'true' }))
+
+// Sub-issues: a 20-step plan, first run and an unchanged re-run (a dispatch, which bypasses the cost guard).
+planner.respond('/task-planning/plan', { json: taskPlanningPlan(20) })
+const epic = github.addIssue({ title: 'Epic for sub-issues', body: 'Body' })
+const subIssueInputs = { ...inputs, output: 'sub-issues' }
+const subRuns: { name: string; ms: number; requests: number; writes: number; creates: number }[] = []
+for (const name of ['sub-issues, 20 steps, first run', 'sub-issues, 20 steps, re-run']) {
+  github.reset()
+  const started = performance.now()
+  const run = await runAction({ eventName: 'workflow_dispatch', payload: dispatchEvent(), inputs: { ...subIssueInputs, 'issue-number': String(epic.number) }, apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+  if (run.outputs.status !== 'planned') throw new Error(`${name}: ${run.outputs.status}`)
+  subRuns.push({
+    name,
+    ms: performance.now() - started,
+    requests: github.requests.length,
+    writes: github.requests.filter((r) => r.method !== 'GET').length,
+    creates: github.requests.filter((r) => r.operationId === 'issues/create').length,
+  })
+}
 await Promise.all([github.close(), planner.close()])
 
 const bare = Array.from({ length: RUNS }, bareNodeMs)
@@ -130,3 +164,11 @@ const range = (v: number[]): string => (Math.min(...v) === Math.max(...v) ? Stri
 for (const s of streamed) {
   console.log(`| ${s.name} | ${median(s.toPlanning).toFixed(0)} ms | ${median(s.toFirstEdit).toFixed(0)} ms | ${range(s.requests)} | ${range(s.edits)} |`)
 }
+
+console.log(`\n| context gathering | GitHub requests | requests by operation | median wall time |`)
+console.log('| --- | --- | --- | --- |')
+console.log(`| ${gathering.name} | ${range(gathering.requests)} | ${gathering.byOperation} | ${median(gathering.ms).toFixed(0)} ms |`)
+
+console.log(`\n| sub-issues (one run each; writes paced by the throttling plugin) | GitHub requests | writes | issues created | wall time |`)
+console.log('| --- | --- | --- | --- | --- |')
+for (const r of subRuns) console.log(`| ${r.name} | ${r.requests} | ${r.writes} | ${r.creates} | ${(r.ms / 1000).toFixed(1)} s |`)

@@ -53568,7 +53568,7 @@ async function produceComment(args) {
         if (args.unchangedHash === ctx.contextHash) {
             const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`;
             log(message);
-            return { status: 'skipped', issueNumber: issue.number, body: args.previousBody ?? '', comment: null, message, request };
+            return { status: 'skipped', issueNumber: issue.number, body: '', comment: null, message, request };
         }
         // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
         const planner = createPlanner(inputs, args.fetch, log);
@@ -53688,6 +53688,8 @@ function summaryOf(outcome, dryRun, secrets) {
         parts.push(`Plan comment: ${outcome.comment.html_url}`);
     if ((outcome.status === 'failed' || outcome.status === 'cancelled') && outcome.message)
         parts.push(`**Error:** ${outcome.message}`);
+    if (outcome.status === 'skipped' && outcome.message)
+        parts.push(outcome.message);
     if (outcome.progressEdits !== undefined)
         parts.push(`Progress edits of the comment while the planner streamed: ${outcome.progressEdits}.`);
     const report = outcome.subIssueReport;

@@ -252,7 +252,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     if (args.unchangedHash === ctx.contextHash) {
       const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`
       log(message)
-      return { status: 'skipped', issueNumber: issue.number, body: args.previousBody ?? '', comment: null, message, request }
+      return { status: 'skipped', issueNumber: issue.number, body: '', comment: null, message, request }
     }
 
     // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.

@@ -30,6 +30,7 @@ export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly s
   const parts = [`## Issue Planner: #${outcome.issueNumber} ${HEADINGS[outcome.status]}${dryRun ? ' (dry run: nothing was written to the issue)' : ''}`]
   if (outcome.comment && !dryRun) parts.push(`Plan comment: ${outcome.comment.html_url}`)
   if ((outcome.status === 'failed' || outcome.status === 'cancelled') && outcome.message) parts.push(`**Error:** ${outcome.message}`)
+  if (outcome.status === 'skipped' && outcome.message) parts.push(outcome.message)
   if (outcome.progressEdits !== undefined) parts.push(`Progress edits of the comment while the planner streamed: ${outcome.progressEdits}.`)
   const report = outcome.subIssueReport
   if (report) {
