@@ -26,7 +26,8 @@ afterEach(async () => {
 function label(inputs: Record<string, string>, onSpawn?: Parameters<typeof runAction>[0]['onSpawn']): Promise<ActionRun> {
   return runAction({
     eventName: 'issues',
-    payload: labeledEvent({ number: issue.number, title: issue.title, body: issue.body, labels: issue.labels }),
+    // Applying the label updates the issue, which is how the run knows which comments came before it.
+    payload: labeledEvent({ number: issue.number, title: issue.title, body: issue.body, labels: issue.labels, user: issue.user, updated_at: new Date().toISOString() } as never),
     inputs: { 'progress-interval': '1', ...inputs },
     apiUrl: github.url,
     repository: REPOSITORY,
@@ -128,11 +129,16 @@ describe('Kubiya stream', () => {
     const labelled = github.issue(issue.number).labels.map((l) => l.name)
     expect(labelled).toContain('plan-needs-info')
 
+    // The author answers in a comment and labels again; the next event carries the issue as it is then,
+    // with the needs-info label on it.
+    github.addComment(issue.number, { body: 'All of /v1/links and /v1/stats, 100 requests a minute per key.', user: github.issue(issue.number).user })
+    await new Promise((r) => setTimeout(r, 5))
     github.reset()
-    // The next event carries the issue as it is then: with the needs-info label on it.
     issue = github.issue(issue.number)
     const planned = await label(kubiya())
     expect(planned.outputs.status).toBe('planned')
+    const sent = planner.requests.at(-1)!.body as { conversation_context: string }
+    expect(sent.conversation_context).toContain('100 requests a minute per key')
     expect(github.requests.map((r) => r.operationId)).toContain('issues/remove-label')
     expect(github.issue(issue.number).labels.map((l) => l.name)).not.toContain('plan-needs-info')
   })
