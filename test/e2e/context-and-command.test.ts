@@ -161,3 +161,28 @@ describe('the /plan command', () => {
     expect(github.requests).toEqual([])
   })
 })
+
+describe('follow-up plans', () => {
+  it('labelling a sub-issue made from a step plans it as a breakdown of that step, with the parent as context', async () => {
+    const epic = github.addIssue({ title: 'Epic: rate limiting', body: 'Limit every public endpoint per API key.' })
+    const child = github.addIssue({
+      title: 'Step 2: Add the middleware',
+      body: `Add the middleware.\n\nPart of #${epic.number} (step 2 of 4)\n\n<!-- issue-planner:step {"parent":${epic.number},"key":"step 2 add the middleware","step":2} -->`,
+      user: github.botUser,
+      author_association: 'NONE',
+    })
+    await fetch(`${github.url}/repos/${REPOSITORY}/issues/${epic.number}/sub_issues`, {
+      method: 'POST',
+      headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sub_issue_id: child.id }),
+    })
+    issue = child
+    const run = await label()
+    expect(run.outputs.status).toBe('planned')
+    const context = sentContext()
+    expect(context.step_number).toBe(2)
+    expect(context.parent_task).toContain('Epic: rate limiting')
+    expect(context.parent_task).toContain('Limit every public endpoint per API key.')
+    expect(sentTask()).toContain(`Break down step 2 of the plan for parent issue #${epic.number}`)
+  })
+})
