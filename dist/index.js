@@ -52536,6 +52536,12 @@ function cap(text, max) {
 const COMMENT_LIMIT = 65_536;
 /** Room kept for the marker, the status banner and the footer around the plan section. */
 const SECTION_LIMIT = COMMENT_LIMIT - 4_000;
+/** How a reader asks for a new plan, as the workflow is configured. */
+function replanHow(ctx) {
+    const label = ctx.labelRemoved ? `add the \`${ctx.label}\` label again` : `remove the \`${ctx.label}\` label and add it again`;
+    return ctx.command ? `${label}, or comment \`${ctx.command}\`` : label;
+}
+const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /** The final comment for a plan: previous ticks kept, size kept under GitHub's limit. */
 function renderPlanned(plan, previousBody, ctx) {
     const checked = checkedItems(planSection(previousBody) ?? '');
@@ -52593,7 +52599,7 @@ function renderPlanning(previousBody, ctx, progress) {
 function renderCancelled(previousBody, ctx) {
     const previous = planSection(previousBody);
     const banner = render_alert('WARNING', [
-        `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}. Remove the \`${ctx.label}\` label and add it again to plan this issue.${previous ? ' The previous plan is kept below.' : ''}`,
+        `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}. ${capitalise(replanHow(ctx))} to plan this issue.${previous ? ' The previous plan is kept below.' : ''}`,
     ]);
     return compose('cancelled', banner, previous);
 }
@@ -52619,7 +52625,7 @@ function renderNeedsInfo(result, previousBody, ctx) {
     if (result.message && result.questions.length === 0) {
         lines.push('**The planner said:**', '', quoteBlock(safeBlock(result.message, 2000)), '');
     }
-    lines.push('**To get a plan:**', '', '- Answer the questions above in the issue description: edit it, a comment alone is not read yet.', '- Say what "done" looks like: a few acceptance criteria, or the behaviour you expect to see.', '- Name what is involved and what limits the work: components, files or services, versions, deadlines.', '', `Then remove the \`${ctx.label}\` label and add it again.${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}`);
+    lines.push('**To get a plan:**', '', '- Answer the questions above in a comment or in the issue description: the next run reads both.', '- Say what "done" looks like: a few acceptance criteria, or the behaviour you expect to see.', '- Name what is involved and what limits the work: components, files or services, versions, deadlines.', '', `Then ${replanHow(ctx)}.${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}`);
     const previous = planSection(previousBody);
     if (previous)
         lines.push('', 'The previous plan is kept below.');
@@ -52631,7 +52637,7 @@ function renderFailed(message, previousBody, ctx) {
     const banner = render_alert('CAUTION', [
         `**Planning failed.** ${safeBlock(message, 1500).replace(/\n+/g, ' ')}`,
         '',
-        `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, remove the \`${ctx.label}\` label and add it again to retry.${previous ? ' The previous plan is kept below.' : ''}`,
+        `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${previous ? ' The previous plan is kept below.' : ''}`,
     ]);
     return compose('failed', banner, previous);
 }
@@ -52691,7 +52697,7 @@ function render_renderSection(plan, count, compact, checked, ctx, children) {
         out.push(notes.map((n) => `> ${n}`).join('\n>\n'), '');
     const via = ctx.runUrl ? ` in [this workflow run](${ctx.runUrl})` : '';
     const keeps = children ? 'each step is a sub-issue, updated in place' : 'ticked items keep their ticks';
-    out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, remove the \`${ctx.label}\` label and add it again; ${keeps}.</sub>`);
+    out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, ${replanHow(ctx)}; ${keeps}.</sub>`);
     return out.join('\n');
 }
 /** A step in sub-issues mode: its issue, or its name and why it has none yet. */
@@ -53542,7 +53548,15 @@ async function gateCommand(deps, command) {
 async function produceComment(args) {
     const { inputs, issue, log } = args;
     const now = args.now ?? Date.now;
-    const ctx = { plannerName: inputs.planner, runUrl: args.runUrl, label: inputs.label, maxSteps: inputs.maxSteps, notes: [] };
+    const ctx = {
+        plannerName: inputs.planner,
+        runUrl: args.runUrl,
+        label: inputs.label,
+        maxSteps: inputs.maxSteps,
+        notes: [],
+        labelRemoved: inputs.removeLabel,
+        command: inputs.command,
+    };
     const latestPrevious = async () => (args.currentBody ? await args.currentBody() : args.previousBody);
     let request;
     let reporter;

@@ -226,7 +226,15 @@ export interface ProduceArgs {
 export async function produceComment(args: ProduceArgs): Promise<Outcome> {
   const { inputs, issue, log } = args
   const now = args.now ?? Date.now
-  const ctx: RenderContext = { plannerName: inputs.planner, runUrl: args.runUrl, label: inputs.label, maxSteps: inputs.maxSteps, notes: [] }
+  const ctx: RenderContext = {
+    plannerName: inputs.planner,
+    runUrl: args.runUrl,
+    label: inputs.label,
+    maxSteps: inputs.maxSteps,
+    notes: [],
+    labelRemoved: inputs.removeLabel,
+    command: inputs.command,
+  }
   const latestPrevious = async (): Promise<string | null> => (args.currentBody ? await args.currentBody() : args.previousBody)
   let request: PlanRequest | undefined
   let reporter: ProgressReporter | undefined

@@ -20,7 +20,19 @@ export interface RenderContext {
   notes: string[]
   /** Hash of the request, kept in the marker of final plans so an unchanged issue is not paid for twice. */
   contextHash?: string
+  /** The run removes the trigger label (input `remove-label`), so re-planning means adding it again. */
+  labelRemoved?: boolean
+  /** The comment command, when enabled. */
+  command?: string
 }
+
+/** How a reader asks for a new plan, as the workflow is configured. */
+function replanHow(ctx: RenderContext): string {
+  const label = ctx.labelRemoved ? `add the \`${ctx.label}\` label again` : `remove the \`${ctx.label}\` label and add it again`
+  return ctx.command ? `${label}, or comment \`${ctx.command}\`` : label
+}
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 
 export interface RenderedPlan {
   /** The full comment body. */
@@ -87,7 +99,7 @@ export function renderPlanning(previousBody: string | null, ctx: RenderContext, 
 export function renderCancelled(previousBody: string | null, ctx: RenderContext): string {
   const previous = planSection(previousBody)
   const banner = alert('WARNING', [
-    `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}. Remove the \`${ctx.label}\` label and add it again to plan this issue.${previous ? ' The previous plan is kept below.' : ''}`,
+    `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}. ${capitalise(replanHow(ctx))} to plan this issue.${previous ? ' The previous plan is kept below.' : ''}`,
   ])
   return compose('cancelled', banner, previous)
 }
@@ -116,11 +128,11 @@ export function renderNeedsInfo(result: { message: string; questions: string[] }
   lines.push(
     '**To get a plan:**',
     '',
-    '- Answer the questions above in the issue description: edit it, a comment alone is not read yet.',
+    '- Answer the questions above in a comment or in the issue description: the next run reads both.',
     '- Say what "done" looks like: a few acceptance criteria, or the behaviour you expect to see.',
     '- Name what is involved and what limits the work: components, files or services, versions, deadlines.',
     '',
-    `Then remove the \`${ctx.label}\` label and add it again.${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}`,
+    `Then ${replanHow(ctx)}.${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}`,
   )
   const previous = planSection(previousBody)
   if (previous) lines.push('', 'The previous plan is kept below.')
@@ -133,7 +145,7 @@ export function renderFailed(message: string, previousBody: string | null, ctx: 
   const banner = alert('CAUTION', [
     `**Planning failed.** ${safeBlock(message, 1500).replace(/\n+/g, ' ')}`,
     '',
-    `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, remove the \`${ctx.label}\` label and add it again to retry.${previous ? ' The previous plan is kept below.' : ''}`,
+    `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${previous ? ' The previous plan is kept below.' : ''}`,
   ])
   return compose('failed', banner, previous)
 }
@@ -199,7 +211,7 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
 
   const via = ctx.runUrl ? ` in [this workflow run](${ctx.runUrl})` : ''
   const keeps = children ? 'each step is a sub-issue, updated in place' : 'ticked items keep their ticks'
-  out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, remove the \`${ctx.label}\` label and add it again; ${keeps}.</sub>`)
+  out.push('---', `<sub>Planned by Issue Planner with the \`${ctx.plannerName}\` planner${via}. To re-plan, ${replanHow(ctx)}; ${keeps}.</sub>`)
   return out.join('\n')
 }
 

@@ -245,7 +245,7 @@ describe('final states', () => {
     expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"needs-info","hash":"[0-9a-f]{16}"\} -->/)
     expect(body).toContain('1. Which endpoints?')
     expect(body).toContain('2. What limits per key?')
-    expect(body).toContain('remove the `plan-me` label and add it again')
+    expect(body).toContain('Then add the `plan-me` label again, or comment `/plan`.')
   })
 
   it('a refusal (422) from the task-planning service asks for more detail', async () => {

@@ -106,7 +106,7 @@ describe('Kubiya stream', () => {
     expect(run.code).toBe(1)
     expect(planner.requests).toHaveLength(1)
     expect(finalBody()).toMatch(/broke while it was answering .*not retried, to avoid paying for a second plan/)
-    expect(finalBody()).toContain('remove the `plan-me` label and add it again')
+    expect(finalBody()).toContain('add the `plan-me` label again, or comment `/plan`')
   })
 
   it('503 with Retry-After before the stream is retried once it may be', async () => {

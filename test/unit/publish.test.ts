@@ -435,3 +435,16 @@ describe('redact', () => {
     expect(redact('key a.b*c+d? and aXbbc', ['a.b*c+d?'])).toBe('key *** and aXbbc')
   })
 })
+
+describe('how to re-plan, as the workflow is configured', () => {
+  const plan: Plan = { title: 'T', description: '', steps: [{ name: 'Only step', description: '', prerequisites: [], risks: [], subtasks: [], required_skills: [], dependencies: [] }] }
+
+  it('says to add the label again when the run removes it, and mentions the command when enabled', () => {
+    expect(renderPlanned(plan, null, { ...ctx, labelRemoved: true, command: '/plan' }).body).toContain('To re-plan, add the `plan-me` label again, or comment `/plan`;')
+    expect(renderFailed('boom', null, { ...ctx, labelRemoved: true, command: '' })).toContain('Once it is fixed, add the `plan-me` label again to retry.')
+  })
+
+  it('says to remove and re-add the label when the run leaves it on', () => {
+    expect(renderNeedsInfo({ message: 'Too vague', questions: [] }, null, { ...ctx, labelRemoved: false, command: '!replan' })).toContain('Then remove the `plan-me` label and add it again, or comment `!replan`.')
+  })
+})
