@@ -67,6 +67,8 @@ export interface FailureMatch {
   /** HTTP method, any case. */
   method?: string
   operationId?: string
+  /** Extra response headers, e.g. `retry-after` for a secondary rate limit. */
+  headers?: Record<string, string>
 }
 
 interface FailureRule extends FailureMatch {
@@ -285,7 +287,7 @@ export class FakeGitHub {
     }
 
     const injected = this.takeFailure(method, operationId)
-    if (injected) return { status: injected.status, body: injected.body }
+    if (injected) return { status: injected.status, body: injected.body, ...(injected.headers ? { headers: injected.headers } : {}) }
 
     let body: unknown
     if (raw !== '') {
