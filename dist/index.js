@@ -49116,15 +49116,6 @@ function scanMarkdown(markdown) {
     }
     return segments;
 }
-/** Removes HTML comments, keeping code (where `<!-- -->` is visible text) exactly as written. */
-function stripHtmlComments(markdown) {
-    return scanMarkdown(markdown)
-        .filter((s) => s.kind !== 'comment')
-        .map((s) => s.text)
-        .join('')
-        .replace(/\n{3,}/g, '\n\n')
-        .trim();
-}
 /** Applies `transform` to the prose only; code stays verbatim and comments are dropped. */
 function mapProse(markdown, transform) {
     return scanMarkdown(markdown)
@@ -49694,13 +49685,9 @@ function buildPlanRequest(args) {
 function requestSize(request) {
     return JSON.stringify({ ...request, notes: undefined }).length;
 }
-/** Cuts at a line break near the limit when there is one, so the planner never sees half a sentence. */
+/** Cuts at a line boundary (never inside a code fence) like every other cut; one huge line is cut where it must be. */
 function build_cutText(text, limit) {
-    if (text.length <= limit)
-        return text;
-    const slice = text.slice(0, limit);
-    const lineBreak = slice.lastIndexOf('\n');
-    return lineBreak > limit * 0.8 ? slice.slice(0, lineBreak) : slice;
+    return cutText(text, limit) || text.slice(0, limit);
 }
 const build_fmt = (n) => n.toLocaleString('en-US');
 
@@ -49762,7 +49749,6 @@ class PlanCommentWriter {
     dryRun;
     current;
     writes = 0;
-    lastBody = null;
     constructor(octokit, ref, existing, dryRun) {
         this.octokit = octokit;
         this.ref = ref;
@@ -49786,7 +49772,6 @@ class PlanCommentWriter {
     }
     async write(body) {
         this.writes++;
-        this.lastBody = body;
         if (this.dryRun)
             return;
         const { data } = this.current

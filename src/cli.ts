@@ -30,7 +30,7 @@ Prints the exact Markdown the action would post; progress goes to stderr.
 Exit status: 0 planned or needs-info, 1 failed, 2 usage.`
 
 /** Splits a Markdown file into the issue's title (its first heading) and body. */
-export function readIssueFile(text: string, fileName: string): { title: string; body: string } {
+function readIssueFile(text: string, fileName: string): { title: string; body: string } {
   const lines = text.replace(/\r\n?/g, '\n').split('\n')
   const at = lines.findIndex((l) => /^#{1,6}\s+\S/.test(l))
   if (at === -1) return { title: basename(fileName).replace(/\.[^.]+$/, ''), body: text.trim() }

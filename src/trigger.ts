@@ -69,7 +69,7 @@ function decideCommand(payload: TriggerEvent['payload'], command: string): Trigg
 }
 
 /** The text after `command` when `body` starts with it as a whole word ("/plan" but not "/planning"), else null. */
-export function commandGuidance(body: string, command: string): string | null {
+function commandGuidance(body: string, command: string): string | null {
   const text = body.trimStart()
   if (!text.toLowerCase().startsWith(command.toLowerCase())) return null
   const rest = text.slice(command.length)

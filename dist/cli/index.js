@@ -8925,30 +8925,8 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  s: () => (/* binding */ readIssueFile)
-});
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -18702,15 +18680,6 @@ function scan_scanMarkdown(markdown) {
     }
     return segments;
 }
-/** Removes HTML comments, keeping code (where `<!-- -->` is visible text) exactly as written. */
-function stripHtmlComments(markdown) {
-    return scan_scanMarkdown(markdown)
-        .filter((s) => s.kind !== 'comment')
-        .map((s) => s.text)
-        .join('')
-        .replace(/\n{3,}/g, '\n\n')
-        .trim();
-}
 /** Applies `transform` to the prose only; code stays verbatim and comments are dropped. */
 function scan_mapProse(markdown, transform) {
     return scan_scanMarkdown(markdown)
@@ -19280,13 +19249,9 @@ function buildPlanRequest(args) {
 function requestSize(request) {
     return JSON.stringify({ ...request, notes: undefined }).length;
 }
-/** Cuts at a line break near the limit when there is one, so the planner never sees half a sentence. */
+/** Cuts at a line boundary (never inside a code fence) like every other cut; one huge line is cut where it must be. */
 function build_cutText(text, limit) {
-    if (text.length <= limit)
-        return text;
-    const slice = text.slice(0, limit);
-    const lineBreak = slice.lastIndexOf('\n');
-    return lineBreak > limit * 0.8 ? slice.slice(0, lineBreak) : slice;
+    return sections_cutText(text, limit) || text.slice(0, limit);
 }
 const build_fmt = (n) => n.toLocaleString('en-US');
 
@@ -19322,7 +19287,6 @@ class comment_PlanCommentWriter {
     dryRun;
     current;
     writes = 0;
-    lastBody = null;
     constructor(octokit, ref, existing, dryRun) {
         this.octokit = octokit;
         this.ref = ref;
@@ -19346,7 +19310,6 @@ class comment_PlanCommentWriter {
     }
     async write(body) {
         this.writes++;
-        this.lastBody = body;
         if (this.dryRun)
             return;
         const { data } = this.current
@@ -23229,5 +23192,3 @@ main(process.argv.slice(2)).then((code) => {
     process.exitCode = 2;
 });
 
-var __webpack_exports__readIssueFile = __webpack_exports__.s;
-export { __webpack_exports__readIssueFile as readIssueFile };

@@ -5,8 +5,6 @@ import { cleanUntrusted } from './untrusted.js'
 
 /** The fields of a GitHub issue the request is built from (REST or webhook shape). */
 export interface IssueData {
-  /** Numeric id (not the number): what the sub-issues API links by. */
-  id?: number
   number: number
   title: string
   body?: string | null
@@ -128,12 +126,9 @@ export function requestSize(request: PlanRequest): number {
   return JSON.stringify({ ...request, notes: undefined }).length
 }
 
-/** Cuts at a line break near the limit when there is one, so the planner never sees half a sentence. */
+/** Cuts at a line boundary (never inside a code fence) like every other cut; one huge line is cut where it must be. */
 function cutText(text: string, limit: number): string {
-  if (text.length <= limit) return text
-  const slice = text.slice(0, limit)
-  const lineBreak = slice.lastIndexOf('\n')
-  return lineBreak > limit * 0.8 ? slice.slice(0, lineBreak) : slice
+  return cutAtLine(text, limit) || text.slice(0, limit)
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US')

@@ -49,16 +49,6 @@ export function scanMarkdown(markdown: string): Segment[] {
   return segments
 }
 
-/** Removes HTML comments, keeping code (where `<!-- -->` is visible text) exactly as written. */
-export function stripHtmlComments(markdown: string): string {
-  return scanMarkdown(markdown)
-    .filter((s) => s.kind !== 'comment')
-    .map((s) => s.text)
-    .join('')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-}
-
 /** Applies `transform` to the prose only; code stays verbatim and comments are dropped. */
 export function mapProse(markdown: string, transform: (prose: string) => string): string {
   return scanMarkdown(markdown)

@@ -259,7 +259,7 @@ function splitQuestions(text: string): string[] {
 }
 
 /** Maps a TaskPlan onto the canonical plan: one step per top-level task, subtasks flattened beneath it. */
-export function mapTaskPlan(taskPlan: TaskPlan): Plan {
+function mapTaskPlan(taskPlan: TaskPlan): Plan {
   const teams = taskPlan.team_breakdown
   const hasTasks = teams.some((t) => t.tasks.length > 0)
   const steps: PlanStep[] = []

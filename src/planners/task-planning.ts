@@ -129,7 +129,7 @@ function carriesPlan(value: Record<string, unknown>): boolean {
 }
 
 /** Accepts the plan object itself or wrapped as `{plan: {...}}`, then validates it. */
-export function validatePlan(data: unknown, raw: string): Plan {
+function validatePlan(data: unknown, raw: string): Plan {
   let candidate = data
   if (isObject(data) && isObject(data.plan) && 'steps' in data.plan) {
     candidate = { title: data.title, description: data.description, ...data.plan }

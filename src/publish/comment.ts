@@ -52,7 +52,6 @@ export async function replyOnce(octokit: GitHub, ref: IssueRef, text: string): P
 export class PlanCommentWriter {
   private current: PlanComment | null
   private writes = 0
-  lastBody: string | null = null
 
   constructor(
     private readonly octokit: GitHub,
@@ -82,7 +81,6 @@ export class PlanCommentWriter {
 
   async write(body: string): Promise<void> {
     this.writes++
-    this.lastBody = body
     if (this.dryRun) return
     const { data } = this.current
       ? await this.octokit.rest.issues.updateComment({ owner: this.ref.owner, repo: this.ref.repo, comment_id: this.current.id, body })

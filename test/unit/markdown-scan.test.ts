@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { mapProse, stripHtmlComments } from '../../src/markdown/scan.ts'
+import { cleanUntrusted as stripHtmlComments } from '../../src/context/untrusted.ts'
+import { mapProse } from '../../src/markdown/scan.ts'
+
+// Comment stripping is part of cleaning untrusted text; these cases pin the comment and code rules.
 
 describe('stripHtmlComments: comments GitHub hides', () => {
   it('removes the guidance comments an issue form leaves in the body', () => {
@@ -50,8 +53,8 @@ describe('stripHtmlComments: comments GitHub hides', () => {
   })
 
   it('leaves text without comments unchanged apart from surrounding whitespace', () => {
-    const body = '  Fix the **login** page: `session.ts` throws on <br> tags.\n'
-    expect(stripHtmlComments(body)).toBe('Fix the **login** page: `session.ts` throws on <br> tags.')
+    const body = '  Fix the **login** page: `session.ts` throws on `<br>` tags.\n'
+    expect(stripHtmlComments(body)).toBe('Fix the **login** page: `session.ts` throws on `<br>` tags.')
   })
 })
 
