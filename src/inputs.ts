@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LLM_PLANNERS, PROVIDERS, isLlmPlanner } from './planners/llm/providers.js'
 
 /** A workflow input that cannot be used as given; the message names the input and the fix. */
 export class InputError extends Error {
@@ -8,7 +9,7 @@ export class InputError extends Error {
   }
 }
 
-export const PLANNERS = ['kubiya', 'task-planning', 'outline'] as const
+export const PLANNERS = ['outline', 'kubiya', 'task-planning', ...LLM_PLANNERS] as const
 export type PlannerName = (typeof PLANNERS)[number]
 
 export interface Inputs {
@@ -19,6 +20,12 @@ export interface Inputs {
   planner: PlannerName
   plannerUrl: string
   plannerApiKey: string
+  /** The model (or Azure deployment) an LLM planner asks; empty for the other planners. */
+  model: string
+  /** Azure OpenAI resource name (AZURE_RESOURCE_NAME), used when `planner-url` is empty. */
+  azureResource: string
+  /** Most tokens an LLM planner may write for one plan. */
+  maxOutputTokens: number
   plannerTimeoutMs: number
   /** Raw `context` input (YAML or JSON); parsed by the context stage so its error reaches the comment. */
   context: string
@@ -63,7 +70,7 @@ function bool(name: string, raw: string, fallback: boolean): boolean {
 
 /** Parses and checks every input; defaults mirror action.yml so the CLI and tests behave alike. */
 export function parseInputs(getInput: GetInput, env: Record<string, string | undefined> = {}): Inputs {
-  const planner = (getInput('planner').trim() || 'kubiya').toLowerCase()
+  const planner = (getInput('planner').trim() || 'outline').toLowerCase()
   if (!(PLANNERS as readonly string[]).includes(planner)) {
     throw new InputError(`Input \`planner\` must be one of ${PLANNERS.join(', ')}; got "${planner}".`)
   }
@@ -78,7 +85,10 @@ export function parseInputs(getInput: GetInput, env: Record<string, string | und
     issueNumber: getInput('issue-number').trim(),
     planner: planner as PlannerName,
     plannerUrl,
-    plannerApiKey: getInput('planner-api-key').trim() || (planner === 'kubiya' ? (env.KUBIYA_API_KEY ?? '').trim() : ''),
+    plannerApiKey: getInput('planner-api-key').trim() || keyFromEnvironment(planner as PlannerName, env),
+    model: getInput('model').trim(),
+    azureResource: (env.AZURE_RESOURCE_NAME ?? '').trim(),
+    maxOutputTokens: positiveInt('max-output-tokens', getInput('max-output-tokens'), DEFAULT_MAX_OUTPUT_TOKENS, 200_000),
     plannerTimeoutMs: positiveInt('planner-timeout', getInput('planner-timeout'), 300, 3600) * 1000,
     context: getInput('context'),
     contextBudget: positiveInt('context-budget', getInput('context-budget'), 16_000, 200_000),
@@ -95,6 +105,19 @@ export function parseInputs(getInput: GetInput, env: Record<string, string | und
       .map((l) => l.trim())
       .filter(Boolean),
   }
+}
+
+/** Room for a 25-step plan with criteria, risks and files (about 250 tokens a step), and its overview. */
+const DEFAULT_MAX_OUTPUT_TOKENS = 8_000
+
+/** The planner's conventional key variable, read when `planner-api-key` is empty. */
+function keyFromEnvironment(planner: PlannerName, env: Record<string, string | undefined>): string {
+  const names = planner === 'kubiya' ? ['KUBIYA_API_KEY'] : isLlmPlanner(planner) ? PROVIDERS[planner].keyVariables : []
+  for (const name of names) {
+    const value = (env[name] ?? '').trim()
+    if (value) return value
+  }
+  return ''
 }
 
 function outputMode(raw: string): Inputs['output'] {

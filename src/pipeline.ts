@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { acknowledge, mayUseCommand, refusalText } from './command.js'
 import { buildPlanRequest, type ExtraContext, type IssueData, type RepositoryData } from './context/build.js'
-import { gatherRepositoryContext } from './context/gather.js'
+import { type RepositoryPaths, gatherRepositoryContext } from './context/gather.js'
 import type { PlanRequest } from './context/request.js'
 import { parseUserContext } from './context/user-context.js'
 import type { GitHub } from './github/client.js'
@@ -10,7 +10,7 @@ import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import type { FetchLike } from './planners/http.js'
 import { createPlanner } from './planners/index.js'
-import { type Planner, PlannerError, type PlannerResult, type ProgressListener } from './planners/planner.js'
+import { type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planners/planner.js'
 import { type IssueRef, type PlanComment, PlanCommentWriter, replyOnce } from './publish/comment.js'
 import { removeLabelIfPresent, syncNeedsInfoLabel } from './publish/labels.js'
 import { parseMarker, planSection } from './publish/marker.js'
@@ -40,6 +40,8 @@ export interface Outcome {
   subIssues?: number[]
   /** In sub-issues mode: what happened to each child, for the job summary. */
   subIssueReport?: SubIssuesResult
+  /** Tokens an LLM planner spent on this plan. */
+  usage?: TokenUsage
 }
 
 /** Progress edits allowed per run: with the "planning" comment and the final one, 20 writes at most. */
@@ -128,6 +130,7 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
       ...(stepMarker ? { step: { parent: stepMarker.parent, number: stepMarker.step } } : {}),
       ...(trigger.command ? { refinement: { guidance: trigger.command.guidance, previousPlan: planSection(existing?.body) ?? '' } } : {}),
     },
+    ...(gathered.paths ? { repositoryPaths: gathered.paths } : {}),
     // Only an accidental re-label is guarded: a command or a dispatch asks for a new plan on purpose.
     ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),
     onStarted: write,
@@ -217,6 +220,8 @@ export interface ProduceArgs {
   extra?: ExtraContext
   /** The context hash of the last plan: when this run's context hashes the same, nothing is planned. */
   unchangedHash?: string
+  /** The repository's paths, to flag files a plan names that do not exist. */
+  repositoryPaths?: RepositoryPaths
 }
 
 /**
@@ -234,6 +239,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     notes: [],
     labelRemoved: inputs.removeLabel,
     command: inputs.command,
+    ...(args.repositoryPaths ? { paths: args.repositoryPaths } : {}),
   }
   const latestPrevious = async (): Promise<string | null> => (args.currentBody ? await args.currentBody() : args.previousBody)
   let request: PlanRequest | undefined
@@ -275,16 +281,18 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     })
     log(`Asking the ${planner.name} planner${inputs.stream && planner.remote ? ' (streaming)' : ''}…`)
     const result = await askPlanner(planner, request, inputs.plannerTimeoutMs, now, reporter.report, args.cancelSignal)
+    const usage = result.usage ? { usage: result.usage } : {}
+    if (result.usage) log(`The model used ${result.usage.inputTokens} input and ${result.usage.outputTokens} output tokens.`)
 
     // 4. Render the final state.
-    if (result.kind === 'needs-info') return await done('needs-info', (previous) => renderNeedsInfo(result, previous, ctx))
+    if (result.kind === 'needs-info') return await done('needs-info', (previous) => renderNeedsInfo(result, previous, ctx), usage)
     if (inputs.output === 'sub-issues' && args.publishSubIssues) {
       const steps = { ...result.plan, steps: result.plan.steps.slice(0, inputs.maxSteps) }
       await reporter.stop()
       const report = await args.publishSubIssues(steps)
       report.warnings.forEach((warning) => log(`Warning: ${warning}`))
       const numbers = report.children.filter((c) => c.step !== undefined && c.number !== undefined).map((c) => c.number as number)
-      const extra = { plan: steps, subIssues: numbers, subIssueReport: report, ...(report.error ? { message: report.error } : {}) }
+      const extra = { plan: steps, subIssues: numbers, subIssueReport: report, ...usage, ...(report.error ? { message: report.error } : {}) }
       // An unfinished set of children must not read as "already planned": a re-label has to complete it.
       if (report.error) delete ctx.contextHash
       return await done(report.error ? 'failed' : 'planned', () => renderPlannedSubIssues(steps, result.plan.steps.length, report, ctx), extra)
@@ -294,7 +302,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
       const rendered = renderPlanned(result.plan, previous, ctx)
       published = rendered.plan
       return rendered.body
-    })
+    }, usage)
     log(`The plan has ${result.plan.steps.length} steps${published.steps.length < result.plan.steps.length ? ` (${published.steps.length} shown)` : ''}.`)
     return { ...outcome, plan: published }
   } catch (error) {

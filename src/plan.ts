@@ -14,6 +14,10 @@ export interface PlanStep {
   required_skills: string[]
   /** Names or 1-based numbers of earlier steps, as the planner wrote them. */
   dependencies: string[]
+  /** How a reviewer can tell the step is done. */
+  acceptance_criteria?: string[]
+  /** Repository paths the step touches, as the planner named them (checked against the tree when shown). */
+  files?: string[]
   context?: Record<string, unknown>
 }
 
@@ -59,6 +63,8 @@ export const PlanStepSchema = z
     subtasks: subtaskList,
     required_skills: textList,
     dependencies: textList,
+    acceptance_criteria: textList,
+    files: textList,
     context: z.record(z.string(), z.unknown()).nullish(),
   })
   .transform((s, ctx): PlanStep => {
@@ -76,6 +82,8 @@ export const PlanStepSchema = z
       subtasks: s.subtasks,
       required_skills: s.required_skills,
       dependencies: s.dependencies,
+      ...(s.acceptance_criteria.length ? { acceptance_criteria: s.acceptance_criteria } : {}),
+      ...(s.files.length ? { files: s.files } : {}),
       ...(s.context && Object.keys(s.context).length > 0 ? { context: s.context } : {}),
     }
   })

@@ -14,6 +14,7 @@ export function outputsOf(outcome: Outcome, secrets: readonly string[]): Record<
     'comment-id': outcome.comment ? String(outcome.comment.id) : '',
     'comment-url': outcome.comment?.html_url ?? '',
     'sub-issues': JSON.stringify(outcome.subIssues ?? []),
+    usage: outcome.usage ? JSON.stringify(outcome.usage) : '',
   }
 }
 
@@ -31,6 +32,7 @@ export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly s
   if (outcome.comment && !dryRun) parts.push(`Plan comment: ${outcome.comment.html_url}`)
   if ((outcome.status === 'failed' || outcome.status === 'cancelled') && outcome.message) parts.push(`**Error:** ${outcome.message}`)
   if (outcome.status === 'skipped' && outcome.message) parts.push(outcome.message)
+  if (outcome.usage) parts.push(`Tokens: ${outcome.usage.inputTokens.toLocaleString('en-US')} input, ${outcome.usage.outputTokens.toLocaleString('en-US')} output.`)
   if (outcome.progressEdits !== undefined) parts.push(`Progress edits of the comment while the planner streamed: ${outcome.progressEdits}.`)
   const report = outcome.subIssueReport
   if (report) {

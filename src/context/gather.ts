@@ -47,6 +47,15 @@ export interface RepositoryContext {
   previousPlanBody: string | null
   /** Comments of the discussion written after the plan comment was last written: replies to its questions. */
   answers: DiscussionComment[]
+  /** Every path on the default branch, to check the paths a plan names; absent when the tree could not be read. */
+  paths?: RepositoryPaths
+}
+
+/** The repository's paths (files and directories), from one recursive tree request. */
+export interface RepositoryPaths {
+  paths: ReadonlySet<string>
+  /** False when GitHub truncated the tree: a path missing from it may still exist. */
+  complete: boolean
 }
 
 const DEFAULT_MAX_REFERENCES = 5
@@ -56,7 +65,8 @@ const README_READ = 20_000
 const README_CHARS = 3_000
 const PARENT_CHARS = 1_500
 const COMMENT_CHARS = 4_000
-const TREE_ENTRIES = 100
+/** Paths listed for the planner, shallowest first; the budget may cut the list further. */
+const TREE_ENTRIES = 300
 
 /** Our comments in any state (plan, progress, error): never part of the discussion. */
 const OUR_COMMENT = /^\s*<!--\s*issue-planner:/i
@@ -85,14 +95,15 @@ export async function gatherRepositoryContext(
 ): Promise<RepositoryContext> {
   const repo = { owner: ref.owner, repo: ref.repo }
   const log: Log = options.log ?? (() => {})
-  const [comments, ...parts] = await Promise.all([
+  const [comments, tree, ...parts] = await Promise.all([
     listComments(octokit, ref),
+    readTree(octokit, repo, options.defaultBranch, log),
     readParent(octokit, ref, options.parentHint, log),
     readReferences(octokit, repo, issue, options.maxReferences ?? DEFAULT_MAX_REFERENCES, log),
     readReadme(octokit, repo, log),
     readLanguages(octokit, repo, log),
-    readTree(octokit, repo, options.defaultBranch, log),
   ])
+  parts.push(tree)
 
   const found = comments.find(isPlanComment)
   const planComment = found ? { id: found.id, body: found.body ?? '', html_url: found.html_url } : null
@@ -107,6 +118,7 @@ export async function gatherRepositoryContext(
     planComment,
     previousPlanBody: planComment?.body ?? null,
     answers,
+    ...(tree.paths ? { paths: tree.paths } : {}),
   }
 }
 
@@ -290,15 +302,26 @@ function percent(share: number): string {
   return share < 0.001 ? 'less than 0.1%' : `${(share * 100).toFixed(1)}%`
 }
 
-/** The top level of the default branch: one request, never recursive, so a huge repository costs the same. */
-async function readTree(octokit: GitHub, repo: { owner: string; repo: string }, branch: string, log: Log): Promise<Part> {
+/**
+ * The default branch's files from one recursive request: listed for the planner shallowest first (the
+ * budget cuts the deepest), and kept whole to check the paths a plan names. GitHub truncates very large
+ * trees; then the list is what it sent, marked incomplete.
+ */
+async function readTree(octokit: GitHub, repo: { owner: string; repo: string }, branch: string, log: Log): Promise<Part & { paths?: RepositoryPaths }> {
   try {
-    const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: branch })
-    const names = data.tree.map((entry) => oneLine(entry.path ?? '') + (entry.type === 'tree' ? '/' : '')).filter((name) => name !== '' && name !== '/')
-    if (names.length === 0) return { section: null, notes: [] }
+    const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: branch, recursive: 'true' })
+    const entries = data.tree.filter((entry) => entry.path && (entry.type === 'blob' || entry.type === 'tree'))
+    const paths: RepositoryPaths = { paths: new Set(entries.map((entry) => entry.path!)), complete: !data.truncated }
+    const names = entries
+      .map((entry) => ({ name: oneLine(entry.path) + (entry.type === 'tree' ? '/' : ''), depth: entry.path!.split('/').length }))
+      .filter((entry) => entry.name !== '' && entry.name !== '/')
+      .sort((a, b) => a.depth - b.depth || (a.name < b.name ? -1 : 1))
+      .map((entry) => entry.name)
+    if (names.length === 0) return { section: null, notes: [], paths }
     const lines = names.slice(0, TREE_ENTRIES).map((name) => `- ${name}`)
-    if (names.length > TREE_ENTRIES) lines.push(`- … and ${names.length - TREE_ENTRIES} more`)
-    return { section: { key: 'tree', title: `Top-level files on ${oneLine(branch)}`, text: lines.join('\n') }, notes: [] }
+    const more = names.length - TREE_ENTRIES
+    if (more > 0 || data.truncated) lines.push(`- … and ${more > 0 ? `${fmt(more)} more` : 'more'}${data.truncated ? ' (the tree is too large to list in full)' : ''}`)
+    return { section: { key: 'tree', title: `Files on ${oneLine(branch)}, shallowest first`, text: lines.join('\n') }, notes: [], paths }
   } catch (error) {
     return failure('The file tree', error, log)
   }

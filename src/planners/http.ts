@@ -64,23 +64,45 @@ export async function connect(
   headers: Record<string, string>,
   options: PostOptions,
 ): Promise<Response> {
+  const init: RequestInit = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: options.accept ?? 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }
+  return fetchWithRetry(fetchFn, url, init, options)
+}
+
+/**
+ * A fetch with the retry policy of `connect`, for clients that build their own requests (the AI SDK's
+ * providers): the request's own signal bounds it, and `extraStatuses` adds statuses that are safe to
+ * repeat for that API (408 for model providers, which answer it before any work starts).
+ */
+export function retryingFetch(fetchFn: FetchLike, options: Omit<PostOptions, 'signal' | 'accept'> & { extraStatuses?: number[] }): FetchLike {
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input)
+    const signal = init?.signal ?? new AbortController().signal
+    return fetchWithRetry(fetchFn, url, { ...init, signal }, { ...options, signal })
+  }
+}
+
+async function fetchWithRetry(
+  fetchFn: FetchLike,
+  url: string,
+  init: RequestInit,
+  options: Omit<PostOptions, 'accept'> & { extraStatuses?: number[] },
+): Promise<Response> {
   const { signal, retries = 2, minDelayMs = 1000, log } = options
   const attempt = async (): Promise<Response> => {
     let response: Response
     try {
-      response = await fetchFn(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: options.accept ?? 'application/json', ...headers },
-        body: JSON.stringify(body),
-        signal,
-      })
+      response = await fetchFn(url, { ...init, signal })
     } catch (error) {
       if (signal.aborted) throw new AbortError(abortReason(signal))
       // Nothing arrived, so no plan can have started: safe to try again.
       throw new NotConnected(error)
     }
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
-    const retryable = RETRYABLE_STATUS.has(response.status) || (response.status === 429 && retryAfterMs !== undefined)
+    const retryable = RETRYABLE_STATUS.has(response.status) || options.extraStatuses?.includes(response.status) === true || (response.status === 429 && retryAfterMs !== undefined)
     if (retryable && (retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS) throw new RetryableStatus(response, retryAfterMs)
     return response
   }
@@ -140,7 +162,7 @@ export function interrupted(error: unknown, url: string, signal: AbortSignal): E
 }
 
 /** Why a signal aborted: our timeout, or a cancellation reason passed in by the caller. */
-function abortReason(signal: AbortSignal): Error {
+export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason
   if (reason instanceof Error && reason.name !== 'TimeoutError' && reason.name !== 'AbortError') return reason
   return timeoutError()

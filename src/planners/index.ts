@@ -1,13 +1,14 @@
 import type { Inputs } from '../inputs.js'
 import type { FetchLike } from './http.js'
 import { createKubiyaPlanner } from './kubiya.js'
+import { createLlmPlanner } from './llm/index.js'
 import { createOutlinePlanner } from './outline.js'
 import type { Planner } from './planner.js'
 import { createTaskPlanningPlanner } from './task-planning.js'
 
 /** The planner the `planner` input names, configured from the other planner inputs. */
 export function createPlanner(
-  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream'>,
+  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream' | 'model' | 'azureResource' | 'maxOutputTokens' | 'maxSteps'>,
   fetch: FetchLike,
   log: (message: string) => void,
 ): Planner {
@@ -19,5 +20,14 @@ export function createPlanner(
       return createTaskPlanningPlanner(options)
     case 'outline':
       return createOutlinePlanner()
+    default:
+      return createLlmPlanner({
+        ...options,
+        provider: inputs.planner,
+        model: inputs.model,
+        azureResource: inputs.azureResource,
+        maxOutputTokens: inputs.maxOutputTokens,
+        maxSteps: inputs.maxSteps,
+      })
   }
 }

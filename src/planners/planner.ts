@@ -1,10 +1,17 @@
 import type { PlanRequest } from '../context/request.js'
 import type { Plan, PlanStep } from '../plan.js'
 
-export type PlannerResult =
+/** Tokens a model planner spent, as the provider reported them. */
+export interface TokenUsage {
+  inputTokens: number
+  outputTokens: number
+}
+
+export type PlannerResult = (
   | { kind: 'plan'; plan: Plan }
   /** The planner asked questions or refused a vague task instead of planning. */
   | { kind: 'needs-info'; message: string; questions: string[] }
+) & { usage?: TokenUsage }
 
 /** What a streaming planner has reported so far. */
 export interface PlanProgress {

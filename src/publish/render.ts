@@ -1,3 +1,4 @@
+import type { RepositoryPaths } from '../context/gather.js'
 import type { Plan, PlanStep } from '../plan.js'
 import type { PlanProgress } from '../planners/planner.js'
 import type { ChildReport, SubIssuesResult } from './sub-issues.js'
@@ -24,6 +25,8 @@ export interface RenderContext {
   labelRemoved?: boolean
   /** The comment command, when enabled. */
   command?: string
+  /** The repository's paths, to flag files a plan names that do not exist. */
+  paths?: RepositoryPaths
 }
 
 /** How a reader asks for a new plan, as the workflow is configured. */
@@ -187,7 +190,7 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
     const section = sectionOf(step)
     if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1]!))) out.push(`**${safeInline(section, 120)}**`, '')
     const child = children?.result.children.find((c) => c.step === index + 1)
-    out.push(children ? renderChildItem(step, index, child) : renderStep(step, index, plan.steps, compact, ticked, seen))
+    out.push(children ? renderChildItem(step, index, child) : renderStep(step, index, plan.steps, compact, ticked, seen, ctx.paths))
   })
   if (children) out.push('', ...leftoverChildren(children.result))
 
@@ -238,7 +241,7 @@ function leftoverChildren(result: SubIssuesResult): string[] {
   return out
 }
 
-function renderStep(step: PlanStep, index: number, all: PlanStep[], compact: boolean, ticked: Set<string>, seen: Set<string>): string {
+function renderStep(step: PlanStep, index: number, all: PlanStep[], compact: boolean, ticked: Set<string>, seen: Set<string>, paths?: RepositoryPaths): string {
   const name = safeInline(step.name.replace(/\*\*|__/g, ''), 200)
   const label = `**${index + 1}. ${name}**`
   const key = itemKey(label)
@@ -257,16 +260,18 @@ function renderStep(step: PlanStep, index: number, all: PlanStep[], compact: boo
       lines.push(`  - [${ticked.has(subKey) ? 'x' : ' '}] ${text}`)
     }
   }
-  const details = compact ? [] : detailLines(step, all)
+  const details = compact ? [] : detailLines(step, all, paths)
   if (details.length > 0) {
     lines.push('', '  <details><summary>Details</summary>', '', ...details.map((d) => `  - ${d}`), '', '  </details>')
   }
   return `${lines.join('\n')}\n`
 }
 
-function detailLines(step: PlanStep, all: PlanStep[]): string[] {
+function detailLines(step: PlanStep, all: PlanStep[], paths?: RepositoryPaths): string[] {
   const list = (items: string[]): string => items.slice(0, 10).map((i) => safeInline(i, 300)).join('; ')
   const lines: string[] = []
+  if (step.acceptance_criteria?.length) lines.push(`**Done when:** ${list(step.acceptance_criteria)}`)
+  if (step.files?.length) lines.push(`**Files:** ${step.files.slice(0, 15).map((file) => fileLabel(file, paths)).join(', ')}`)
   if (step.prerequisites.length) lines.push(`**Prerequisites:** ${list(step.prerequisites)}`)
   if (step.risks.length) lines.push(`**Risks:** ${list(step.risks)}`)
   if (step.required_skills.length) lines.push(`**Skills:** ${list(step.required_skills)}`)
@@ -277,6 +282,18 @@ function detailLines(step: PlanStep, all: PlanStep[]): string[] {
     lines.push(`**${safeInline(key.replace(/_/g, ' '), 40)}:** ${safeInline(text ?? '', 300)}`)
   }
   return lines
+}
+
+/**
+ * A path the plan names, as code; flagged when the repository's tree was read in full and has no such
+ * path, so a reader is not sent looking for a file a model made up. Areas ("the API layer") are not paths.
+ */
+function fileLabel(file: string, paths?: RepositoryPaths): string {
+  const shown = `\`${safeInline(file, 200).replace(/`/g, '')}\``
+  const path = file.trim().replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/:\d+(?:-\d+)?$/, '')
+  const looksLikePath = /^[\w@.-]+(?:\/[\w@.-]+)*$/.test(path) && (path.includes('/') || path.includes('.'))
+  if (!paths?.complete || !looksLikePath || paths.paths.has(path)) return shown
+  return `${shown} (not in the repository)`
 }
 
 /** Context keys the renderer shows as structure (a group heading, a tick) rather than as details. */

@@ -119,6 +119,8 @@ function detailLines(step: PlanStep, blockedBy: number[]): string[] {
   const list = (items: string[]): string => items.slice(0, LIST_ITEMS_MAX).map((i) => safeInline(i, 300)).join('; ')
   const lines: string[] = []
   if (step.estimated_time) lines.push(`- **Estimate:** ${safeInline(step.estimated_time, 40)}`)
+  if (step.acceptance_criteria?.length) lines.push(`- **Done when:** ${list(step.acceptance_criteria)}`)
+  if (step.files?.length) lines.push(`- **Files:** ${step.files.slice(0, LIST_ITEMS_MAX).map((f) => `\`${safeInline(f, 200).replace(/`/g, '')}\``).join(', ')}`)
   if (step.prerequisites.length) lines.push(`- **Prerequisites:** ${list(step.prerequisites)}`)
   if (step.risks.length) lines.push(`- **Risks:** ${list(step.risks)}`)
   if (step.required_skills.length) lines.push(`- **Skills:** ${list(step.required_skills)}`)

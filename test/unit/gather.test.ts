@@ -82,7 +82,7 @@ describe('gatherRepositoryContext: what the planner is told', () => {
     const tree = github.requests.filter((r) => r.operationId === 'git/get-tree')
     expect(tree).toHaveLength(1)
     expect(tree[0]!.path).toBe(`/repos/${owner}/${repo}/git/trees/main`)
-    expect(tree[0]!.query).toEqual({})
+    expect(tree[0]!.query).toEqual({ recursive: 'true' })
 
     const parent = sectionText(context.sections, 'parent')
     expect(parent).toContain('quoted user content from parent issue #1 (open')

@@ -1,0 +1,54 @@
+import { type Planner, PlannerError } from '../planner.js'
+import type { FetchLike } from '../http.js'
+import { type LlmPlannerName, PROVIDERS } from './providers.js'
+
+export interface LlmPlannerOptions {
+  provider: LlmPlannerName
+  model: string
+  baseUrl: string
+  apiKey: string
+  azureResource: string
+  stream: boolean
+  maxOutputTokens: number
+  maxSteps: number
+  fetch: FetchLike
+  log?: (message: string) => void
+}
+
+/**
+ * A planner that asks a model directly (OpenAI, Anthropic, Gemini, Azure OpenAI or any
+ * OpenAI-compatible server). The configuration is checked here, before anything is posted; the AI
+ * SDK itself is loaded only when a plan is asked for.
+ */
+export function createLlmPlanner(options: LlmPlannerOptions): Planner {
+  const problem = configProblem(options)
+  if (problem) throw problem
+  return {
+    name: `${options.provider} (${options.model})`,
+    remote: true,
+    async plan(request, signal, onProgress) {
+      const { planWithModel } = await import('./run.js')
+      return planWithModel(options, request, signal, onProgress)
+    },
+  }
+}
+
+/** A missing model, key or URL, said with what to set and an example. */
+export function configProblem(options: Pick<LlmPlannerOptions, 'provider' | 'model' | 'baseUrl' | 'apiKey' | 'azureResource'>): PlannerError | undefined {
+  const facts = PROVIDERS[options.provider]
+  const planner = `The ${options.provider} planner`
+  if (!options.model) {
+    return new PlannerError(`${planner} needs input \`model\`: the ${facts.label} model to plan with, for example ${facts.exampleModels.map((m) => `\`${m}\``).join(', ')}.`, 'config')
+  }
+  if (options.provider === 'openai-compatible' && !options.baseUrl) {
+    return new PlannerError(`${planner} needs input \`planner-url\`: the server's OpenAI-compatible base URL, for example http://localhost:11434/v1 (Ollama), http://localhost:8000/v1 (vLLM) or https://openrouter.ai/api/v1.`, 'config')
+  }
+  if (options.provider === 'azure' && !options.baseUrl && !options.azureResource) {
+    return new PlannerError(`${planner} needs your Azure OpenAI resource: set the AZURE_RESOURCE_NAME environment variable (the name in https://<name>.openai.azure.com), or input \`planner-url\` to https://<name>.openai.azure.com/openai.`, 'config')
+  }
+  if (!options.apiKey && !facts.keyOptional) {
+    const secret = facts.keyVariables[0]!
+    return new PlannerError(`${planner} needs an API key: set input \`planner-api-key: \${{ secrets.${secret} }}\` from a repository or organisation secret, or the ${facts.keyVariables.join(' or ')} environment variable.`, 'config')
+  }
+  return undefined
+}
