@@ -13,9 +13,16 @@ Usage:
 The file's first heading is the issue title; the rest is the body.
 
 Options:
-  --planner <name>          outline (default: offline, no AI), task-planning or kubiya
-  --planner-url <url>       base URL of the plan endpoint
-  --planner-api-key <key>   API key (kubiya also reads KUBIYA_API_KEY)
+  --planner <name>          outline (default: offline, no AI); openai, anthropic, google,
+                            azure or openai-compatible (a model, with --model);
+                            task-planning or kubiya
+  --model <id>              the model an LLM planner asks, e.g. claude-sonnet-5
+  --planner-url <url>       base URL of the plan endpoint (required for task-planning and
+                            openai-compatible, e.g. http://localhost:11434/v1 for Ollama)
+  --planner-api-key <key>   API key; better from the environment: OPENAI_API_KEY,
+                            ANTHROPIC_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY, AZURE_API_KEY
+                            (with AZURE_RESOURCE_NAME) or KUBIYA_API_KEY
+  --max-output-tokens <n>   most tokens an LLM planner may write (default 8000)
   --planner-timeout <s>     overall planner timeout in seconds (default 300)
   --no-stream               use the plain plan route instead of the streaming one
   --progress-interval <s>   least seconds between two progress lines (default 5)
@@ -43,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       'issue-file': { type: 'string' },
       planner: { type: 'string', default: 'outline' },
+      model: { type: 'string' },
+      'max-output-tokens': { type: 'string' },
       'planner-url': { type: 'string' },
       'planner-api-key': { type: 'string' },
       'planner-timeout': { type: 'string' },

@@ -22,9 +22,12 @@ describe('parseInputs: defaults', () => {
       githubToken: '',
       label: 'plan-me',
       issueNumber: '',
-      planner: 'kubiya',
+      planner: 'outline',
       plannerUrl: '',
       plannerApiKey: '',
+      model: '',
+      azureResource: '',
+      maxOutputTokens: 8_000,
       plannerTimeoutMs: 300_000,
       context: '',
       contextBudget: 16_000,
@@ -57,7 +60,7 @@ describe('parseInputs: defaults', () => {
 })
 
 describe('parseInputs: planner', () => {
-  it.each(['kubiya', 'task-planning', 'outline'] as const)('accepts "%s"', (planner) => {
+  it.each(['kubiya', 'task-planning', 'outline', 'openai', 'anthropic', 'google', 'azure', 'openai-compatible'] as const)('accepts "%s"', (planner) => {
     expect(parseInputs(from({ planner })).planner).toBe(planner)
   })
 
@@ -66,10 +69,10 @@ describe('parseInputs: planner', () => {
   })
 
   it('rejects an unknown planner, naming the input and the choices', () => {
-    const error = inputErrorOf(() => parseInputs(from({ planner: 'openai' })))
+    const error = inputErrorOf(() => parseInputs(from({ planner: 'gpt' })))
     expect(error.message).toContain('`planner`')
-    expect(error.message).toContain('"openai"')
-    expect(error.message).toContain('kubiya, task-planning, outline')
+    expect(error.message).toContain('"gpt"')
+    expect(error.message).toContain('outline, kubiya, task-planning, openai, anthropic, google, azure, openai-compatible')
   })
 })
 
@@ -108,6 +111,8 @@ describe('parseInputs: numbers', () => {
     ['context-budget', '16k'],
     ['planner-timeout', '3601'],
     ['planner-timeout', '5m'],
+    ['max-output-tokens', '0'],
+    ['max-output-tokens', 'lots'],
   ])('rejects %s = "%s" with an InputError naming the input and its range', (name, raw) => {
     const error = inputErrorOf(() => parseInputs(from({ [name]: raw })))
     expect(error.message).toContain(`\`${name}\``)
@@ -135,8 +140,7 @@ describe('parseInputs: dry-run', () => {
 describe('parseInputs: planner-api-key', () => {
   const env = { KUBIYA_API_KEY: ' kubiya-key-from-env ' }
 
-  it('falls back to KUBIYA_API_KEY for the kubiya planner (the default)', () => {
-    expect(parseInputs(from({}), env).plannerApiKey).toBe('kubiya-key-from-env')
+  it('falls back to KUBIYA_API_KEY for the kubiya planner', () => {
     expect(parseInputs(from({ planner: 'kubiya' }), env).plannerApiKey).toBe('kubiya-key-from-env')
   })
 
@@ -152,5 +156,33 @@ describe('parseInputs: planner-api-key', () => {
   it('passes an explicit key to the task-planning planner', () => {
     const inputs = parseInputs(from({ planner: 'task-planning', 'planner-url': 'https://planner.example.com', 'planner-api-key': 'tp-secret' }), env)
     expect(inputs.plannerApiKey).toBe('tp-secret')
+  })
+})
+
+describe('parseInputs: LLM planners', () => {
+  it('reads model and max-output-tokens', () => {
+    const inputs = parseInputs(from({ planner: 'anthropic', model: ' claude-sonnet-5 ', 'max-output-tokens': '4000' }))
+    expect([inputs.model, inputs.maxOutputTokens]).toEqual(['claude-sonnet-5', 4000])
+  })
+
+  it.each([
+    ['openai', { OPENAI_API_KEY: 'sk-openai' }, 'sk-openai'],
+    ['anthropic', { ANTHROPIC_API_KEY: 'sk-ant' }, 'sk-ant'],
+    ['google', { GOOGLE_GENERATIVE_AI_API_KEY: 'g-key' }, 'g-key'],
+    ['google', { GEMINI_API_KEY: 'gemini-key' }, 'gemini-key'],
+    ['google', { GOOGLE_GENERATIVE_AI_API_KEY: 'first', GEMINI_API_KEY: 'second' }, 'first'],
+    ['azure', { AZURE_API_KEY: 'az-key' }, 'az-key'],
+    ['openai-compatible', {}, ''],
+  ] as const)('%s falls back to its conventional variable (%o)', (planner, env, key) => {
+    expect(parseInputs(from({ planner }), env).plannerApiKey).toBe(key)
+  })
+
+  it('never sends one provider\'s key to another', () => {
+    expect(parseInputs(from({ planner: 'anthropic' }), { OPENAI_API_KEY: 'sk-openai', KUBIYA_API_KEY: 'k' }).plannerApiKey).toBe('')
+    expect(parseInputs(from({ planner: 'kubiya' }), { OPENAI_API_KEY: 'sk-openai' }).plannerApiKey).toBe('')
+  })
+
+  it('reads the Azure resource name from AZURE_RESOURCE_NAME', () => {
+    expect(parseInputs(from({ planner: 'azure' }), { AZURE_RESOURCE_NAME: ' my-res ' }).azureResource).toBe('my-res')
   })
 })
