@@ -99,7 +99,9 @@ describe('gatherRepositoryContext: what the planner is told', () => {
     expect(readme).not.toMatch(/badge|shields|logo|hidden note|<p|<img/)
 
     expect(sectionText(context.sections, 'languages')).toBe('- TypeScript: 90.0%\n- Shell: 10.0%\n- Dockerfile: less than 0.1%')
-    expect(sectionText(context.sections, 'tree')).toBe('- README.md\n- docs/\n- package.json\n- src/')
+    // One recursive read: listed shallowest first, and every path kept to check the paths a plan names.
+    expect(sectionText(context.sections, 'tree')).toBe('- README.md\n- docs/\n- package.json\n- src/\n- docs/arch.md\n- src/index.ts')
+    expect(context.paths).toEqual({ paths: new Set(['README.md', 'docs', 'docs/arch.md', 'package.json', 'src', 'src/index.ts']), complete: true })
   })
 
   it('keeps the discussion to maintainers and the author, oldest first, as of the trigger', async () => {
