@@ -26,6 +26,8 @@ export interface RunOptions {
   apiUrl: string
   repository: string
   token: string
+  /** Another build of the action to run instead of dist/index.js. */
+  entry?: string
   /** Called with the child once it started (e.g. to send SIGTERM mid-run). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void
 }
@@ -79,7 +81,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
-  const child = spawn(process.execPath, [DIST_ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [options.entry ?? DIST_ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
