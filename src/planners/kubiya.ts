@@ -68,13 +68,14 @@ export function kubiyaBody(request: PlanRequest): KubiyaBody {
     lines.push('', 'Additional context from the workflow:', stringify(request.userContext).trimEnd())
   }
   if (request.sections.length > 0) lines.push('', renderSections(request.sections))
+  // The previous plan goes only here: the server's `previous_plan` is a TaskPlan object (a string gets
+  // 422), and all this action keeps of the last plan is the comment's Markdown.
   if (request.refinement) lines.push('', '### Previous plan', '', request.refinement.previousPlan)
   return {
     description: issueAsTask(request),
     priority: priorityFor(request),
     conversation_context: lines.join('\n'),
-    // Current servers ignore these; they are the documented place for a refinement.
-    ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
+    ...(request.refinement ? { refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
   }
 }
 
@@ -82,7 +83,6 @@ interface KubiyaBody {
   description: string
   priority: Priority
   conversation_context: string
-  previous_plan?: string
   refinement_feedback?: string
   iteration?: number
 }

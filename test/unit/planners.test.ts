@@ -5,8 +5,9 @@ import { type FetchLike, type Reply, errorMessage, quote } from '../../src/plann
 import { KUBIYA_DEFAULT_URL, createKubiyaPlanner, kubiyaBody, priorityFor, readKubiyaReply } from '../../src/planners/kubiya.ts'
 import { PlannerError, type PlannerResult } from '../../src/planners/planner.ts'
 import { createTaskPlanningPlanner, readTaskPlanningReply, taskPlanningBody } from '../../src/planners/task-planning.ts'
+import { kubiyaRequestErrors } from '../support/fake-planner.ts'
 
-function makeRequest(overrides: { labels?: string[]; userContext?: Record<string, unknown>; body?: string } = {}): PlanRequest {
+function makeRequest(overrides: { labels?: string[]; userContext?: Record<string, unknown>; body?: string; refinement?: PlanRequest['refinement'] } = {}): PlanRequest {
   return {
     issue: {
       number: 314,
@@ -26,6 +27,7 @@ function makeRequest(overrides: { labels?: string[]; userContext?: Record<string
     userContext: overrides.userContext ?? {},
     sections: [],
     notes: [],
+    ...(overrides.refinement ? { refinement: overrides.refinement } : {}),
   }
 }
 
@@ -195,6 +197,16 @@ describe('kubiyaBody', () => {
 
   it('sends only the keys the service reads', () => {
     expect(Object.keys(kubiyaBody(makeRequest())).sort()).toEqual(['conversation_context', 'description', 'priority'])
+  })
+
+  it("sends a /plan refinement in a form the control plane's request model accepts: the previous plan as context, not `previous_plan`", () => {
+    const previousPlan = '### 🗺️ Fix redirects\n\n- [x] **1. Trim destinations on save**\n- [ ] **2. Backfill existing links**'
+    const body = kubiyaBody(makeRequest({ refinement: { guidance: 'split the backfill into batches', previousPlan } }))
+    expect(body).not.toHaveProperty('previous_plan')
+    expect(body).toMatchObject({ refinement_feedback: 'split the backfill into batches', iteration: 2 })
+    expect(body.conversation_context).toContain(`### Previous plan\n\n${previousPlan}`)
+    expect(body.description).toContain('with this guidance: split the backfill into batches')
+    expect(kubiyaRequestErrors(body)).toEqual([])
   })
 })
 
