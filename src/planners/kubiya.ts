@@ -320,7 +320,7 @@ function mapTaskPlan(taskPlan: TaskPlan): Plan {
           subtasks: flattenSubtasks(task.subtasks),
           required_skills: task.skills_to_use,
           dependencies: deps.sort((a, b) => a - b).map(String),
-          ...taskContext(team.team_name, task),
+          ...taskContext(team, task),
         })
       }
     }
@@ -329,7 +329,7 @@ function mapTaskPlan(taskPlan: TaskPlan): Plan {
       for (const responsibility of team.responsibilities) {
         steps.push({
           name: responsibility,
-          description: team.team_name ? `Owned by ${team.team_name}.` : '',
+          description: ownerOf(team) ? `Owned by ${ownerOf(team)}.` : '',
           prerequisites: [],
           risks: [],
           subtasks: [],
@@ -357,9 +357,17 @@ function flattenSubtasks(tasks: KubiyaTask[], prefix = ''): string[] {
   })
 }
 
-function taskContext(team: string, task: KubiyaTask): { context?: Record<string, unknown> } {
+type Team = TaskPlan['team_breakdown'][number]
+
+/** Who does a team entry's work: the team, or the agent when the work goes to a single agent (no team name). */
+function ownerOf(team: Team): string {
+  return team.team_name || team.agent_name
+}
+
+function taskContext(team: Team, task: KubiyaTask): { context?: Record<string, unknown> } {
   const context: Record<string, unknown> = {}
-  if (team) context.team = team
+  if (team.team_name) context.team = team.team_name
+  else if (team.agent_name) context.agent = team.agent_name
   if (task.priority) context.priority = task.priority
   if (task.test_strategy) context.test_strategy = task.test_strategy
   return Object.keys(context).length ? { context } : {}
@@ -372,7 +380,7 @@ function planOverview(p: TaskPlan): string {
   if (c?.story_points) {
     parts.push(`**Complexity:** ${c.story_points} story points${c.confidence ? ` (${c.confidence} confidence)` : ''}${c.reasoning ? `: ${c.reasoning}` : ''}`)
   }
-  const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => `${t.team_name || 'team'} ~${t.estimated_time_hours} h`)
+  const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => [ownerOf(t), `~${t.estimated_time_hours} h`].filter(Boolean).join(' '))
   if (effort.length) parts.push(`**Estimated effort:** ${effort.join(', ')}`)
   const list = (heading: string, items: string[]): void => {
     if (items.length) parts.push(`**${heading}:**\n${items.map((i) => `- ${i}`).join('\n')}`)

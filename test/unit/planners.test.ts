@@ -262,6 +262,27 @@ describe('readKubiyaReply: plans', () => {
     expect(d).toContain('**Success criteria:**\n- No 502s for links with whitespace')
   })
 
+  it('names work assigned to an agent (empty `team_name`) by its `agent_name`, and leaves the name out when both are empty', () => {
+    const [backend, sre] = taskPlan.team_breakdown
+    const toAgent = { ...backend!, team_name: '', agent_name: 'api-agent', estimated_time_hours: 3 }
+    const unnamed = { ...sre!, team_name: '', agent_name: null, estimated_time_hours: 1.5 }
+    const assigned = planOf(readKubiyaReply(json(200, { plan: { ...taskPlan, team_breakdown: [toAgent, unnamed] } })))
+    expect(assigned.description).toContain('**Estimated effort:** api-agent ~3 h, ~1.5 h\n')
+    expect(assigned.description).not.toMatch(/\bteam ~/)
+    expect(assigned.steps[0]!.context).toMatchObject({ agent: 'api-agent' })
+    expect(assigned.steps[0]!.context).not.toHaveProperty('team')
+    expect(assigned.steps[2]!.context).toEqual({ priority: 'low' })
+
+    const responsibilities = planOf(
+      readKubiyaReply(json(200, { plan: { ...taskPlan, team_breakdown: [{ ...toAgent, tasks: [] }, { ...unnamed, tasks: [] }] } })),
+    ).steps
+    expect(responsibilities.map((s) => [s.name, s.description])).toEqual([
+      ['Validation fix', 'Owned by api-agent.'],
+      ['Data backfill', 'Owned by api-agent.'],
+      ['Verification', ''],
+    ])
+  })
+
   it('falls back to team responsibilities when every task list is empty', () => {
     const plain = {
       ...taskPlan,
