@@ -149,7 +149,8 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
     throw new PlannerError(`The Kubiya API key was rejected (HTTP ${status}): ${errorMessage(reply)}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config')
   }
   if (status === 422) {
-    const detail = FastApiError.safeParse(parseOr(reply.text)).data?.detail
+    const body = parseOr(reply.text)
+    const detail = isRecord(body) ? body.detail : undefined
     // FastAPI's list is the request model refusing what this action sent; only Kubiya's own object
     // with `validation_failed` is about the plan the model wrote.
     if (Array.isArray(detail)) throw rejectedRequest(detail)
@@ -166,7 +167,6 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
   return kubiyaResult(parseJsonReply(reply, 'kubiya'), reply.text)
 }
 
-const FastApiError = z.object({ detail: z.unknown() })
 const FieldError = z.object({ loc: z.array(z.union([z.string(), z.number()])).catch([]), msg: z.string() })
 
 /** A 422 `detail` list: says which fields the control plane refused and why, and that a user cannot fix it. */
