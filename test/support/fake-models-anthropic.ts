@@ -53,6 +53,7 @@ export function inspectMessages(body: Json, version: string | undefined): Inspec
   inspection.tools = tools.map((tool) => String(tool.name))
   const format = isObject(body.output_config) && isObject(body.output_config.format) ? body.output_config.format : undefined
   const choice = isObject(body.tool_choice) ? body.tool_choice : undefined
+  inspection.toolsOff = choice?.type === 'none'
   const jsonTool = tools.find((tool) => tool.name === 'json')
   if (format?.type === 'json_schema') {
     inspection.output = 'json-schema'

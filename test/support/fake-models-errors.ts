@@ -9,6 +9,15 @@ export interface ErrorContext {
   retryAfter?: number
   /** The API that failed, for messages that name it. */
   api: 'responses' | 'chat' | 'messages' | 'generate-content'
+  /** The key the client sent; OpenAI echoes it masked when it rejects it. */
+  key?: string
+}
+
+/** OpenAI's way of naming a rejected key: its start and its last four characters, the rest starred. */
+function maskedKey(key: string | undefined): string {
+  if (!key) return ''
+  if (key.length <= 10) return `${key.slice(0, 2)}***${key.slice(-2)}`
+  return `${key.slice(0, 6)}${'*'.repeat(Math.min(key.length - 10, 40))}${key.slice(-4)}`
 }
 
 const DEFAULT_STATUS: Record<ErrorKind, number> = {
@@ -40,7 +49,7 @@ export function openaiError(kind: ErrorKind, context: ErrorContext, status = DEF
   switch (kind) {
     case 'auth':
       if (status === 403) return reply({ error: { code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported', param: null, type: 'request_forbidden' } })
-      return reply(openaiBody('Incorrect API key provided: sk-fake***7890. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key'))
+      return reply(openaiBody(`Incorrect API key provided: ${maskedKey(context.key)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key'))
     case 'not-found-model':
       return reply(openaiBody(`The model \`${context.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'))
     case 'rate-limit':

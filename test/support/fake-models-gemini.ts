@@ -34,6 +34,7 @@ export function inspectGenerateContent(body: Json, model: string, stream: boolea
   inspection.tools = declarations.map((declaration) => String(declaration.name))
   const config = isObject(body.generationConfig) ? body.generationConfig : {}
   const mode = isObject(body.toolConfig) && isObject(body.toolConfig.functionCallingConfig) ? body.toolConfig.functionCallingConfig.mode : undefined
+  inspection.toolsOff = mode === 'NONE'
   const jsonTool = declarations.filter((declaration) => /^json(_\d+)?$/.test(String(declaration.name))).at(-1)
   if (config.responseJsonSchema !== undefined || config.responseSchema !== undefined) {
     inspection.output = 'json-schema'

@@ -131,6 +131,7 @@ export function inspectResponses(body: Json, store: ResponseStore, azure: boolea
 
   const tools = functionTools(body.tools, (tool) => (tool.type === 'function' ? tool : {}))
   inspection.tools = tools.names
+  inspection.toolsOff = body.tool_choice === 'none'
   if (tools.problem) {
     inspection.problem = invalid(azure, tools.problem.message, `tools[${tools.problem.index}].parameters`, 'invalid_function_parameters')
     return inspection
@@ -211,6 +212,7 @@ export function inspectChat(body: Json, azure: boolean): Inspection {
 
   const tools = functionTools(body.tools, (tool) => (isObject(tool.function) ? tool.function : {}))
   inspection.tools = tools.names
+  inspection.toolsOff = body.tool_choice === 'none'
   if (tools.problem) {
     inspection.problem = invalid(azure, tools.problem.message, `tools[${tools.problem.index}].function.parameters`, 'invalid_function_parameters')
     return inspection

@@ -11,7 +11,10 @@ export interface Usage {
   output: number
 }
 
-/** How a streamed reply is delivered. Pieces are the units counted by `cutAfter`, `hangAfter` and `streamError`. */
+/**
+ * How a streamed reply is delivered. Pieces are the units counted by `cutAfter`, `hangAfter` and `streamError`:
+ * pieces of text and of tool-call arguments (Gemini sends each function call whole, as one piece).
+ */
 export interface Delivery {
   /** A number splits the text into that many pieces; an array gives them (they must join to the text). Default: about 4 characters each. */
   pieces?: number | string[]
@@ -131,6 +134,8 @@ export interface Inspection {
   /** The forced tool a `text` reply is sent through when `output` is `json-tool`. */
   jsonTool?: string
   tools: string[]
+  /** The request forbids tool calls (`tool_choice` none, Gemini mode NONE). */
+  toolsOff?: boolean
   messages: PromptMessage[]
   toolResults: ToolResult[]
   /** Chat Completions: `stream_options.include_usage`. */
@@ -202,7 +207,14 @@ export function prepare(reply: Reply, toolCallId: () => string): Performance | E
     return { answer: { kind: 'tools', preface: splitIntoPieces(reply.text ?? ''), calls }, delivery }
   }
   if ('refusal' in reply) return { answer: { kind: 'refusal', pieces: splitIntoPieces(reply.refusal, reply.pieces) }, delivery }
-  if ('text' in reply) return { answer: { kind: 'text', pieces: splitIntoPieces(reply.text, reply.pieces) }, delivery }
+  if ('text' in reply) {
+    const pieces = splitIntoPieces(reply.text, reply.pieces)
+    // A cut, stall or error after more pieces than the text has would never happen: the reply would just succeed.
+    for (const [name, at] of [['cutAfter', delivery.cutAfter], ['hangAfter', delivery.hangAfter], ['streamError.after', delivery.streamError?.after]] as const) {
+      if (at !== undefined && at > pieces.length) throw new Error(`FakeModelServer script: ${name} is ${at}, but the text has only ${pieces.length} pieces`)
+    }
+    return { answer: { kind: 'text', pieces }, delivery }
+  }
   throw new Error(`FakeModelServer script: a reply needs text, toolCalls, refusal, error or hang; got ${JSON.stringify(reply)}`)
 }
 

@@ -49,6 +49,23 @@
  *                     `json` (tool_choice {type: any}) and a text reply is sent as that tool's input
  *   Gemini            generationConfig.responseJsonSchema (+ responseMimeType application/json); Gemini 2.x with
  *                     function tools gets a forced `json` function instead (toolConfig mode ANY), answered likewise
+ *
+ * What the SDK makes of these replies (pinned by test/unit/fake-models.test.ts):
+ *   - `openai(model)` and `azure(deployment)` call the Responses API; `.chat(model)` calls Chat Completions.
+ *   - A failure before any output reaches `onError` as an APICallError with the provider's status, including
+ *     failures sent inside a 200 stream by the Responses API (insufficient_quota) and Anthropic (overloaded_error
+ *     first); openai-compatible and Gemini report those as StreamProviderError. An error event after output has
+ *     started reaches `onError` as a StreamProviderError (statusCode from the error type; none for
+ *     openai-compatible). Then `output` rejects (NoOutputGeneratedError, or NoObjectGeneratedError after output).
+ *   - A dropped connection never reaches `onError`: iterating `partialOutputStream` rejects with an APICallError
+ *     ("Failed to process successful response", statusCode 200) and so does `output`.
+ *   - The SDK retries 408/409/429/5xx itself before the stream starts (`maxRetries`, default 2), honouring
+ *     `retry-after-ms`/`retry-after`; Gemini sends neither (RetryInfo in the body), so it backs off from 2 s.
+ *   - Refusals finish with 'content-filter': OpenAI's text is the refusal, Anthropic's reason is in
+ *     providerMetadata.anthropic.stopDetails.explanation, Gemini's in providerMetadata.google.safetyRatings.
+ *     @ai-sdk/azure bundles an older @ai-sdk/openai that ignores refusals: finish 'stop' with no text.
+ *   - Usage arrives per call as inputTokens/outputTokens (Chat Completions only with stream_options.include_usage,
+ *     which @ai-sdk/openai always asks for and @ai-sdk/openai-compatible only with includeUsage: true).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -266,7 +283,8 @@ export class FakeModelServer {
     }
     record.provider = route.provider
     record.api = route.api
-    const context: ErrorContext = { model: route.model ?? '', api: route.api }
+    const bearer = /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1]
+    const context: ErrorContext = { model: route.model ?? '', api: route.api, key: bearer }
 
     const authProblem = this.authProblem(route.provider, req.headers, query, context)
     if (authProblem) {
@@ -319,9 +337,14 @@ export class FakeModelServer {
       if ('error' in performance) {
         rendered = this.renderError(route, performance, inspection, { ...context, retryAfter: performance.retryAfter })
       } else {
+        const callable = inspection.toolsOff ? [] : inspection.tools.filter((name) => name !== inspection.jsonTool)
+        if (performance.answer.kind === 'tools' && callable.length === 0) {
+          throw new Error(`FakeModelServer script: the reply calls ${performance.answer.calls.map((call) => call.name).join(', ')}, but this request offers the model no tools to call`)
+        }
         delivery = performance.delivery
-        const promptSize = record.prompt + JSON.stringify(inspection.schema ?? '') + JSON.stringify(inspection.tools)
-        const usage = { input: delivery.usage?.input ?? estimateTokens(promptSize), output: delivery.usage?.output ?? estimateTokens(answerText(performance.answer)) }
+        // The model reads the prompt, the tool definitions and the schema; estimate over all three.
+        const read = record.prompt + JSON.stringify(body.tools ?? []) + JSON.stringify(inspection.schema ?? '')
+        const usage = { input: delivery.usage?.input ?? estimateTokens(read), output: delivery.usage?.output ?? estimateTokens(answerText(performance.answer)) }
         const renderContext: RenderContext = { model: context.model, stream: inspection.stream, usage, inspection }
         rendered = this.render(route, performance.answer, delivery, renderContext, body, context)
       }

@@ -214,6 +214,27 @@ describe.each(CASES)('$name', (c) => {
     expect(fake.requests[0]).toMatchObject({ path: c.path(false), stream: false, status: 200, schemaField: c.schemaField })
   })
 
+  it('runs a non-streamed tool-call round trip', async () => {
+    fake.script({ toolCalls: [{ name: 'search', args: { pattern: 'rateLimit', glob: 'src/**' } }, { name: 'search', args: { pattern: 'links', glob: 'test/**' } }] }, { text: JSON.stringify(PLAN) })
+    const patterns: string[] = []
+    const search = tool({
+      inputSchema: z.object({ pattern: z.string(), glob: z.string() }),
+      execute: async ({ pattern, glob }) => {
+        patterns.push(`${pattern} in ${glob}`)
+        return { matches: [`${glob}:1: ${pattern}`] }
+      },
+    })
+    const result = await generateText({ model: c.model(fake), prompt: ISSUE, output: Output.object({ schema: planSchema }), tools: { search }, stopWhen: isStepCount(3), maxRetries: 0 })
+
+    expect(patterns).toEqual(['rateLimit in src/**', 'links in test/**'])
+    expect(result.output).toEqual(PLAN)
+    expect(fake.requests.map((request) => [request.stream, request.toolResults.length])).toEqual([
+      [false, 0],
+      [false, 2],
+    ])
+    expect(fake.requests[1]!.toolResults.map((toolResult) => toolResult.output).join()).toContain('src/**:1: rateLimit')
+  })
+
   it.each(ERROR_KINDS)('surfaces the %s error with the provider status and body', async (kind) => {
     fake.script({ error: { kind }, retryAfter: 7 })
     const run = await streamPlan(c.model(fake))
@@ -237,12 +258,14 @@ describe.each(CASES)('$name', (c) => {
 
   it("refuses a wrong key with the provider's own auth error, before using a scripted reply", async () => {
     fake.script({ text: JSON.stringify(PLAN) })
-    const refused = await streamPlan(c.model(fake, 'sk-wrong'))
+    const refused = await streamPlan(c.model(fake, 'sk-wrong-key'))
     const error = refused.errors[0] as APICallError
     expect(APICallError.isInstance(error)).toBe(true)
     expect(error.statusCode).toBe(c.api === 'google' ? 400 : 401)
     expect(fake.requests[0]!.refused).toEqual({ status: error.statusCode, reason: 'key' })
-    expect(error.responseBody).not.toContain('sk-wrong')
+    // OpenAI names a rejected key only masked; no provider echoes it whole.
+    expect(error.responseBody).not.toContain('sk-wrong-key')
+    if (c.provider === 'openai') expect(error.message).toContain('Incorrect API key provided: sk-wro**-key.')
 
     const accepted = await streamPlan(c.model(fake))
     expect(accepted.output.value).toEqual(PLAN)
@@ -274,6 +297,7 @@ describe.each(CASES)('$name', (c) => {
 
     expect(run.partials.length).toBeGreaterThan(0)
     expect(run.partials.at(-1)).not.toEqual(PLAN)
+    expect(run.errors).toEqual([])
     expect(APICallError.isInstance(run.streamFailure)).toBe(true)
     expect(APICallError.isInstance(run.output.error)).toBe(true)
     expect(fake.requests[0]!.aborted).toBe(false)
@@ -459,6 +483,15 @@ describe('request checks on the raw protocols', () => {
     expect(await noMaxTokens.json()).toMatchObject({ error: { message: 'max_tokens: Field required' } })
     expect(await noModel.json()).toMatchObject({ error: { param: 'model', code: 'missing_required_parameter' } })
     expect(noGeminiKey.status).toBe(403)
+  })
+
+  it('refuses to script a tool call for a request that offers no tools to call', async () => {
+    fake.script({ toolCalls: [{ name: 'read_file', args: { path: 'README.md' } }] })
+    const readFile = tool({ inputSchema: z.object({ path: z.string() }), execute: async () => '' })
+    const error = await generateText({ model: CASES[4]!.model(fake), prompt: ISSUE, tools: { read_file: readFile }, toolChoice: 'none', maxRetries: 0 }).catch((e: unknown) => e)
+
+    expect((error as APICallError).statusCode).toBe(500)
+    expect((error as APICallError).responseBody).toBe('FakeModelServer script: the reply calls read_file, but this request offers the model no tools to call')
   })
 
   it('answers an unknown path with 404 and a request with nothing scripted with a clear 500', async () => {
