@@ -373,7 +373,8 @@ export function renderResponses(answer: Answer, hitMaxTokens: boolean, context: 
 /** How the Responses API reports a failure inside a stream: an `error` event, then `response.failed`. */
 function responsesErrorEvents(id: string, context: RenderContext, error: ProviderError): SseEvent[] {
   const detail = isObject(error.body) && isObject(error.body.error) ? error.body.error : { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: 'server_error' }
-  const code = typeof detail.code === 'string' && !/^\d+$/.test(detail.code) ? detail.code : detail.type === 'server_error' ? 'server_error' : String(detail.code ?? 'server_error')
+  // Azure's codes are HTTP statuses as strings ('429'); the SDK reads those as the status.
+  const code = typeof detail.code === 'string' ? detail.code : 'server_error'
   return [
     { data: { type: 'error', error: { type: detail.type ?? 'server_error', code, message: detail.message, param: detail.param ?? null } } },
     { data: { type: 'response.failed', response: responseObject(id, context, 'failed', [], { error: { code, message: detail.message } }) } },

@@ -31,6 +31,9 @@
  *   { error: { kind, status? }, retryAfter?, inStream? }                   kinds: auth, not-found-model, rate-limit, quota,
  *                                                                          context-length, server, overloaded, content-filter
  *   { hang: true }                                                         reads the request, never answers
+ * Statuses that differ between providers: a wrong Gemini key is 400 (reason API_KEY_INVALID; a missing one 403),
+ * Anthropic's empty credit balance is 400 and overloaded 529, and Gemini answers a blocked prompt (content-filter
+ * without a status) with 200, `promptFeedback.blockReason` and no candidates.
  * Streamed text goes out in pieces of about 4 characters (one token); non-streamed calls get the whole reply.
  * `atTokensPerSecond(50)` gives `{ pieceDelayMs: 20 }`; `firstPieceAt` records when the first piece was written.
  * `fencedJson(value)` builds a reply that wraps JSON in a ```json fence. Usage defaults to an estimate of
@@ -60,7 +63,7 @@
  *   - A dropped connection never reaches `onError`: iterating `partialOutputStream` rejects with an APICallError
  *     ("Failed to process successful response", statusCode 200) and so does `output`.
  *   - The SDK retries 408/409/429/5xx itself before the stream starts (`maxRetries`, default 2), honouring
- *     `retry-after-ms`/`retry-after`; Gemini sends neither (RetryInfo in the body), so it backs off from 2 s.
+ *     `retry-after-ms`/`retry-after`; Gemini sends neither (RetryInfo in the body), so the SDK backs off from 2 s.
  *   - Refusals finish with 'content-filter': OpenAI's text is the refusal, Anthropic's reason is in
  *     providerMetadata.anthropic.stopDetails.explanation, Gemini's in providerMetadata.google.safetyRatings.
  *     @ai-sdk/azure bundles an older @ai-sdk/openai that ignores refusals: finish 'stop' with no text.
@@ -75,12 +78,14 @@ import { generateContentErrorStream, inspectGenerateContent, promptBlocked, rend
 import { chatErrorStream, inspectChat, inspectResponses, newResponseStore, renderChat, renderResponses, responsesErrorStream, type ResponseStore } from './fake-models-openai.ts'
 import {
   answerText,
+  type Answer,
   estimateTokens,
   prepare,
   randomId,
   type Api,
   type Delivery,
   type ErrorReply,
+  type HangReply,
   type Inspection,
   type PromptMessage,
   type Provider,
@@ -176,7 +181,10 @@ function errorOf(provider: Provider, kind: ErrorReply['error']['kind'], context:
   }
 }
 
-function asRendered(error: ProviderError): Rendered {
+/** A reply that is one body, not a stream. */
+type PlainReply = Extract<Rendered, { kind: 'json' | 'text' }>
+
+function asRendered(error: ProviderError): PlainReply {
   return error.text !== undefined ? { kind: 'text', status: error.status, headers: error.headers, body: error.text } : { kind: 'json', status: error.status, headers: error.headers, body: error.body }
 }
 
@@ -271,8 +279,8 @@ export class FakeModelServer {
       record.endedAt = now()
       if (!res.writableFinished && !closedByServer && !this.closing) record.aborted = true
     })
-    const refuse = async (rendered: Rendered, reason: string): Promise<void> => {
-      record.refused = { status: rendered.kind === 'sse' ? 200 : rendered.status, reason }
+    const refuse = async (rendered: PlainReply, reason: string): Promise<void> => {
+      record.refused = { status: rendered.status, reason }
       await this.write(res, rendered, {}, record, () => (closedByServer = true))
     }
 
@@ -328,12 +336,17 @@ export class FakeModelServer {
     }
     record.reply = reply
     if ('hang' in reply) return
+    const { rendered, delivery } = this.perform(route, reply, inspection, body, record, context)
+    await this.write(res, rendered, delivery, record, () => (closedByServer = true))
+  }
 
+  /** Turns a scripted reply into what the provider would send for this request. */
+  private perform(route: Route, reply: Exclude<Reply, HangReply>, inspection: Inspection, body: Record<string, unknown>, record: ModelRequest, context: ErrorContext): { rendered: Rendered; delivery: Delivery } {
     let rendered: Rendered
     let delivery: Delivery = {}
     try {
       const performance = prepare(reply, () => this.toolCallId(route.provider))
-      if ('hang' in performance) return
+      if ('hang' in performance) throw new Error('unreachable: hang replies are handled before')
       if ('error' in performance) {
         rendered = this.renderError(route, performance, inspection, { ...context, retryAfter: performance.retryAfter })
       } else {
@@ -353,11 +366,11 @@ export class FakeModelServer {
       rendered = { kind: 'text', status: 500, body: error instanceof Error ? error.message : String(error) }
       record.refused = { status: 500, reason: rendered.body }
     }
-    if (route.provider === 'gemini' && inspection.stream && query.alt !== 'sse' && rendered.kind === 'sse') {
+    if (route.provider === 'gemini' && inspection.stream && record.query.alt !== 'sse' && rendered.kind === 'sse') {
       // Without alt=sse, streamGenerateContent sends the chunks as one JSON array.
       rendered = { kind: 'json', status: 200, body: rendered.events.map((event) => event.data) }
     }
-    await this.write(res, rendered, delivery, record, () => (closedByServer = true))
+    return { rendered, delivery }
   }
 
   private authProblem(provider: Provider, headers: IncomingHttpHeaders, query: Record<string, string>, context: ErrorContext): ProviderError | undefined {
@@ -428,7 +441,7 @@ export class FakeModelServer {
     return randomId('call_', 24)
   }
 
-  private render(route: Route, answer: Parameters<typeof renderChat>[0], delivery: Delivery, context: RenderContext, body: Record<string, unknown>, errorContext: ErrorContext): Rendered {
+  private render(route: Route, answer: Answer, delivery: Delivery, context: RenderContext, body: Record<string, unknown>, errorContext: ErrorContext): Rendered {
     const failure = delivery.streamError
     const failureError = failure ? errorOf(route.provider, failure.kind, errorContext) : undefined
     const streamError = failure && failureError ? { after: failure.after, error: failureError } : undefined
