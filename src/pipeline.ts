@@ -4,7 +4,7 @@ import { buildPlanRequest, type ExtraContext, type IssueData, type RepositoryDat
 import { gatherRepositoryContext } from './context/gather.js'
 import type { PlanRequest } from './context/request.js'
 import { parseUserContext } from './context/user-context.js'
-import type { GitHub } from './github/client.js'
+import { type GitHub, unreachable } from './github/client.js'
 import { getRepository, loadIssue } from './github/read.js'
 import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
@@ -336,6 +336,10 @@ async function askPlanner(planner: Planner, request: PlanRequest, timeoutMs: num
 
 /** One line a user can act on, whatever was thrown (Octokit errors carry the HTTP status). */
 export function errorText(error: unknown): string {
+  const down = unreachable(error)
+  if (down) {
+    return `GitHub could not be reached at ${down.host} (${down.cause}); it never answered. Check that the runner can reach that host and that GITHUB_API_URL names your GitHub (on GitHub Enterprise Server, https://<your host>/api/v3).`
+  }
   if (error instanceof Error) {
     const status = 'status' in error && typeof error.status === 'number' ? error.status : undefined
     if (status !== undefined && error.name === 'HttpError') {

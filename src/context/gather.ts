@@ -1,4 +1,4 @@
-import type { GitHub } from '../github/client.js'
+import { type GitHub, unreachable } from '../github/client.js'
 import { isStatus } from '../github/read.js'
 import { mapProse, scanMarkdown } from '../markdown/scan.js'
 import { type IssueRef, isPlanComment, isTrustedAuthor, type PlanComment } from '../publish/comment.js'
@@ -116,6 +116,8 @@ async function listComments(octokit: GitHub, ref: IssueRef): Promise<Comment[]> 
   try {
     return await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 })
   } catch (error) {
+    // An unreachable GitHub is not about the comments: its own message says what to check.
+    if (unreachable(error)) throw error
     throw new Error(`The issue's comments could not be read (${reason(error)}), so the plan comment cannot be found; run the workflow again.`, { cause: error })
   }
 }
@@ -317,6 +319,8 @@ function failure(what: string, error: unknown, log: Log): Part {
 }
 
 function reason(error: unknown): string {
+  const down = unreachable(error)
+  if (down) return `GitHub could not be reached at ${down.host}: ${down.cause}`
   const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined
   if (typeof status === 'number') return `HTTP ${status}`
   return error instanceof Error ? error.message : String(error)

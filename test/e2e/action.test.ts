@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatchEvent, EXAMPLE_REPO, issuesEvent, labeledEvent } from '../support/events.ts'
 import { FakeGitHub, type FakeIssue } from '../support/fake-github.ts'
 import { FakePlanner, kubiyaPlanReply, taskPlanningPlan } from '../support/fake-planner.ts'
+import { closedPort } from '../support/closed-port.ts'
 import { type ActionRun, declaredOutputs, runAction } from '../support/run-action.ts'
 
 const TOKEN = 'ghs_e2eTokenThatMustNeverBePrinted0001'
@@ -286,6 +287,27 @@ describe('final states', () => {
     expect(body).toContain('The previous plan is kept below.')
     expect(body).toContain('- [x] **1. Step 1: Design the limits**')
   })
+})
+
+describe('GitHub faults', () => {
+  it('a GitHub that cannot be reached is reported as such, with where and what to check', async () => {
+    const port = await closedPort()
+    const run = await runAction({
+      eventName: 'issues',
+      payload: labeledEvent({ number: issue.number, title: issue.title, body: issue.body }),
+      inputs: { planner: 'outline' },
+      apiUrl: `http://127.0.0.1:${port}`,
+      repository: REPOSITORY,
+      token: TOKEN,
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs).toEqual(emptyOutputs('failed'))
+    const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain(`GitHub could not be reached at 127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); it never answered.`)
+    expect(errors[0]).toContain('GITHUB_API_URL')
+    expect(run.stdout).not.toContain('answered HTTP')
+  }, 60_000)
 })
 
 describe('dry run and secrets', () => {

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type GatherIssue, gatherRepositoryContext } from '../../src/context/gather.ts'
 import type { ContextSection } from '../../src/context/sections.ts'
 import type { GitHub } from '../../src/github/client.ts'
+import { errorText } from '../../src/pipeline.ts'
+import { closedPort } from '../support/closed-port.ts'
 import { FakeGitHub, fakeUser } from '../support/fake-github.ts'
 
 const owner = 'octo-org'
@@ -224,5 +226,21 @@ describe('gatherRepositoryContext: failures', () => {
     const issue = await seedIssues('Body')
     github.failNext({ operationId: 'issues/list-comments' }, 502)
     await expect(gather(issue)).rejects.toThrow("The issue's comments could not be read (HTTP 502), so the plan comment cannot be found")
+  })
+
+  it('says GitHub could not be reached, and where, when a read never got an answer', async () => {
+    const issue = await seedIssues('Body')
+    const dead = `http://127.0.0.1:${await closedPort()}`
+    const where = `GitHub could not be reached at ${new URL(dead).host}: connect ECONNREFUSED ${new URL(dead).host}`
+    // GitHub is at a port nothing listens on, except that every request but the README's is passed to the fake.
+    const onlyReadmeUnanswered = (url: string, init?: RequestInit): Promise<Response> => fetch(url.endsWith('/readme') ? url : url.replace(dead, github.url), init)
+    octokit = getOctokit('test-token', { baseUrl: dead, request: { fetch: onlyReadmeUnanswered } })
+    const context = await gather(issue)
+    expect(context.notes).toEqual([`The README could not be read (${where}).`])
+
+    // Without the comments no run can go on: the error is GitHub's absence, not the comments.
+    octokit = getOctokit('test-token', { baseUrl: dead })
+    const error = await gather(issue).catch((e: unknown) => e)
+    expect(errorText(error)).toMatch(new RegExp(`^GitHub could not be reached at ${new URL(dead).host} \\(connect ECONNREFUSED`))
   })
 })
