@@ -255,7 +255,9 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     // 2. Context: issue, repository and the workflow's own context, within the budget.
     request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) })
     ctx.notes = request.notes
-    request.notes.forEach((note) => log(note))
+    // Gathering logged its own notes, with details, as it made them; log each note once.
+    const gathered = new Set(args.extra?.notes)
+    request.notes.filter((note) => !gathered.has(note)).forEach((note) => log(note))
     ctx.contextHash = contextHash(request, [inputs.label, inputs.needsInfoLabel])
     if (args.unchangedHash === ctx.contextHash) {
       const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`

@@ -20,7 +20,7 @@ export interface GatherOptions {
   maxReferences?: number
   /** The parent named by our step marker in the body: read directly where the sub-issues API is unavailable. */
   parentHint?: number
-  /** Details of failed reads, for the job log. */
+  /** The job log: each note is logged here as it is made (a failed read with its details), so callers need not log `notes` again. */
   log?: (message: string) => void
 }
 
@@ -208,6 +208,7 @@ async function readReferences(octokit: GitHub, repo: { owner: string; repo: stri
   const referenced = referencedIssues(cleanUntrusted(issue.body), issue.number)
   const wanted = referenced.slice(0, max)
   const notes = referenced.length > wanted.length ? [`The issue body references ${referenced.length} issues; only the first ${wanted.length} were looked up.`] : []
+  notes.forEach((note) => log(note))
   const lines = await Promise.all(
     wanted.map(async (number) => {
       try {

@@ -308,6 +308,17 @@ describe('GitHub faults', () => {
     expect(errors[0]).toContain('GITHUB_API_URL')
     expect(run.stdout).not.toContain('answered HTTP')
   }, 60_000)
+
+  it('a context section that cannot be read is logged once, and noted once in the comment', async () => {
+    // The first try and the three retries of a 500.
+    github.failNext({ operationId: 'repos/get-readme' }, 500, undefined, 4)
+    const run = await label({ planner: 'outline' })
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(run.stdout.split('\n').filter((line) => /README/.test(line))).toEqual(['The README could not be read: Internal Server Error - https://docs.github.com/rest'])
+    expect(github.comments(issue.number)[0]!.body.match(/README/g)).toEqual(['README'])
+    expect(github.comments(issue.number)[0]!.body).toContain('The README could not be read (HTTP 500).')
+  }, 60_000)
 })
 
 describe('dry run and secrets', () => {

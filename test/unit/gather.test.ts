@@ -175,10 +175,13 @@ describe('gatherRepositoryContext: what the planner is told', () => {
     const issue = await seedIssues(body)
     github.reset()
 
-    const context = await gather(issue, { maxReferences: 4 })
+    const logged: string[] = []
+    const context = await gather(issue, { maxReferences: 4, log: (m) => logged.push(m) })
     const looked = github.requests.filter((r) => r.operationId === 'issues/get').map((r) => Number(r.path.split('/').at(-1)))
     expect(looked.sort((a, b) => a - b)).toEqual([3, 4, 11, 12])
     expect(context.notes).toEqual(['The issue body references 6 issues; only the first 4 were looked up.'])
+    // Every note is logged where it is made, so the pipeline does not log gathered notes again.
+    expect(logged).toEqual(context.notes)
 
     const all = await gather(issue, { maxReferences: 10 })
     expect(sectionText(all.sections, 'references').match(/^- #\d+/gm)).toEqual(['- #3', '- #4', '- #12', '- #11', '- #10'])
