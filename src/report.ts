@@ -7,7 +7,7 @@ import { safeInline } from './publish/sanitize.js'
  * Every output the action declares, as strings, ready for `core.setOutput`; what the outcome does not
  * have is empty (`[]`, `0`), so a skipped or early-failed run sets them all too.
  */
-export function outputsOf(outcome: Pick<Outcome, 'status' | 'plan' | 'comment' | 'subIssues'>, secrets: readonly string[]): Record<string, string> {
+export function outputsOf(outcome: Pick<Outcome, 'status' | 'plan' | 'comment' | 'subIssues' | 'usage'>, secrets: readonly string[]): Record<string, string> {
   const clean = (s: string): string => redact(s, secrets)
   return {
     status: outcome.status,
