@@ -1,4 +1,5 @@
 import type { GitHub } from '../github/client.js'
+import { httpDetail, statusOf } from '../github/errors.js'
 import { isStatus } from '../github/read.js'
 import type { Plan, PlanStep } from '../plan.js'
 import { checkedItems, itemKey } from './checks.js'
@@ -624,19 +625,4 @@ function remedy(status: number | undefined, detail: string, hints: { invalid: st
   if (status === 422) return hints.invalid
   if (status !== undefined && status >= 500) return 'GitHub had a server error: try again later'
   return 'check the connection to GitHub'
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined
-}
-
-/** "HTTP 403: Resource not accessible by integration": GitHub's own message, without the documentation link. */
-function httpDetail(error: unknown): string {
-  const data = typeof error === 'object' && error !== null && 'response' in error ? (error.response as { data?: unknown } | undefined)?.data : undefined
-  const body = typeof data === 'object' && data !== null ? (data as { message?: unknown; errors?: unknown }) : {}
-  const reasons = Array.isArray(body.errors) ? body.errors.map((e: unknown) => (typeof e === 'object' && e !== null ? ((e as { message?: string; code?: string }).message ?? (e as { code?: string }).code) : String(e))) : []
-  const message = typeof body.message === 'string' ? body.message : error instanceof Error ? error.message : String(error)
-  const text = reasons.length > 0 ? `${message}: ${reasons.join('; ')}` : message
-  const status = statusOf(error)
-  return status === undefined ? text : `HTTP ${status}: ${text}`
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatchEvent, EXAMPLE_REPO, issuesEvent, labeledEvent } from '../support/events.ts'
-import { FakeGitHub, type FakeIssue } from '../support/fake-github.ts'
+import { FakeGitHub, type FakeIssue, type RecordedRequest, validationError } from '../support/fake-github.ts'
 import { FakePlanner, kubiyaPlanReply, taskPlanningPlan } from '../support/fake-planner.ts'
 import { type ActionRun, runAction } from '../support/run-action.ts'
 
@@ -278,6 +278,44 @@ describe('final states', () => {
     expect(body).toContain('**Planning failed.**')
     expect(body).toContain('The previous plan is kept below.')
     expect(body).toContain('- [x] **1. Step 1: Design the limits**')
+  })
+})
+
+describe('GitHub refuses the final comment', () => {
+  const TOO_LONG = validationError({ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' })
+  const planBody = (request: RecordedRequest): boolean => String((request.body as { body?: unknown }).body).includes('"state":"planned"')
+
+  it('the plan is written again without step details, and the run succeeds', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(4) })
+    github.failNext({ operationId: 'issues/update-comment', when: planBody }, 422, TOO_LONG)
+    const run = await label(taskPlanning())
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"planned","hash":"[0-9a-f]{16}"\} -->/)
+    expect(body).toContain('GitHub refused the full plan comment, so this one is shortened')
+    expect(body).toContain('- [ ] **4. Step 4: Roll out**')
+    expect(body).not.toContain('<summary>Details</summary>')
+    expect(run.stdout).toContain('GitHub refused the final comment (HTTP 422: Validation Failed: Body is too long (maximum is 65536 characters))')
+  })
+
+  it('refused even shortened: an error notice keeps the reader’s ticks, and the run fails', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(2) }, { json: taskPlanningPlan(3) })
+    await label(taskPlanning())
+    const [comment] = github.comments(issue.number)
+    github.editComment(comment!.id, comment!.body.replace('- [ ] **2. Step 2', '- [x] **2. Step 2'))
+    github.failNext({ operationId: 'issues/update-comment', when: planBody }, 422, TOO_LONG, Infinity)
+
+    const run = await label(taskPlanning(), 'plan-me', {}, `${issue.body}\nAlso cover the admin API.`)
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(run.stdout).toMatch(/::error::The plan was made, but GitHub refused to store it in this comment, even shortened \(HTTP 422/)
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"failed"\} -->/)
+    expect(body).toContain('**Planning failed.** The plan was made, but GitHub refused')
+    expect(body).toContain('**Ticked in an earlier plan** (kept so no progress is lost):\n\n- [x] Step 2: Add the middleware')
+    // The plan itself is not lost: the outputs carry it.
+    expect(JSON.parse(run.outputs.steps!)).toHaveLength(3)
   })
 })
 
