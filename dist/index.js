@@ -31482,7 +31482,7 @@ function forwardFinder(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3349);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3994);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31491,7 +31491,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3349:
+/***/ 3994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40089,6 +40089,8 @@ const fmt = (n) => n.toLocaleString('en-US');
 
 // EXTERNAL MODULE: ./src/markdown/scan.ts
 var scan = __nccwpck_require__(6952);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 1 modules
+var schemas = __nccwpck_require__(737);
 ;// CONCATENATED MODULE: ./src/publish/marker.ts
 const MARKER = /^<!-- issue-planner:plan (\{[^\n]*?\}) -->/;
 const PLAN_SECTION_MARKER = '<!-- issue-planner:plan-section -->';
@@ -40117,6 +40119,7 @@ function planSection(body) {
 
 ;// CONCATENATED MODULE: ./src/publish/comment.ts
 
+
 /** People whose copy of our marker we may adopt: a stranger's comment must never be overwritten. */
 const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 /** Written by a bot (this action writes as one) or by someone with access to the repository. */
@@ -40137,20 +40140,21 @@ async function replyOnce(octokit, ref, text) {
     }
     await octokit.rest.issues.createComment({ ...ref, body: `${REPLY_MARKER}\n${text}` });
 }
+const CommentJson = schemas/* object */.Ikc({ body: schemas/* string */.YjP().nullish() });
 /**
  * Writes every state of the plan to one comment: created on the first write, edited in place after.
- * In a dry run it only remembers the last body.
+ * In a dry run it only renders.
  */
 class PlanCommentWriter {
     octokit;
     ref;
-    dryRun;
+    options;
     current;
     writes = 0;
-    constructor(octokit, ref, existing, dryRun) {
+    constructor(octokit, ref, existing, options) {
         this.octokit = octokit;
         this.ref = ref;
-        this.dryRun = dryRun;
+        this.options = options;
         this.current = existing;
     }
     get comment() {
@@ -40160,23 +40164,45 @@ class PlanCommentWriter {
     get wrote() {
         return this.writes > 0;
     }
-    /** The comment's body as it is now: readers may have ticked boxes since it was read. */
-    async currentBody() {
-        if (!this.current)
-            return null;
-        const { data } = await this.octokit.rest.issues.getComment({ owner: this.ref.owner, repo: this.ref.repo, comment_id: this.current.id });
-        this.current = { ...this.current, body: data.body ?? '' };
-        return this.current.body;
-    }
-    async write(body) {
+    /** Writes the body `render` makes from the comment as it is, and returns that body. */
+    async write(render) {
         this.writes++;
-        if (this.dryRun)
-            return;
-        const { data } = this.current
-            ? await this.octokit.rest.issues.updateComment({ owner: this.ref.owner, repo: this.ref.repo, comment_id: this.current.id, body })
-            : await this.octokit.rest.issues.createComment({ ...this.ref, body });
+        if (this.options.dryRun)
+            return render(this.current?.body ?? null);
+        if (!this.current) {
+            const body = render(null);
+            const { data } = await this.octokit.rest.issues.createComment({ ...this.ref, body });
+            this.current = { id: data.id, body: data.body ?? body, html_url: data.html_url };
+            return body;
+        }
+        const { id } = this.current;
+        let body = render(this.current.body);
+        const edit = { owner: this.ref.owner, repo: this.ref.repo, comment_id: id, body };
+        const { data } = this.options.rereads
+            ? await this.octokit.rest.issues.updateComment({ ...edit, request: { fetch: readThenWrite(render, (rendered) => (body = rendered)) } })
+            : await this.octokit.rest.issues.updateComment(edit);
         this.current = { id: data.id, body: data.body ?? body, html_url: data.html_url };
+        return body;
     }
+}
+/**
+ * The transport for an edit that must carry the reader's latest ticks: it reads the comment, renders
+ * the new body from it and sends the edit with that body, with nothing awaited in between. It runs
+ * where Octokit hands the edit to the network, after the client's write pacing (up to a second
+ * behind the previous write) and its retries, so no such wait falls between the read and the write:
+ * a box ticked during it is in what `render` gets. What is left is one round trip; GitHub offers no
+ * conditional edit of a comment to close it. A read GitHub refuses is the answer to the edit too
+ * (the comment was deleted, say), so Octokit reports or retries it like one.
+ */
+function readThenWrite(render, rendered) {
+    return async (url, init) => {
+        const read = await fetch(url, { method: 'GET', headers: init?.headers ?? {}, signal: init?.signal ?? null });
+        if (!read.ok)
+            return read;
+        const body = render(CommentJson.parse(await read.json()).body ?? '');
+        rendered(body);
+        return fetch(url, { ...init, body: JSON.stringify({ body }) });
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/context/gather.ts
@@ -40486,8 +40512,6 @@ function parseUserContext(raw) {
     return value;
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 1 modules
-var schemas = __nccwpck_require__(737);
 ;// CONCATENATED MODULE: ./src/context/task-text.ts
 
 /**
@@ -42221,134 +42245,21 @@ function createPlanner(inputs, fetch, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/publish/labels.ts
-
-const COLOR = 'fbca04';
-const DESCRIPTION = 'Issue Planner needs more detail before it can plan this issue';
-const has = (labels, name) => labels.some((l) => l.toLowerCase() === name.toLowerCase());
-/**
- * Keeps the needs-info label in step with the outcome: added (and created, if the repository lacks
- * it) when the planner asked for detail, removed once a plan is made. Uses the issue's labels as read
- * at the start, so an unchanged state costs no request.
- */
-async function syncNeedsInfoLabel(octokit, ref, name, labels, needsInfo) {
-    if (!name)
-        return;
-    if (needsInfo && !has(labels, name)) {
-        try {
-            await octokit.rest.issues.createLabel({ owner: ref.owner, repo: ref.repo, name, color: COLOR, description: DESCRIPTION });
-        }
-        catch (error) {
-            // 422: the label exists already, which is the usual case after the first time.
-            if (!isStatus(error, 422))
-                throw error;
-        }
-        await octokit.rest.issues.addLabels({ ...ref, labels: [name] });
-    }
-    else if (!needsInfo) {
-        await removeLabelIfPresent(octokit, ref, name, labels);
-    }
+;// CONCATENATED MODULE: ./src/github/errors.ts
+// What GitHub said when it refused a request, in words a log or a comment can quote.
+/** The HTTP status an Octokit error carries, if any. */
+function statusOf(error) {
+    return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
 }
-/** Removes a label the issue carried when it was read; one already gone (404) is fine. */
-async function removeLabelIfPresent(octokit, ref, name, labels) {
-    if (!name || !has(labels, name))
-        return;
-    try {
-        await octokit.rest.issues.removeLabel({ ...ref, name });
-    }
-    catch (error) {
-        if (!isStatus(error, 404))
-            throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/publish/progress.ts
-/**
- * Turns a stream of progress reports into a few comment edits. The first report is shown at once;
- * later ones are coalesced so there is at most one edit per interval and `maxEdits` in all. Edits run
- * one at a time, and `stop()` waits for the last so the final comment is never overwritten by one.
- */
-class ProgressReporter {
-    edits = 0;
-    options;
-    latest;
-    lastTickAt = Number.NEGATIVE_INFINITY;
-    timer;
-    chain = Promise.resolve();
-    stopped = false;
-    lastBody = '';
-    lastLine = '';
-    constructor(options) {
-        this.options = options;
-    }
-    /** Records the latest progress; cheap, so a planner may call it for every event. */
-    report = (read) => {
-        if (this.stopped)
-            return;
-        this.latest = read;
-        if (this.timer)
-            return;
-        const wait = this.lastTickAt + this.options.intervalMs - Date.now();
-        if (wait <= 0)
-            this.tick();
-        else
-            this.timer = setTimeout(() => this.tick(), wait);
-    };
-    /** Stops reporting (logging the last progress not yet shown) and waits for an edit in flight. */
-    async stop() {
-        this.stopped = true;
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        if (this.latest)
-            this.logLine(this.latest());
-        await this.chain;
-    }
-    logLine(progress) {
-        const line = describeProgress(progress);
-        if (line && line !== this.lastLine) {
-            this.lastLine = line;
-            this.options.log(line);
-        }
-    }
-    tick() {
-        this.timer = undefined;
-        const read = this.latest;
-        if (this.stopped || !read)
-            return;
-        this.latest = undefined;
-        this.lastTickAt = Date.now();
-        const progress = read();
-        this.logLine(progress);
-        const { write } = this.options;
-        if (!write || this.edits >= this.options.maxEdits)
-            return;
-        this.chain = this.chain.then(async () => {
-            if (this.stopped || this.edits >= this.options.maxEdits)
-                return;
-            const body = await this.options.render(progress);
-            if (body === this.lastBody)
-                return;
-            this.lastBody = body;
-            this.edits++;
-            await write(body);
-        }).catch((error) => {
-            // A lost progress edit is harmless; the final comment is written regardless.
-            this.options.log(`Could not show progress in the comment: ${error instanceof Error ? error.message : String(error)}`);
-        });
-    }
-}
-/** One log line for the progress: stage, percentage, message, steps so far. */
-function describeProgress(progress) {
-    const parts = [];
-    if (progress.stage)
-        parts.push(progress.stage);
-    if (progress.percent !== undefined)
-        parts.push(`${Math.round(progress.percent)}%`);
-    if (progress.message)
-        parts.push(progress.message);
-    if (progress.steps?.length)
-        parts.push(`${progress.steps.length} step${progress.steps.length === 1 ? '' : 's'} so far`);
-    return parts.length ? `Planning: ${parts.join(' · ')}` : '';
+/** "HTTP 403: Resource not accessible by integration": GitHub's own message, without the documentation link. */
+function httpDetail(error) {
+    const data = typeof error === 'object' && error !== null && 'response' in error ? error.response?.data : undefined;
+    const body = typeof data === 'object' && data !== null ? data : {};
+    const reasons = Array.isArray(body.errors) ? body.errors.map((e) => (typeof e === 'object' && e !== null ? (e.message ?? e.code) : String(e))) : [];
+    const message = typeof body.message === 'string' ? body.message : error instanceof Error ? error.message : String(error);
+    const text = reasons.length > 0 ? `${message}: ${reasons.join('; ')}` : message;
+    const status = statusOf(error);
+    return status === undefined ? text : `HTTP ${status}: ${text}`;
 }
 
 ;// CONCATENATED MODULE: ./src/publish/checks.ts
@@ -42474,26 +42385,36 @@ function cap(text, max) {
 const COMMENT_LIMIT = 65_536;
 /** Room kept for the marker, the status banner and the footer around the plan section. */
 const SECTION_LIMIT = COMMENT_LIMIT - 4_000;
+/**
+ * The plan section once GitHub refused the full comment: small enough to fit even if GitHub counted
+ * UTF-8 bytes (three per character for most scripts) rather than characters.
+ */
+const SHORTENED_SECTION_LIMIT = 20_000;
 /** How a reader asks for a new plan, as the workflow is configured. */
 function replanHow(ctx) {
     const label = ctx.labelRemoved ? `add the \`${ctx.label}\` label again` : `remove the \`${ctx.label}\` label and add it again`;
     return ctx.command ? `${label}, or comment \`${ctx.command}\`` : label;
 }
 const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-/** The final comment for a plan: previous ticks kept, size kept under GitHub's limit. */
-function renderPlanned(plan, previousBody, ctx) {
+/**
+ * The final comment for a plan: previous ticks kept, size kept under GitHub's limit. `shortened`,
+ * once GitHub refused the full comment anyway: step details left out, and far smaller.
+ */
+function renderPlanned(plan, previousBody, ctx, { shortened = false } = {}) {
     const checked = checkedItems(planSection(previousBody) ?? '');
     const wanted = Math.min(plan.steps.length, ctx.maxSteps);
+    const limit = shortened ? SHORTENED_SECTION_LIMIT : SECTION_LIMIT;
+    const render = (count, compact) => renderSection(plan, count, compact, checked, ctx, shortened ? { refused: true } : {});
     let count = wanted;
-    let compact = false;
-    let section = renderSection(plan, count, compact, checked, ctx);
-    if (section.length > SECTION_LIMIT) {
+    let compact = shortened;
+    let section = render(count, compact);
+    if (section.length > limit && !compact) {
         compact = true;
-        section = renderSection(plan, count, compact, checked, ctx);
+        section = render(count, compact);
     }
-    while (section.length > SECTION_LIMIT && count > 1) {
+    while (section.length > limit && count > 1) {
         count = Math.max(1, Math.floor(count * 0.8));
-        section = renderSection(plan, count, compact, checked, ctx);
+        section = render(count, compact);
     }
     return {
         body: compose('planned', '', section, ctx.contextHash),
@@ -42509,7 +42430,7 @@ function renderPlannedSubIssues(plan, proposed, result, ctx) {
     const notes = [...ctx.notes, ...result.warnings];
     if (result.error)
         notes.push(`**Not every step has an issue yet.** ${result.error}`);
-    const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { result, proposed });
+    const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { children: { result, proposed } });
     return compose('planned', '', section, ctx.contextHash);
 }
 /**
@@ -42572,12 +42493,29 @@ function renderNeedsInfo(result, previousBody, ctx) {
 /** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
 function renderFailed(message, previousBody, ctx) {
     const previous = planSection(previousBody);
-    const banner = render_alert('CAUTION', [
+    return compose('failed', failureBanner(message, ctx, previous ? ' The previous plan is kept below.' : ''), previous);
+}
+/**
+ * The last resort once GitHub refused the fuller final comment: an error notice that keeps only what
+ * later runs need. With `children` (sub-issues mode) that is the list of them, by which a re-run finds
+ * them where GitHub has no sub-issues; otherwise the reader's ticks in the current comment, listed as
+ * ticked in an earlier plan so that the next plan ticks its matching steps.
+ */
+function renderRefused(message, currentBody, ctx, children) {
+    if (children) {
+        const items = children.flatMap((c) => (c.number === undefined ? [] : [`- [${c.state === 'closed' ? 'x' : ' '}] #${c.number}`]));
+        return compose('failed', failureBanner(message, ctx, items.length ? ' The issues made for the steps are listed below.' : ''), items.join('\n') || null);
+    }
+    const checked = checkedItems(planSection(currentBody) ?? '');
+    const ticks = checked.length ? `${EARLIER_TICKS_HEADING} (kept so no progress is lost):\n\n${checked.map(earlierTickLine).join('\n')}` : null;
+    return compose('failed', failureBanner(message, ctx, ticks ? ' The boxes ticked in the previous plan are listed below.' : ''), ticks);
+}
+function failureBanner(message, ctx, tail) {
+    return render_alert('CAUTION', [
         `**Planning failed.** ${safeBlock(message, 1500).replace(/\n+/g, ' ')}`,
         '',
-        `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${previous ? ' The previous plan is kept below.' : ''}`,
+        `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${tail}`,
     ]);
-    return compose('failed', banner, previous);
 }
 function compose(state, banner, section, hash) {
     const parts = [renderMarker(hash ? { state, hash } : { state })];
@@ -42596,7 +42534,8 @@ function quoteBlock(text) {
         .map((l) => (l ? `> ${l}` : '>'))
         .join('\n');
 }
-function renderSection(plan, count, compact, checked, ctx, children) {
+/** `children` in sub-issues mode; `refused` when GitHub refused the full comment, so this one is shortened. */
+function renderSection(plan, count, compact, checked, ctx, { children, refused = false } = {}) {
     const ticked = new Set(checked.map((c) => c.key));
     const seen = new Set();
     const out = [];
@@ -42629,7 +42568,9 @@ function renderSection(plan, count, compact, checked, ctx, children) {
         const why = count < Math.min(plan.steps.length, ctx.maxSteps) ? "to fit GitHub's comment size limit" : `(input \`max-steps\` is ${ctx.maxSteps})`;
         notes.push(`The planner proposed ${plan.steps.length} steps; the first ${count} are shown ${why}. The rest were left out: ${plan.steps.slice(count, count + 5).map((s) => `“${safeInline(s.name, 80)}”`).join(', ')}${plan.steps.length - count > 5 ? ', …' : ''}.`);
     }
-    if (compact && !children)
+    if (refused)
+        notes.push('GitHub refused the full plan comment, so this one is shortened: step details are left out. The workflow run\'s `plan` output has them in full.');
+    else if (compact && !children)
         notes.push('Step details were shortened to fit GitHub\'s comment size limit; the workflow run\'s `plan` output has them in full.');
     if (notes.length > 0)
         out.push(notes.map((n) => `> ${n}`).join('\n>\n'), '');
@@ -42738,6 +42679,220 @@ function indent(text) {
         .split('\n')
         .map((l) => (l ? `  ${l}` : ''))
         .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/publish/final.ts
+
+
+/** A plan: in full, else with step details left out, else an error notice that keeps the reader's ticks. */
+function plannedComment(plan, ctx) {
+    const full = planState(plan, ctx, false);
+    return {
+        states: [full, planState(plan, ctx, true)],
+        refused: (reason) => {
+            const message = `The plan was made, but GitHub refused to store it in this comment, even shortened (${reason}). The workflow run's \`plan\` output has it.`;
+            return { ...noticeKeepingTicks(message, ctx), ...(full.plan ? { plan: full.plan } : {}) };
+        },
+    };
+}
+function planState(plan, ctx, shortened) {
+    const state = {
+        status: 'planned',
+        render: (current) => {
+            const rendered = renderPlanned(plan, current, ctx, { shortened });
+            state.plan = rendered.plan;
+            return rendered.body;
+        },
+    };
+    return state;
+}
+/** The planner's questions, else an error notice that still quotes them (briefly). */
+function needsInfoComment(result, ctx) {
+    const said = result.questions.length > 0 ? `It asked: ${result.questions.map((q, i) => `${i + 1}. ${q}`).join(' ')}` : `It said: ${result.message}`;
+    return {
+        states: [{ status: 'needs-info', render: (current) => renderNeedsInfo(result, current, ctx) }],
+        refused: (reason) => noticeKeepingTicks(`The planner needs more detail before it can plan, but GitHub refused to store its questions in this comment (${reason}). ${said}`, ctx),
+    };
+}
+/** An error notice below which the previous plan stays, else one that keeps only the reader's ticks. */
+function failedComment(message, ctx) {
+    return {
+        states: [{ status: 'failed', message, render: (current) => renderFailed(message, current, ctx) }],
+        refused: (reason) => noticeKeepingTicks(`${message} (GitHub refused the full notice: ${reason}.)`, ctx),
+    };
+}
+function cancelledComment(message, ctx) {
+    return {
+        states: [{ status: 'cancelled', message, render: (current) => renderCancelled(current, ctx) }],
+        refused: (reason) => noticeKeepingTicks(`${message} GitHub refused the full "cancelled" notice (${reason}).`, ctx),
+    };
+}
+/** Sub-issues mode: the children listed, else an error notice that still lists them (a re-run finds them by that list). */
+function subIssuesComment(plan, proposed, report, ctx) {
+    const status = report.error ? 'failed' : 'planned';
+    return {
+        states: [{ status, ...(report.error ? { message: report.error } : {}), render: () => renderPlannedSubIssues(plan, proposed, report, ctx) }],
+        refused: (reason) => {
+            const message = `The steps' issues were made${report.error ? ' in part' : ''}, but GitHub refused the plan comment (${reason}).${report.error ? ` ${report.error}` : ''}`;
+            return { status: 'failed', message, render: (current) => renderRefused(message, current, ctx, report.children) };
+        },
+    };
+}
+function noticeKeepingTicks(message, ctx) {
+    return { status: 'failed', message, render: (current) => renderRefused(message, current, ctx) };
+}
+/**
+ * Writes the first final state GitHub accepts: after a 422 the next, shorter one, and after the last
+ * the error notice, so that the comment is not left saying "planning…". Any other refusal is thrown,
+ * since a shorter body would meet it too.
+ */
+async function writeFinal(write, final, log) {
+    let reason = '';
+    for (const state of final.states) {
+        try {
+            return { state, body: await write(state.render) };
+        }
+        catch (error) {
+            if (statusOf(error) !== 422)
+                throw error;
+            reason = httpDetail(error);
+            log(`GitHub refused the final comment (${reason}); writing a shorter one.`);
+        }
+    }
+    const notice = final.refused(reason);
+    return { state: notice, body: await write(notice.render) };
+}
+
+;// CONCATENATED MODULE: ./src/publish/labels.ts
+
+const COLOR = 'fbca04';
+const DESCRIPTION = 'Issue Planner needs more detail before it can plan this issue';
+const has = (labels, name) => labels.some((l) => l.toLowerCase() === name.toLowerCase());
+/**
+ * Keeps the needs-info label in step with the outcome: added (and created, if the repository lacks
+ * it) when the planner asked for detail, removed once a plan is made. Uses the issue's labels as read
+ * at the start, so an unchanged state costs no request.
+ */
+async function syncNeedsInfoLabel(octokit, ref, name, labels, needsInfo) {
+    if (!name)
+        return;
+    if (needsInfo && !has(labels, name)) {
+        try {
+            await octokit.rest.issues.createLabel({ owner: ref.owner, repo: ref.repo, name, color: COLOR, description: DESCRIPTION });
+        }
+        catch (error) {
+            // 422: the label exists already, which is the usual case after the first time.
+            if (!isStatus(error, 422))
+                throw error;
+        }
+        await octokit.rest.issues.addLabels({ ...ref, labels: [name] });
+    }
+    else if (!needsInfo) {
+        await removeLabelIfPresent(octokit, ref, name, labels);
+    }
+}
+/** Removes a label the issue carried when it was read; one already gone (404) is fine. */
+async function removeLabelIfPresent(octokit, ref, name, labels) {
+    if (!name || !has(labels, name))
+        return;
+    try {
+        await octokit.rest.issues.removeLabel({ ...ref, name });
+    }
+    catch (error) {
+        if (!isStatus(error, 404))
+            throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/progress.ts
+/**
+ * Turns a stream of progress reports into a few comment edits. The first report is shown at once;
+ * later ones are coalesced so there is at most one edit per interval and `maxEdits` in all. Edits run
+ * one at a time, and `stop()` waits for the last so the final comment is never overwritten by one.
+ */
+class ProgressReporter {
+    edits = 0;
+    options;
+    latest;
+    lastTickAt = Number.NEGATIVE_INFINITY;
+    timer;
+    chain = Promise.resolve();
+    stopped = false;
+    lastShown = '';
+    lastLine = '';
+    constructor(options) {
+        this.options = options;
+    }
+    /** Records the latest progress; cheap, so a planner may call it for every event. */
+    report = (read) => {
+        if (this.stopped)
+            return;
+        this.latest = read;
+        if (this.timer)
+            return;
+        const wait = this.lastTickAt + this.options.intervalMs - Date.now();
+        if (wait <= 0)
+            this.tick();
+        else
+            this.timer = setTimeout(() => this.tick(), wait);
+    };
+    /** Stops reporting (logging the last progress not yet shown) and waits for an edit in flight. */
+    async stop() {
+        this.stopped = true;
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        if (this.latest)
+            this.logLine(this.latest());
+        await this.chain;
+    }
+    logLine(progress) {
+        const line = describeProgress(progress);
+        if (line && line !== this.lastLine) {
+            this.lastLine = line;
+            this.options.log(line);
+        }
+    }
+    tick() {
+        this.timer = undefined;
+        const read = this.latest;
+        if (this.stopped || !read)
+            return;
+        this.latest = undefined;
+        this.lastTickAt = Date.now();
+        const progress = read();
+        this.logLine(progress);
+        const { write } = this.options;
+        if (!write || this.edits >= this.options.maxEdits)
+            return;
+        this.chain = this.chain.then(async () => {
+            if (this.stopped || this.edits >= this.options.maxEdits)
+                return;
+            // The rest of the comment (the previous plan) is carried over as it is, so the progress alone
+            // decides whether an edit would change anything.
+            const shown = this.options.render(progress, null);
+            if (shown === this.lastShown)
+                return;
+            this.lastShown = shown;
+            this.edits++;
+            await write((current) => this.options.render(progress, current));
+        }).catch((error) => {
+            // A lost progress edit is harmless; the final comment is written regardless.
+            this.options.log(`Could not show progress in the comment: ${error instanceof Error ? error.message : String(error)}`);
+        });
+    }
+}
+/** One log line for the progress: stage, percentage, message, steps so far. */
+function describeProgress(progress) {
+    const parts = [];
+    if (progress.stage)
+        parts.push(progress.stage);
+    if (progress.percent !== undefined)
+        parts.push(`${Math.round(progress.percent)}%`);
+    if (progress.message)
+        parts.push(progress.message);
+    if (progress.steps?.length)
+        parts.push(`${progress.steps.length} step${progress.steps.length === 1 ? '' : 's'} so far`);
+    return parts.length ? `Planning: ${parts.join(' · ')}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/publish/sub-issue-body.ts
@@ -42875,6 +43030,7 @@ function parseJson(text) {
 
 
 
+
 /** GitHub's limit on sub-issues per parent; closed ones and ones we did not create count too. */
 const MAX_SUB_ISSUES = 100;
 const PER_PAGE = 100;
@@ -42909,6 +43065,7 @@ class SubIssuePublisher {
     /** Sub-issues the parent has, counting the links this run made (or, in a dry run, would make). */
     subIssueCount = 0;
     subIssuesAvailable = true;
+    /** `hinted`: an issue carried a dependencies summary, which suggests the API but does not prove it. */
     dependencySupport = 'unknown';
     dependenciesWanted = false;
     /** Steps left without a child because the parent has no room for more sub-issues. */
@@ -43061,7 +43218,8 @@ class SubIssuePublisher {
         this.options.log(`Created #${child.number} for step ${index + 1}: ${title}`);
         if (this.subIssuesAvailable)
             await this.link(child, index);
-        await this.recordBlockers(child, missing);
+        if (!(await this.recordBlockers(child, missing)))
+            await this.addBlockedByLines(step, index, child);
     }
     /** An existing child: rewritten only if its text changed (closed ones are left alone), linked if it is not. */
     async syncChild(step, index, found, report) {
@@ -43079,8 +43237,10 @@ class SubIssuePublisher {
                     this.options.log(`Updated #${child.number} for step ${index + 1}: ${title}`);
                 }
             }
-            if (!this.options.dryRun)
-                await this.recordBlockers(child, missing);
+            if (!this.options.dryRun && !(await this.recordBlockers(child, missing))) {
+                if (await this.addBlockedByLines(step, index, { ...child, body }))
+                    report.action = 'updated';
+            }
         }
         if (!found.linked && this.subIssuesAvailable)
             await this.linkExisting(child, index, report);
@@ -43139,8 +43299,15 @@ class SubIssuePublisher {
         this.dependenciesWanted = true;
         if (child)
             this.noteDependencySupport(child);
-        if (child === null || child.blockedByTotal === 0) {
+        if (child === null) {
+            // A hint will do: should recording them answer 404, the new child's body gets the lines then.
             if (this.dependencySupport === 'unknown')
+                await this.probeDependencies();
+            return this.dependencySupport === 'unavailable' ? [] : blockers;
+        }
+        if (child.blockedByTotal === 0) {
+            // An existing child's body says "Blocked by" or not, so only a definite answer may change it.
+            if (this.dependencySupport === 'unknown' || this.dependencySupport === 'hinted')
                 await this.probeDependencies();
             return this.dependencySupport === 'available' ? blockers : [];
         }
@@ -43149,10 +43316,13 @@ class SubIssuePublisher {
         const present = await this.blockedByIds(child.number);
         return present ? blockers.filter((blocker) => !present.has(blocker.id)) : [];
     }
-    /** Issue representations carry a dependencies summary exactly where GitHub has the API: no need to ask. */
+    /**
+     * An issue representation with a dependencies summary suggests that GitHub has the API, which
+     * saves a read. Only suggests: a server may report the summary while the routes answer 404.
+     */
     noteDependencySupport(child) {
-        if (child.blockedByTotal !== undefined)
-            this.dependencySupport = 'available';
+        if (this.dependencySupport === 'unknown' && child.blockedByTotal !== undefined)
+            this.dependencySupport = 'hinted';
     }
     /** One read, needed only when no issue seen so far told whether GitHub has the dependencies API. */
     async probeDependencies() {
@@ -43174,10 +43344,42 @@ class SubIssuePublisher {
             return null;
         }
     }
+    /**
+     * Records the blockers on `child`. False when GitHub turned out to have no dependencies API, so
+     * the child's body has to carry them instead; from then on the API is not called again.
+     */
     async recordBlockers(child, blockers) {
         for (const blocker of blockers) {
-            await this.write(`record that #${child.number} is blocked by #${blocker.number}`, 'check both issues still exist', () => this.octokit.rest.issues.addBlockedByDependency({ ...this.repoRef, issue_number: child.number, issue_id: blocker.id }));
+            try {
+                await this.octokit.rest.issues.addBlockedByDependency({ ...this.repoRef, issue_number: child.number, issue_id: blocker.id });
+                this.dependencySupport = 'available';
+            }
+            catch (error) {
+                if (isStatus(error, 404) && (await this.dependenciesApiMissing()))
+                    return false;
+                const bothExist = `check that #${child.number} and #${blocker.number} still exist`;
+                throw refusal(`record that #${child.number} is blocked by #${blocker.number}`, error, { invalid: bothExist, notFound: `${bothExist} and that the workflow grants \`permissions: issues: write\`` });
+            }
         }
+        return true;
+    }
+    /**
+     * Whether a 404 from a dependencies route means that GitHub has no dependencies API (older GitHub
+     * Enterprise Server), rather than that one of the two issues is gone (deleted or transferred
+     * meanwhile) or hidden from the token. GitHub words both 404s alike, so the parent's blockers are
+     * listed: the parent is being planned, so it exists and is readable, and that list answers 404
+     * only where the API itself is missing. A missing issue must fail the run, not be papered over.
+     */
+    async dependenciesApiMissing() {
+        return (await this.blockedByIds(this.parent.number)) === null;
+    }
+    /** The child was written before GitHub turned out to have no dependencies API: its body gets the "Blocked by #n" lines. True if it was edited. */
+    async addBlockedByLines(step, index, child) {
+        const body = this.renderBody(step, index, this.blockersOf(step, index), child.body);
+        if (body === child.body)
+            return false;
+        await this.write(`update #${child.number} (step ${index + 1})`, "check the step's text", () => this.octokit.rest.issues.update({ ...this.repoRef, issue_number: child.number, body }));
+        return true;
     }
     // ---- children of removed steps --------------------------------------------------------------
     /** A child whose step left the plan: closed as not planned only when nobody has worked on it. */
@@ -43313,39 +43515,30 @@ function longestIncreasing(values) {
  * A refused request as a sentence that names what failed and what to fix. `invalid` is the fix for a
  * 422 (what GitHub found invalid depends on the request); `tail` says what a re-run will do.
  */
-function refusal(action, error, { invalid = 'check the request', tail = RERUN } = {}) {
+function refusal(action, error, { invalid = 'check the request', notFound = NEEDS_WRITE, tail = RERUN } = {}) {
     const detail = httpDetail(error);
     const status = statusOf(error);
     const verb = status === undefined ? 'Could not' : 'GitHub refused to';
-    return new Refusal(`${verb} ${action} (${detail}): ${remedy(status, detail, invalid)}. ${tail}`, detail);
+    return new Refusal(`${verb} ${action} (${detail}): ${remedy(status, detail, { invalid, notFound })}. ${tail}`, detail);
 }
-function remedy(status, detail, invalidHint) {
+const NEEDS_WRITE = 'the workflow needs `permissions: issues: write`';
+/** What to do about a refusal; the fixes for a 422 and a 404 depend on the request. */
+function remedy(status, detail, hints) {
     if (status === 429 || /rate limit/i.test(detail))
         return "GitHub's rate limit is exhausted: wait for it to reset";
     if (status === 401)
         return 'the token was rejected: check the `github-token` input';
-    if (status === 403 || status === 404)
-        return 'the workflow needs `permissions: issues: write`';
+    if (status === 403)
+        return NEEDS_WRITE;
+    if (status === 404)
+        return hints.notFound;
     if (status === 410)
         return 'issues are disabled in this repository: enable them in its settings';
     if (status === 422)
-        return invalidHint;
+        return hints.invalid;
     if (status !== undefined && status >= 500)
         return 'GitHub had a server error: try again later';
     return 'check the connection to GitHub';
-}
-function statusOf(error) {
-    return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
-}
-/** "HTTP 403: Resource not accessible by integration": GitHub's own message, without the documentation link. */
-function httpDetail(error) {
-    const data = typeof error === 'object' && error !== null && 'response' in error ? error.response?.data : undefined;
-    const body = typeof data === 'object' && data !== null ? data : {};
-    const reasons = Array.isArray(body.errors) ? body.errors.map((e) => (typeof e === 'object' && e !== null ? (e.message ?? e.code) : String(e))) : [];
-    const message = typeof body.message === 'string' ? body.message : error instanceof Error ? error.message : String(error);
-    const text = reasons.length > 0 ? `${message}: ${reasons.join('; ')}` : message;
-    const status = statusOf(error);
-    return status === undefined ? text : `HTTP ${status}: ${text}`;
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -43361,6 +43554,7 @@ function redact(text, secrets) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
 
 
 
@@ -43415,10 +43609,10 @@ async function planIssue(deps) {
     log(existing ? `Re-planning #${issue.number}; the plan comment is ${existing.html_url}` : `Planning #${issue.number}: ${issue.title}`);
     if (gathered.answers.length > 0)
         log(`${gathered.answers.length} comment(s) since the last plan are sent as answers.`);
-    const writer = new PlanCommentWriter(octokit, ref, existing, inputs.dryRun);
-    const write = (body) => writer.write(redact(body, deps.secrets));
-    // Readers may tick boxes in the previous plan while we work: re-read it before rewriting it.
-    const hasTicks = !inputs.dryRun && inputs.output === 'comment' && existing !== null && planSection(existing.body) !== null;
+    // Readers may tick boxes in the previous plan while we work: each edit re-reads the comment.
+    const rereads = !inputs.dryRun && inputs.output === 'comment' && existing !== null && planSection(existing.body) !== null;
+    const writer = new PlanCommentWriter(octokit, ref, existing, { dryRun: inputs.dryRun, rereads });
+    const write = (render) => writer.write((current) => redact(render(current), deps.secrets));
     const previous = parseMarker(existing?.body);
     const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
     // 2-4. Context, planner (with live progress), final comment (and, in sub-issues mode, the children).
@@ -43427,7 +43621,6 @@ async function planIssue(deps) {
         issue,
         repository,
         previousBody: existing?.body ?? null,
-        currentBody: hasTicks ? () => writer.currentBody() : undefined,
         extra: {
             sections: gathered.sections,
             notes: gathered.notes,
@@ -43446,7 +43639,8 @@ async function planIssue(deps) {
             previousChildNumbers: childNumbersIn(existing?.body ?? null),
         }),
     });
-    if (result.status === 'skipped') {
+    if (result.status === 'skipped' || !result.final) {
+        // Only a skipped run has no final comment to write.
         await tidyLabels(deps, labels, result.status);
         return { ...result, comment: writer.comment };
     }
@@ -43454,8 +43648,11 @@ async function planIssue(deps) {
         // Nothing of this run is on the issue, so there is nothing to close off.
         return { ...result, comment: writer.comment };
     }
+    let outcome;
     try {
-        await write(result.body);
+        // The final state, or a shorter one where GitHub refuses it: what is written decides the status.
+        const { state, body } = await writeFinal(write, result.final, log);
+        outcome = { ...result, status: state.status, body, comment: writer.comment, ...(state.message ? { message: state.message } : {}), ...(state.plan ? { plan: state.plan } : {}) };
     }
     catch (error) {
         if (result.status !== 'planned' && result.status !== 'needs-info') {
@@ -43465,8 +43662,8 @@ async function planIssue(deps) {
         return { ...result, status: 'failed', message: `The plan was made but could not be written to the issue: ${errorText(error)}`, comment: writer.comment };
     }
     // 5. Labels follow the outcome; a failure here does not undo the comment.
-    await tidyLabels(deps, labels, result.status);
-    return { ...result, comment: writer.comment };
+    await tidyLabels(deps, labels, outcome.status);
+    return outcome;
 }
 /**
  * The needs-info label follows the outcome, and the trigger label comes off (input `remove-label`) so
@@ -43503,7 +43700,9 @@ async function gateCommand(deps, command) {
 }
 /**
  * Stages 2-4 without GitHub, shared by the action and the local CLI: build the request, ask the
- * planner, render the final comment. Never throws: failures become a `failed` outcome with its notice.
+ * planner, render the final comment (`body`, from `previousBody`) and say how to write it (`final`,
+ * rendered again from the comment as it is when written). Never throws: failures become a `failed`
+ * outcome with its notice.
  */
 async function produceComment(args) {
     const { inputs, issue, log } = args;
@@ -43518,17 +43717,20 @@ async function produceComment(args) {
         command: inputs.command,
         ...(args.repositoryPaths ? { paths: args.repositoryPaths } : {}),
     };
-    const latestPrevious = async () => (args.currentBody ? await args.currentBody() : args.previousBody);
     let request;
     let reporter;
-    const done = async (status, render, extra = {}) => {
+    const done = async (final, extra = {}) => {
         await reporter?.stop();
-        const body = render(status === 'cancelled' ? args.previousBody : await latestPrevious().catch(() => args.previousBody));
+        const state = final.states[0];
+        const body = state.render(args.previousBody);
         return {
-            status,
+            status: state.status,
             issueNumber: issue.number,
             body: redact(body, args.secrets),
+            final,
             comment: null,
+            ...(state.message ? { message: state.message } : {}),
+            ...(state.plan ? { plan: state.plan } : {}),
             ...(request ? { request } : {}),
             ...(reporter ? { progressEdits: reporter.edits } : {}),
             ...extra,
@@ -43550,11 +43752,11 @@ async function produceComment(args) {
         // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
         const planner = createPlanner(inputs, args.fetch, log);
         if (planner.remote)
-            await args.onStarted?.(renderPlanning(args.previousBody, ctx));
+            await args.onStarted?.((current) => renderPlanning(current, ctx));
         reporter = new ProgressReporter({
             intervalMs: inputs.progressIntervalMs,
             maxEdits: MAX_PROGRESS_EDITS,
-            render: async (progress) => renderPlanning(await latestPrevious(), ctx, progress),
+            render: (progress, current) => renderPlanning(current, ctx, progress),
             ...(args.publishProgress ? { write: args.publishProgress } : {}),
             log,
         });
@@ -43565,33 +43767,27 @@ async function produceComment(args) {
             log(`The model used ${result.usage.inputTokens} input and ${result.usage.outputTokens} output tokens.`);
         // 4. Render the final state.
         if (result.kind === 'needs-info')
-            return await done('needs-info', (previous) => renderNeedsInfo(result, previous, ctx), usage);
+            return await done(needsInfoComment(result, ctx), usage);
         if (inputs.output === 'sub-issues' && args.publishSubIssues) {
             const steps = { ...result.plan, steps: result.plan.steps.slice(0, inputs.maxSteps) };
             await reporter.stop();
             const report = await args.publishSubIssues(steps);
             report.warnings.forEach((warning) => log(`Warning: ${warning}`));
             const numbers = report.children.filter((c) => c.step !== undefined && c.number !== undefined).map((c) => c.number);
-            const extra = { plan: steps, subIssues: numbers, subIssueReport: report, ...usage, ...(report.error ? { message: report.error } : {}) };
             // An unfinished set of children must not read as "already planned": a re-label has to complete it.
             if (report.error)
                 delete ctx.contextHash;
-            return await done(report.error ? 'failed' : 'planned', () => renderPlannedSubIssues(steps, result.plan.steps.length, report, ctx), extra);
+            return await done(subIssuesComment(steps, result.plan.steps.length, report, ctx), { plan: steps, subIssues: numbers, subIssueReport: report, ...usage });
         }
-        let published = result.plan;
-        const outcome = await done('planned', (previous) => {
-            const rendered = renderPlanned(result.plan, previous, ctx);
-            published = rendered.plan;
-            return rendered.body;
-        }, usage);
-        log(`The plan has ${result.plan.steps.length} steps${published.steps.length < result.plan.steps.length ? ` (${published.steps.length} shown)` : ''}.`);
-        return { ...outcome, plan: published };
+        const outcome = await done(plannedComment(result.plan, ctx), usage);
+        const shown = outcome.plan?.steps.length ?? 0;
+        log(`The plan has ${result.plan.steps.length} steps${shown < result.plan.steps.length ? ` (${shown} shown)` : ''}.`);
+        return outcome;
     }
     catch (error) {
         if (error instanceof CancelledError)
-            return await done('cancelled', (previous) => renderCancelled(previous, ctx), { message: error.message });
-        const message = redact(errorText(error), args.secrets);
-        return await done('failed', (previous) => renderFailed(message, previous, ctx), { message });
+            return await done(cancelledComment(error.message, ctx));
+        return await done(failedComment(redact(errorText(error), args.secrets), ctx));
     }
 }
 /**
