@@ -92,6 +92,8 @@ export function buildPlanRequest(args: {
     request.issue.body = `${cutText(body, keep)}\n\n[… ${fmt(body.length - keep)} more characters of the issue body were not sent]`
   }
   if (keep < body.length) {
+    // The budget is about what leaves the runner; a local planner still reads the whole issue.
+    request.issue.fullBody = body
     notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`)
   }
 
@@ -123,7 +125,7 @@ export function buildPlanRequest(args: {
 
 /** Characters a request occupies once serialised, the measure the budget is kept in. */
 export function requestSize(request: PlanRequest): number {
-  return JSON.stringify({ ...request, notes: undefined }).length
+  return JSON.stringify({ ...request, issue: { ...request.issue, fullBody: undefined }, notes: undefined }).length
 }
 
 /** Cuts at a line boundary (never inside a code fence) like every other cut; one huge line is cut where it must be. */

@@ -8,6 +8,11 @@ export interface PlanRequest {
     title: string
     /** Cleaned of HTML comments, hidden HTML and invisible characters; possibly cut to the budget. */
     body: string
+    /**
+     * The cleaned body before it was cut, present only when `body` was cut. Planners that run on the
+     * runner and send nothing anywhere (outline) read it; remote planners are sent `body` only.
+     */
+    fullBody?: string
     url: string
     labels: string[]
   }

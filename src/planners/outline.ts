@@ -1,77 +1,48 @@
-import { Lexer, type MarkedToken, type Token, type Tokens } from 'marked'
+import type { MarkedToken, Tokens } from 'marked'
 import type { Plan, PlanStep } from '../plan.js'
+import { type IssueDocument, type PlacedList, answered, readIssue } from './outline/document.js'
+import { isAcknowledgement, isBoilerplateRole, isDescriptive } from './outline/fields.js'
+import { MAX_NAME, itemParts, itemStep, nestedLists, step } from './outline/items.js'
+import { type ReportPlan, bugFixPlan, featurePlan } from './outline/reports.js'
+import { blocksMarkdown, cutMarkdown, inlineText, oneLine, truncate } from './outline/text.js'
 import type { Planner, PlannerResult } from './planner.js'
 
 /**
- * The offline planner: no network and no AI. It reads the issue's own Markdown structure
- * (task lists, a "Tasks" section, or plain section headings) and turns it into a plan, so a
- * repository gets a useful checklist comment without configuring any planner service.
+ * The offline planner: no network and no AI. It reads the issue's own Markdown structure (task
+ * lists, lists under headings, a bug report's or feature request's fields, or plain section
+ * headings) and turns it into a plan, so a repository gets a useful checklist comment without
+ * configuring any planner service. It runs on the runner, so it reads the whole issue body, not
+ * the part `context-budget` lets a remote planner be sent.
  */
 export function createOutlinePlanner(): Planner {
   return {
     name: 'outline',
     remote: false,
-    plan: async (request) => outlineIssue(request.issue.title, request.issue.body),
+    plan: async (request) => outlineIssue(request.issue.title, request.issue.fullBody ?? request.issue.body, { labels: request.issue.labels }),
   }
 }
 
-const MAX_NAME = 200
 const MAX_HEADING_SUMMARY = 300
-const MAX_PLAN_DESCRIPTION = 500
 
-/** Section and label names whose lists are the author's own plan (compared after `normalise`). */
-const PLANNING_NAME =
-  /^(?:(?:next|implementation|proposed|action)\s+)?(?:tasks?(?:\s+list)?|steps?|plan|acceptance\s+criteria|to-?\s?dos?|checklist|deliverables?|work\s+items?|implementation|requirements?)$/
-
-/** What issue templates leave behind in a field nobody filled in, e.g. GitHub issue forms' "_No response_". */
-const BOILERPLATE = new Set(['no response', 'n/a', 'na', 'none', 'tbd', '-'])
-
-/** A duration such as `2h`, `~3 days`, `1-2 wks` or `30 min`. */
-const DURATION = String.raw`~?\s*\d+(?:[.,]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?\s*(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|m|mins?|minutes?)`
-const ESTIMATE_PREFIX = String.raw`(?:est(?:imate)?\.?:?\s*)?`
-/** A trailing estimate: `(2h)`, `[4h]`, `(est. 1d)` or a dash-separated `— 2d`. */
-const TRAILING_ESTIMATE = new RegExp(
-  String.raw`\s*(?:[(\[]\s*${ESTIMATE_PREFIX}(${DURATION})\s*[)\]]|\s(?:--|[—–-])\s*${ESTIMATE_PREFIX}(${DURATION}))$`,
-  'i',
-)
-
-interface Heading {
-  text: string
-  depth: number
-  planning: boolean
+export interface OutlineOptions {
+  /** The issue's labels: a `bug` label makes a report without steps to reproduce a bug report. */
+  labels?: readonly string[]
 }
 
-/** The blocks between one heading and the next, for the headings fallback. */
-interface Section {
-  heading: Heading
-  /** The enclosing heading, if any: a grouping such as "## Phase 1" above "### Backend". */
-  parent?: string
-  blocks: MarkedToken[]
-}
-
-/** A top-level list together with where it sits in the document. */
-interface PlacedList {
-  list: Tokens.List
-  /** Nearest heading above the list. */
-  section?: string
-  /** Under a heading like "Tasks", or right after a "**Steps:**" paragraph. */
-  planning: boolean
-}
-
-interface Outline {
-  /** First free-standing paragraph: the issue's own summary. */
-  intro: string
-  lists: PlacedList[]
-  sections: Section[]
-}
-
-export function outlineIssue(title: string, body: string): PlannerResult {
-  const outline = scan(Lexer.lex(body, { gfm: true }) as MarkedToken[], title)
-  const found = taskListSteps(outline) ?? planningListSteps(outline) ?? headingSteps(outline)
+/** The plan the issue's own structure gives, or a request for structure when it has none. */
+export function outlineIssue(title: string, body: string, options: OutlineOptions = {}): PlannerResult {
+  const doc = readIssue(title, body)
+  const found =
+    taskListSteps(doc) ??
+    planningListSteps(doc) ??
+    fromReport(bugFixPlan(doc, title, options.labels ?? []), 'Plan to fix the reported bug.') ??
+    sectionListSteps(doc) ??
+    fromReport(featurePlan(doc), 'Plan for the requested feature.') ??
+    headingSteps(doc)
   if (!found) return needsInfo(body)
   const plan: Plan = {
     title: title.trim(),
-    description: outline.intro || found.fallbackDescription,
+    description: found.description || doc.intro || found.fallbackDescription,
     steps: found.steps,
   }
   return { kind: 'plan', plan }
@@ -79,15 +50,17 @@ export function outlineIssue(title: string, body: string): PlannerResult {
 
 interface Found {
   steps: PlanStep[]
+  /** The plan's own summary, when the rule has a better one than the issue's first paragraph. */
+  description?: string
   /** Used as the plan description when the issue has no paragraph of its own. */
   fallbackDescription: string
 }
 
-/** Rule 1: every task item in the document, in order, with its heading as context. */
-function taskListSteps(outline: Outline): Found | undefined {
-  const steps = outline.lists.flatMap(({ list, section }) =>
-    taskItems(list).flatMap((item) => itemStep(item, section) ?? []),
-  )
+/** Rule 1: every task item in the document, in order, with its heading as section. */
+function taskListSteps(doc: IssueDocument): Found | undefined {
+  const steps = doc.lists
+    .filter(({ section }) => !isBoilerplateRole(section?.heading.role))
+    .flatMap(({ list, section }) => taskItems(list).flatMap((item) => itemStep(item, section?.heading.text) ?? []))
   return nonEmpty(steps, "Outline of the issue's own task list.")
 }
 
@@ -95,32 +68,57 @@ function taskListSteps(outline: Outline): Found | undefined {
 function taskItems(list: Tokens.List): Tokens.ListItem[] {
   return list.items.flatMap((item) => {
     if (!item.task) return nestedLists(item).flatMap(taskItems)
-    return isAcknowledgement(item) ? [] : [item]
+    return isAcknowledgement(itemParts(item).headline) ? [] : [item]
   })
 }
 
-/**
- * Issue forms render their checkbox fields as task items ("- [x] I agree to follow the Code of
- * Conduct", "- [X] I have searched existing issues"); those first-person ticks are not work.
- */
-function isAcknowledgement(item: Tokens.ListItem): boolean {
-  return /^I(?:['’](?:ve|m))?\s/.test(itemLines(item)[0] ?? '')
-}
-
 /** Rule 2: the items of lists the author put under "Tasks", "Acceptance criteria" and the like. */
-function planningListSteps(outline: Outline): Found | undefined {
-  const steps = outline.lists
-    .filter((placed) => placed.planning)
-    .flatMap(({ list, section }) => list.items.flatMap((item) => itemStep(item, section) ?? []))
-  return nonEmpty(steps, "Outline of the issue's own list of steps.")
+function planningListSteps(doc: IssueDocument): Found | undefined {
+  return nonEmpty(listSteps(doc.lists.filter((placed) => placed.planning && !isBoilerplateRole(placed.section?.heading.role))), "Outline of the issue's own list of steps.")
 }
 
-/** Rule 3: each filled-in section (heading levels 2-4) becomes a step summarised by its text. */
-function headingSteps(outline: Outline): Found | undefined {
-  const steps = outline.sections
-    .filter(({ heading }) => heading.depth >= 2 && heading.depth <= 4)
+/**
+ * Rule 4: a list that is what a section says, whatever language its heading is in ("## Aufgaben",
+ * "## タスク", "**Tasks**"). Sections that describe rather than plan, a form's fields, lists of
+ * questions and lists of facts ("OS: Ubuntu 22.04") are not work.
+ */
+function sectionListSteps(doc: IssueDocument): Found | undefined {
+  const lists = doc.lists.filter(({ section, direct, list }) => {
+    if (!section || !direct) return false
+    const { role, text } = section.heading
+    return (role === undefined || role === 'solution') && !isDescriptive(text) && !isQuestionsOrFacts(list)
+  })
+  return nonEmpty(listSteps(lists), "Outline of the lists in the issue's sections.")
+}
+
+function listSteps(lists: readonly PlacedList[]): PlanStep[] {
+  return lists.flatMap(({ list, section }) => list.items.flatMap((item) => itemStep(item, section?.heading.text) ?? []))
+}
+
+/** Every item a question ("Soll X bleiben?") or a bare link, or every item a fact with a number ("Node: 20.11"). */
+function isQuestionsOrFacts(list: Tokens.List): boolean {
+  if (list.items.every((item) => /[?？]$/.test(itemParts(item).headline) || isOnlyLink(item))) return true
+  const lines = list.items.map((item) => itemParts(item).headline)
+  const facts = lines.filter((line) => /^[^:：]{1,30}[:：]\s*\S/.test(line) && line.split(/[:：]/)[0]!.trim().split(/\s+/).length <= 3)
+  return facts.length === lines.length && facts.filter((line) => /\d/.test(line)).length * 2 >= lines.length
+}
+
+/** An item that is only a link (a reading list, not work). */
+function isOnlyLink(item: Tokens.ListItem): boolean {
+  const first = (item.tokens as MarkedToken[]).find((token) => token.type === 'text' || token.type === 'paragraph')
+  const inline = first && 'tokens' in first && first.tokens ? (first.tokens as MarkedToken[]).filter((token) => token.type !== 'checkbox' && !(token.type === 'text' && !token.text.trim())) : []
+  return inline.length === 1 && inline[0]!.type === 'link'
+}
+
+/** Rule 6: each filled-in section (heading levels 2-4, or a bold line) becomes a step summarised by its text. */
+function headingSteps(doc: IssueDocument): Found | undefined {
+  const steps = doc.sections
+    .filter(({ heading }) => (heading.pseudo || (heading.depth >= 2 && heading.depth <= 4)) && heading.role === undefined && !isDescriptive(heading.text))
     .flatMap(({ heading, parent, blocks }): PlanStep[] => {
-      const summary = sectionSummary(blocks)
+      const content = answered(blocks)
+      // Only questions, links or facts: nothing to do in it.
+      if (content.every((block) => block.type === 'list' && isQuestionsOrFacts(block))) return []
+      const summary = sectionSummary(content)
       // An empty section is template boilerplate, or only a grouping for the headings below it.
       if (!summary) return []
       return [step(truncate(heading.text, MAX_NAME), summary, parent)]
@@ -128,245 +126,34 @@ function headingSteps(outline: Outline): Found | undefined {
   return nonEmpty(steps, "Outline of the issue's own sections.")
 }
 
+/** A section's first paragraph, or the start of what it holds when it has none (a list, code). */
+function sectionSummary(blocks: readonly MarkedToken[]): string {
+  const paragraph = blocks.find((block): block is Tokens.Paragraph => block.type === 'paragraph')
+  if (paragraph) return truncate(oneLine(inlineText(paragraph.tokens)), MAX_HEADING_SUMMARY)
+  return cutMarkdown(blocksMarkdown(blocks), MAX_HEADING_SUMMARY)
+}
+
+function fromReport(report: ReportPlan | undefined, fallbackDescription: string): Found | undefined {
+  return report ? { steps: report.steps, description: report.description, fallbackDescription } : undefined
+}
+
 function nonEmpty(steps: PlanStep[], fallbackDescription: string): Found | undefined {
   return steps.length > 0 ? { steps, fallbackDescription } : undefined
 }
 
-/** Rule 4: nothing to outline, so explain what the planner looks for instead of inventing steps. */
+/**
+ * Nothing to outline: ask the issue's author, in words they can act on, for what a plan needs
+ * instead of inventing steps. Replying is enough; nothing here is a setting only maintainers have.
+ */
 function needsInfo(body: string): PlannerResult {
-  const what = body.trim() ? 'this issue has no task list, "Tasks" section or section headings yet' : 'this issue has no description yet'
+  const what = body.trim() ? 'does not say yet what needs to be done' : 'has no description yet'
   return {
     kind: 'needs-info',
-    message:
-      `The outline planner builds a plan from the issue's own structure, and ${what}. ` +
-      'Give it a little structure and it will turn that into a plan:',
+    message: `This issue ${what}, so there is nothing to plan from yet.`,
     questions: [
-      'Add a task list (`- [ ] step`) with one line per step.',
-      'Or add a `## Tasks` heading with a numbered list.',
-      'Or choose an AI planner (`planner: kubiya` or `task-planning`) in the workflow.',
+      'What needs to be done? A task list with one line per step (`- [ ] step`) is the quickest way to say it.',
+      'If something is broken: what are the steps to reproduce it, and what did you expect to happen instead?',
+      'How will we know it is done?',
     ],
   }
-}
-
-/**
- * One pass over the top-level blocks. Code blocks are single tokens, so a list inside a fence is
- * never seen as a list; blockquotes are skipped because they usually quote someone else's text.
- */
-function scan(tokens: MarkedToken[], title: string): Outline {
-  const outline: Outline = { intro: '', lists: [], sections: [] }
-  const headings: Heading[] = []
-  let afterLabel = false
-
-  for (const token of tokens) {
-    // Leftover HTML (comments, <details>) is neither content nor a break between a label and its list.
-    if (token.type === 'space' || token.type === 'html' || token.type === 'def') continue
-
-    if (token.type === 'heading') {
-      afterLabel = false
-      const text = headingText(token)
-      // The CLI's issue files (and some authors) repeat the title as a level-1 heading.
-      if (token.depth === 1 && sameText(text, title)) continue
-      const heading: Heading = { text, depth: token.depth, planning: isPlanningName(text) }
-      while ((headings.at(-1)?.depth ?? 0) >= heading.depth) headings.pop()
-      // Headings deeper than 4 are details inside the current section, not sections of their own.
-      if (heading.depth <= 4) {
-        outline.sections.push({ heading, parent: headings.at(-1)?.text, blocks: [] })
-      } else {
-        outline.sections.at(-1)?.blocks.push(token)
-      }
-      headings.push(heading)
-      continue
-    }
-
-    outline.sections.at(-1)?.blocks.push(token)
-    if (token.type === 'list') {
-      outline.lists.push({
-        list: token,
-        section: headings.at(-1)?.text,
-        planning: afterLabel || headings.some((h) => h.planning),
-      })
-    }
-    if (token.type === 'paragraph') {
-      const text = inlineText(token.tokens)
-      const label = isPlanningLabel(text)
-      if (!outline.intro && !label && !isBoilerplate(text)) outline.intro = truncate(oneLine(text), MAX_PLAN_DESCRIPTION)
-      afterLabel = label
-    } else {
-      afterLabel = false
-    }
-  }
-  return outline
-}
-
-/** A list item as a step: first line is the name, the rest is the description, nested items are subtasks. */
-function itemStep(item: Tokens.ListItem, section: string | undefined): PlanStep | undefined {
-  const [headline = '', ...rest] = itemLines(item)
-  const { name, estimate } = splitEstimate(headline)
-  if (!name) return undefined
-  const result = step(truncate(name, MAX_NAME), oneLine(rest.join(' ')), section)
-  if (estimate) result.estimated_time = estimate
-  result.subtasks = nestedLists(item).flatMap(subtaskNames)
-  // The plan has no "done" field; keep the author's tick so a renderer can show it.
-  if (item.checked) result.context = { ...result.context, done: true }
-  return result
-}
-
-/** Nested items at any depth, flattened: subtasks are plain strings. */
-function subtaskNames(list: Tokens.List): string[] {
-  return list.items.flatMap((item) => {
-    const name = truncate(itemLines(item)[0] ?? '', MAX_NAME)
-    return [...(name ? [name] : []), ...nestedLists(item).flatMap(subtaskNames)]
-  })
-}
-
-/** The item's own text (not its nested lists), as trimmed non-empty lines. */
-function itemLines(item: Tokens.ListItem): string[] {
-  const text = (item.tokens as MarkedToken[])
-    .filter((token) => token.type !== 'list')
-    .map(blockText)
-    .join('\n')
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-  // An empty checkbox ("- [ ]") is not parsed as a task, so its brackets arrive as text.
-  if (lines[0]) lines[0] = lines[0].replace(/^\[[ xX]?\]\s*/, '')
-  return lines.filter(Boolean)
-}
-
-function nestedLists(item: Tokens.ListItem): Tokens.List[] {
-  return (item.tokens as MarkedToken[]).filter((token): token is Tokens.List => token.type === 'list')
-}
-
-/** Takes a trailing `(2h)`, `[4h]` or `— 2d` off a step name. */
-function splitEstimate(headline: string): { name: string; estimate?: string } {
-  const match = TRAILING_ESTIMATE.exec(headline)
-  const estimate = (match?.[1] ?? match?.[2])?.replace(/\s+/g, ' ').trim()
-  if (!match || !estimate) return { name: headline.trim() }
-  return { name: headline.slice(0, match.index).trim(), estimate }
-}
-
-/** A section's first paragraph, or the start of its text when it has no paragraph (a list, a log). */
-function sectionSummary(blocks: MarkedToken[]): string {
-  const content = blocks.filter((block) => !isBoilerplate(blockText(block)))
-  const paragraph = content.find((block) => block.type === 'paragraph')
-  const text = paragraph ? oneLine(blockText(paragraph)) : joinLines(content.map(blockText).join('\n'))
-  return truncate(text, MAX_HEADING_SUMMARY)
-}
-
-/** List items and log lines on one line, separated so "Open the page" and "Click save" don't run together. */
-function joinLines(text: string): string {
-  return text
-    .split('\n')
-    .map(oneLine)
-    .filter(Boolean)
-    .reduce((joined, line) => (joined ? `${joined}${/[.!?:;,]$/.test(joined) ? ' ' : '; '}${line}` : line), '')
-}
-
-function step(name: string, description: string, section: string | undefined): PlanStep {
-  return {
-    name,
-    description,
-    prerequisites: [],
-    risks: [],
-    subtasks: [],
-    required_skills: [],
-    dependencies: [],
-    ...(section ? { context: { section } } : {}),
-  }
-}
-
-/** Plain text of a block, keeping line breaks so callers can take the first line. */
-function blockText(token: MarkedToken): string {
-  switch (token.type) {
-    case 'paragraph':
-    case 'heading':
-      return inlineText(token.tokens)
-    case 'text':
-      // Tight list items hold their text directly, with inline tokens when it has any markup.
-      return token.tokens ? inlineText(token.tokens) : token.text
-    case 'list':
-      return token.items.map((item) => (item.tokens as MarkedToken[]).map(blockText).join('\n')).join('\n')
-    case 'blockquote':
-      return (token.tokens as MarkedToken[]).map(blockText).join('\n')
-    case 'code':
-      return token.text
-    case 'table':
-      return [token.header, ...token.rows].map((row) => row.map((cell) => inlineText(cell.tokens)).join(' | ')).join('\n')
-    default:
-      return ''
-  }
-}
-
-/** Inline code stays code: it is safe in a comment and often names the thing to change. */
-function codeSpan(code: string): string {
-  if (code.trim() === '') return ''
-  const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length))
-  const fence = '`'.repeat(longestRun + 1)
-  return longestRun > 0 ? `${fence} ${code} ${fence}` : `${fence}${code}${fence}`
-}
-
-/** Inline Markdown reduced to what a reader sees (code spans kept): `**a**` → a, `[text](url)` → text, images → alt text. */
-function inlineText(tokens: Token[]): string {
-  return (tokens as MarkedToken[])
-    .map((token) => {
-      switch (token.type) {
-        case 'checkbox':
-        case 'html':
-          return ''
-        case 'br':
-          return '\n'
-        case 'codespan':
-          return codeSpan(token.text)
-        case 'escape':
-          return token.text
-        default:
-          return 'tokens' in token && token.tokens ? inlineText(token.tokens) : 'text' in token ? token.text : ''
-      }
-    })
-    .join('')
-}
-
-function headingText(heading: Tokens.Heading): string {
-  return oneLine(inlineText(heading.tokens)).replace(/\s*:$/, '')
-}
-
-/** Lowercase letters, digits and spaces only, so "### 📋 Tasks:" and "TODO" compare as names. */
-function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
-
-function isPlanningName(text: string): boolean {
-  return PLANNING_NAME.test(normalise(text))
-}
-
-/** A paragraph ending in a line like "**Tasks:**" or "Steps:" introduces the list after it. */
-function isPlanningLabel(paragraph: string): boolean {
-  const lastLine = paragraph.trim().split('\n').at(-1) ?? ''
-  return isPlanningName(lastLine)
-}
-
-function isBoilerplate(text: string): boolean {
-  const plain = text.trim().toLowerCase()
-  return plain === '' || BOILERPLATE.has(plain)
-}
-
-function sameText(a: string, b: string): boolean {
-  return normalise(a) === normalise(b)
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim()
-}
-
-/** Cuts at a word boundary so a long line ends in a whole word and an ellipsis. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text
-  const cut = text.slice(0, max - 1)
-  const space = cut.lastIndexOf(' ')
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`
 }

@@ -1,4 +1,5 @@
 import { scanMarkdown } from '../markdown/scan.js'
+import type { PlanStep } from '../plan.js'
 
 /**
  * Keeps a reader's ticks across re-plans. Steps are top-level task items rendered as
@@ -32,6 +33,12 @@ export function itemKey(text: string): string {
 /** A subtask's key includes its step's, so "Write tests" under two steps are two items. */
 export function subtaskKey(stepKey: string, text: string): string {
   return `${stepKey} > ${itemKey(text)}`
+}
+
+/** Subtasks the plan itself marks done (`context.done_subtasks`: the outline planner's copy of ticks in the issue). */
+export function doneSubtasks(step: PlanStep): Set<string> {
+  const done = step.context?.done_subtasks
+  return new Set(Array.isArray(done) ? done.filter((name): name is string => typeof name === 'string') : [])
 }
 
 /** How a kept tick is written in the earlier-ticks list. */

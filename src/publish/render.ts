@@ -2,7 +2,7 @@ import type { RepositoryPaths } from '../context/gather.js'
 import type { Plan, PlanStep } from '../plan.js'
 import type { PlanProgress } from '../planners/planner.js'
 import type { ChildReport, SubIssuesResult } from './sub-issues.js'
-import { type CheckedItem, EARLIER_TICKS_HEADING, checkedItems, earlierTickLine, itemKey, subtaskKey } from './checks.js'
+import { type CheckedItem, EARLIER_TICKS_HEADING, checkedItems, doneSubtasks, earlierTickLine, itemKey, subtaskKey } from './checks.js'
 import { type CommentState, PLAN_SECTION_MARKER, planSection, renderMarker } from './marker.js'
 import { safeBlock, safeInline } from './sanitize.js'
 
@@ -284,11 +284,12 @@ function renderStep(step: PlanStep, index: number, all: PlanStep[], compact: boo
   if (step.description) lines.push(indent(safeBlock(step.description, compact ? 300 : 1500)))
   if (step.subtasks.length > 0) {
     lines.push('')
+    const doneInPlan = doneSubtasks(step)
     for (const subtask of step.subtasks.slice(0, 20)) {
       const text = safeInline(subtask, 200)
       const subKey = subtaskKey(key, text)
       seen.add(subKey)
-      lines.push(`  - [${ticked.has(subKey) ? 'x' : ' '}] ${text}`)
+      lines.push(`  - [${ticked.has(subKey) || doneInPlan.has(subtask) ? 'x' : ' '}] ${text}`)
     }
   }
   const details = compact ? [] : detailLines(step, all, paths)
@@ -328,7 +329,7 @@ function fileLabel(file: string, paths?: RepositoryPaths): string {
 }
 
 /** Context keys the renderer shows as structure (a group heading, a tick) rather than as details. */
-const SHOWN_ELSEWHERE = new Set(['section', 'done'])
+const SHOWN_ELSEWHERE = new Set(['section', 'done', 'done_subtasks'])
 
 function sectionOf(step: PlanStep): string {
   const section = step.context?.section

@@ -50,9 +50,9 @@ describe('outlineIssue: task lists', () => {
     expect(first?.estimated_time).toBe('2h')
   })
 
-  it('flattens deeper nesting into the same subtask list', () => {
-    const [only] = planOf('- [ ] Ship it\n  - build\n    - lint\n    - compile\n  - deploy').steps
-    expect(only?.subtasks).toEqual(['build', 'lint', 'compile', 'deploy'])
+  it('keeps a third level as subtasks marked "↳" under theirs, and puts deeper items at that level', () => {
+    const [only] = planOf('- [ ] Ship it\n  - build\n    - lint\n      - eslint\n    - compile\n  - deploy').steps
+    expect(only?.subtasks).toEqual(['build', '↳ lint', '↳ eslint', '↳ compile', 'deploy'])
   })
 
   it('keeps checked items and marks them done', () => {
@@ -80,11 +80,11 @@ describe('outlineIssue: task lists', () => {
     expect(PlanSchema.parse(plan)).toEqual(plan)
   })
 
-  it('uses the lines and paragraphs after the first as the description', () => {
+  it('uses the lines and paragraphs after the first as the description, as Markdown', () => {
     const body = '- [ ] Rotate the signing key\n  Old tokens stay valid for a day.\n\n  Announce it in #ops first.\n- [ ] Next'
     const [first] = planOf(body).steps
     expect(first?.name).toBe('Rotate the signing key')
-    expect(first?.description).toBe('Old tokens stay valid for a day. Announce it in #ops first.')
+    expect(first?.description).toBe('Old tokens stay valid for a day.\n\nAnnounce it in #ops first.')
   })
 
   it('ignores plain items next to task items but finds tasks nested under a plain item', () => {
@@ -124,6 +124,24 @@ describe('outlineIssue: task lists', () => {
     expect(names(planOf(body))).toEqual(['Export button'])
   })
 
+  it("ignores an issue form's other answer boxes: participation and platform questions", () => {
+    const body = [
+      '### Which platforms are affected?',
+      '',
+      '- [X] macOS',
+      '- [ ] Linux',
+      '',
+      '### Are you willing to submit a PR?',
+      '',
+      '- [X] Yes I am willing to submit a PR!',
+      '',
+      '## Tasks',
+      '',
+      '- [ ] Fix the keychain lookup on macOS',
+    ].join('\n')
+    expect(names(planOf(body))).toEqual(['Fix the keychain lookup on macOS'])
+  })
+
   it('takes no section from a level-1 heading that repeats the title', () => {
     const [only] = planOf('# Issue title\n\n- [ ] Step', 'Issue title').steps
     expect(only?.context).toBeUndefined()
@@ -148,6 +166,13 @@ describe('outlineIssue: step names', () => {
     ['Write tests - 1-2 days', 'Write tests', '1-2 days'],
     ['Write tests (est. 30 min)', 'Write tests', '30 min'],
     ['Write tests (1.5 hours)', 'Write tests', '1.5 hours'],
+    ['Write tests (1.5d)', 'Write tests', '1.5d'],
+    ['Write tests (~2 days)', 'Write tests', '~2 days'],
+    ['Write tests (30 min)', 'Write tests', '30 min'],
+    ['Tests schreiben (3 Std.)', 'Tests schreiben', '3 Std.'],
+    ['Tests schreiben (ca. 2 Tage)', 'Tests schreiben', 'ca. 2 Tage'],
+    ['テストを書く（2時間）', 'テストを書く', '2時間'],
+    ['Écrire les tests (2 jours)', 'Écrire les tests', '2 jours'],
   ])('takes the estimate off %j', (item, name, estimate) => {
     const [only] = planOf(`- [ ] ${item}`).steps
     expect(only?.name).toBe(name)
@@ -163,10 +188,35 @@ describe('outlineIssue: step names', () => {
     },
   )
 
-  it('caps long names at a word boundary', () => {
-    const [only] = planOf(`- [ ] ${'word '.repeat(100)}`).steps
+  it('caps a long one-sentence name at a word boundary and keeps the whole sentence in the description', () => {
+    const sentence = `${'word '.repeat(100).trim()}`
+    const [only] = planOf(`- [ ] ${sentence}`).steps
     expect(only?.name.length).toBeLessThanOrEqual(200)
     expect(only?.name).toMatch(/word…$/)
+    expect(only?.description).toBe(sentence)
+  })
+
+  it('joins a sentence wrapped onto the next line instead of cutting it there', () => {
+    const body = '- [ ] Make sure only workspace admins\n  can delete a domain (2h)\n- [ ] Add `--dry-run` to\n  `snip import`\n- [ ] Add the endpoint\n  Only admins may call it.'
+    expect(planOf(body).steps.map((s) => [s.name, s.description, s.estimated_time])).toEqual([
+      ['Make sure only workspace admins can delete a domain', '', '2h'],
+      ['Add `--dry-run` to `snip import`', '', undefined],
+      ['Add the endpoint', 'Only admins may call it.', undefined],
+    ])
+  })
+
+  it('names a step by its first sentence when the item is too long for one name, never at an abbreviation', () => {
+    const first = 'Cache the rendered previews, e.g. the Open Graph images, in the CDN.'
+    const rest = `${'Invalidate them when a link changes its destination or title. '.repeat(4).trim()}`
+    const [only] = planOf(`- [ ] ${first} ${rest}`).steps
+    expect(only?.name).toBe(first)
+    expect(only?.description).toBe(rest)
+  })
+
+  it('keeps `#123` items as issue references, as steps and as subtasks', () => {
+    const plan = planOf('- [ ] #412\n- [ ] Ship the follow-ups\n  - [x] #413\n  - [ ] octo-org/snip#7')
+    expect(names(plan)).toEqual(['#412', 'Ship the follow-ups'])
+    expect(plan.steps[1]).toMatchObject({ subtasks: ['#413', 'octo-org/snip#7'], context: { done_subtasks: ['#413'] } })
   })
 })
 
@@ -216,9 +266,24 @@ describe('outlineIssue: lists under planning headings and labels', () => {
     expect(names(planOf('Context first.\nSteps:\n- One\n- Two'))).toEqual(['One', 'Two'])
   })
 
-  it('does not treat "Steps to reproduce" as a plan', () => {
-    const result = outlineIssue('Bug', '**Steps to reproduce:**\n\n1. Open the app\n2. Click save')
-    expect(result.kind).toBe('needs-info')
+  it('does not take "Steps to reproduce" as the plan: they are what the bug-fix plan reproduces', () => {
+    const plan = planOf('**Steps to reproduce:**\n\n1. Open the app\n2. Click save', 'Saving crashes')
+    expect(names(plan)).toEqual(['Reproduce the bug', 'Find the cause', 'Fix it and add a regression test', 'Verify the fix'])
+    expect(plan.steps[0]?.subtasks).toEqual(['Open the app', 'Click save'])
+  })
+
+  it('takes a list that is what its section says, whatever the heading is called', () => {
+    const body = '## Hintergrund\n\nText.\n\n## Arbeitspakete\n\nIn dieser Reihenfolge:\n\n- Index anlegen\n- Migration schreiben\n\n## System\n\n- OS: Ubuntu 22.04\n- Node: 20.11'
+    const plan = planOf(body)
+    expect(plan.steps.map((s) => [s.name, s.context?.section])).toEqual([
+      ['Index anlegen', 'Arbeitspakete'],
+      ['Migration schreiben', 'Arbeitspakete'],
+    ])
+  })
+
+  it('does not take lists of questions, links or facts, nor lists in sections that only describe', () => {
+    const body = '## Fragen\n\n- Wer?\n- Warum?\n\n## Links\n\n- https://example.com/a\n- [Spec](https://example.com/spec)\n\n## Background\n\n- it was slow\n\n## Versions\n\n- App: 2.1.0\n- API: 14'
+    expect(outlineIssue('x', body).kind).toBe('needs-info')
   })
 
   it('never reads steps from a fenced code block', () => {
@@ -228,35 +293,34 @@ describe('outlineIssue: lists under planning headings and labels', () => {
 })
 
 describe('outlineIssue: headings fallback', () => {
-  it('turns filled-in issue-form sections into steps and skips "_No response_" ones', () => {
+  it('turns filled-in sections into steps, skipping "_No response_" ones and those that only describe', () => {
     const body = [
       '### Description',
       '',
       'foo',
       '',
-      '### Steps to reproduce',
+      '### Backend',
       '',
       '_No response_',
       '',
-      '### Expected behaviour',
+      '### Frontend',
       '',
       'The page loads in under a second.',
       '',
       'More detail in a second paragraph.',
     ].join('\n')
     const plan = planOf(body)
-    expect(plan.steps.map((s) => [s.name, s.description])).toEqual([
-      ['Description', 'foo'],
-      ['Expected behaviour', 'The page loads in under a second.'],
-    ])
+    expect(plan.steps.map((s) => [s.name, s.description])).toEqual([['Frontend', 'The page loads in under a second.']])
     expect(plan.description).toBe('foo')
   })
 
-  it('summarises a section without a paragraph by its first 300 characters', () => {
-    const body = `## Logs\n\n\`\`\`\n${'error '.repeat(100)}\n\`\`\`\n\n## Environment\n\n- Node 24\n- Ubuntu`
+  it('summarises a section without a paragraph by its first 300 characters, never leaving a code fence open', () => {
+    const body = `## Migration\n\n\`\`\`sql\n${'ALTER TABLE links ADD COLUMN x int;\n'.repeat(20)}\`\`\`\n\n## Rollout\n\nBehind the flag.`
     const plan = planOf(body)
-    expect(plan.steps[0]?.description.length).toBeLessThanOrEqual(300)
-    expect(plan.steps[1]).toMatchObject({ name: 'Environment', description: 'Node 24; Ubuntu' })
+    const migration = plan.steps[0]?.description ?? ''
+    expect(migration.length).toBeLessThanOrEqual(300)
+    expect(migration).toMatch(/^```sql\nALTER TABLE links ADD COLUMN x int;\n[\s\S]*\n```\n…$/)
+    expect(plan.steps[1]).toMatchObject({ name: 'Rollout', description: 'Behind the flag.' })
   })
 
   it('ignores the title heading, level 5+ headings and empty grouping headings', () => {
@@ -279,11 +343,12 @@ describe('outlineIssue: nothing to outline', () => {
     const result = outlineIssue('Make it faster', 'The dashboard is slow.\n\nIt should be faster, especially on Mondays.')
     expect(result.kind).toBe('needs-info')
     if (result.kind !== 'needs-info') return
-    expect(result.message).toMatch(/outline planner builds a plan from the issue's own structure/)
+    expect(result.message).toBe('This issue does not say yet what needs to be done, so there is nothing to plan from yet.')
+    // Written for the issue's author: nothing about workflow settings or labels.
     expect(result.questions).toEqual([
-      'Add a task list (`- [ ] step`) with one line per step.',
-      'Or add a `## Tasks` heading with a numbered list.',
-      'Or choose an AI planner (`planner: kubiya` or `task-planning`) in the workflow.',
+      'What needs to be done? A task list with one line per step (`- [ ] step`) is the quickest way to say it.',
+      'If something is broken: what are the steps to reproduce it, and what did you expect to happen instead?',
+      'How will we know it is done?',
     ])
   })
 
