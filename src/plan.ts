@@ -84,9 +84,19 @@ export const PlanStepSchema = z
       dependencies: s.dependencies,
       ...(s.acceptance_criteria.length ? { acceptance_criteria: s.acceptance_criteria } : {}),
       ...(s.files.length ? { files: s.files } : {}),
-      ...(s.context && Object.keys(s.context).length > 0 ? { context: s.context } : {}),
+      ...contextOf(s.context),
     }
   })
+
+/**
+ * A reply's step context, without the keys that mark a step or subtask done: those are the outline
+ * planner's copy of ticks in the issue itself, and a remote planner must never tick a box.
+ */
+function contextOf(context: Record<string, unknown> | null | undefined): { context?: Record<string, unknown> } {
+  const kept = Object.entries(context ?? {}).filter(([key]) => !DONE_KEYS.has(key))
+  return kept.length > 0 ? { context: Object.fromEntries(kept) } : {}
+}
+const DONE_KEYS = new Set(['done', 'done_subtasks'])
 
 export const PlanSchema = z
   .object({

@@ -51,7 +51,8 @@ export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly s
     parts.push(visible)
   }
   if (outcome.request) {
-    const sent = JSON.stringify(outcome.request, null, 2)
+    // The uncut body is for planners that run on the runner; it was not sent anywhere.
+    const sent = JSON.stringify({ ...outcome.request, issue: { ...outcome.request.issue, fullBody: undefined } }, null, 2)
     parts.push(`<details><summary>What the planner was sent (${sent.length.toLocaleString('en-US')} characters)</summary>\n\n\`\`\`\`json\n${sent}\n\`\`\`\`\n\n</details>`)
   }
   return redact(parts.join('\n\n'), secrets)

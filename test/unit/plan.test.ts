@@ -38,4 +38,11 @@ describe('PlanSchema', () => {
     expect(nameless.success).toBe(false)
     if (!nameless.success) expect(describeSchemaError(nameless.error)).toContain('steps.0: step has no name')
   })
+
+  it('never lets a reply tick a box: done markers are dropped from a step\'s context, the rest kept', () => {
+    const plan = PlanSchema.parse({ steps: [{ name: 'A', subtasks: ['x'], context: { done: true, done_subtasks: ['x'], owner: 'api' } }, { name: 'B', context: { done: true } }] })
+    expect(plan.steps[0]!.context).toEqual({ owner: 'api' })
+    expect(plan.steps[1]).not.toHaveProperty('context')
+  })
 })
+
