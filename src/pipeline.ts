@@ -9,7 +9,7 @@ import { getRepository, loadIssue } from './github/read.js'
 import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import type { FetchLike } from './planners/http.js'
-import { createPlanner } from './planners/index.js'
+import { createPlanner, runsLocally } from './planners/index.js'
 import { type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planners/planner.js'
 import { type IssueRef, type PlanComment, PlanCommentWriter, type RenderFrom, replyOnce } from './publish/comment.js'
 import { type FinalComment, cancelledComment, failedComment, needsInfoComment, plannedComment, subIssuesComment, writeFinal } from './publish/final.js'
@@ -268,7 +268,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
   }
   try {
     // 2. Context: issue, repository and the workflow's own context, within the budget.
-    request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) })
+    request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, localPlanner: runsLocally(inputs.planner), ...(args.extra ? { extra: args.extra } : {}) })
     ctx.notes = request.notes
     // Gathering logged its own notes, with details, as it made them; log each note once.
     const gathered = new Set(args.extra?.notes)

@@ -48,6 +48,8 @@ export function buildPlanRequest(args: {
   userContext: Record<string, unknown>
   budget: number
   extra?: ExtraContext
+  /** The planner runs on the runner and reads the whole issue: a cut body is then not worth a note. */
+  localPlanner?: boolean
 }): PlanRequest {
   const { issue, repository, budget } = args
   const extra = args.extra ?? { sections: [], notes: [] }
@@ -94,7 +96,7 @@ export function buildPlanRequest(args: {
   if (keep < body.length) {
     // The budget is about what leaves the runner; a local planner still reads the whole issue.
     request.issue.fullBody = body
-    notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`)
+    if (!args.localPlanner) notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`)
   }
 
   if (extra.refinement) {

@@ -31,3 +31,8 @@ export function createPlanner(
       })
   }
 }
+
+/** Planners that run on the runner itself: nothing leaves it, and the budget does not limit what they read. */
+export function runsLocally(planner: Inputs['planner']): boolean {
+  return planner === 'outline'
+}

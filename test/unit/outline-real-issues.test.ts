@@ -172,6 +172,18 @@ describe('outline on a 50 KB epic with 60 tasks after a long background', () => 
     expect(names(result.plan)).toEqual(expected)
   })
 
+  it('says nothing about a cut body when the planner is the outline, which read it all', () => {
+    const request = buildPlanRequest({
+      issue: { number: 7, title: 'Leave the shared database cluster', body, html_url: 'https://github.com/acme/snip/issues/7' },
+      repository: { full_name: 'acme/snip', html_url: 'https://github.com/acme/snip' },
+      userContext: {},
+      budget: 16_000,
+      localPlanner: true,
+    })
+    expect(request.issue.fullBody!.length).toBeGreaterThan(request.issue.body.length)
+    expect(request.notes.join('\n')).not.toContain('issue body was cut')
+  })
+
   it('keeps the request unchanged when the body fits: no second copy of it', () => {
     const request = buildPlanRequest({
       issue: { number: 8, title: 'Small', body: '- [ ] One', html_url: 'https://github.com/acme/snip/issues/8' },
