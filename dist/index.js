@@ -39800,6 +39800,25 @@ function createGitHub(token, log = () => { }, baseUrl) {
         throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
     }, retry, throttling);
 }
+/**
+ * When a request never reached GitHub (DNS, refused connection, TLS, proxy), where it was going and why.
+ * Octokit reports a failed fetch as an HttpError with status 500 but no response: GitHub said nothing.
+ */
+function unreachable(error) {
+    if (!(error instanceof Error) || error.name !== 'HttpError')
+        return undefined;
+    const { status, response, request } = error;
+    if (status !== 500 || response !== undefined || typeof request?.url !== 'string')
+        return undefined;
+    const host = URL.canParse(request.url) ? new URL(request.url).host : request.url;
+    return { host, cause: error.message || causeCode(error.cause) || 'no connection' };
+}
+/** undici puts the system error's code (ECONNREFUSED, ENOTFOUND) a level or two down the causes. */
+function causeCode(cause) {
+    if (!(cause instanceof Error))
+        return undefined;
+    return 'code' in cause && typeof cause.code === 'string' ? cause.code : causeCode(cause.cause);
+}
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/coerce.js
 var coerce = __nccwpck_require__(9567);
@@ -39913,7 +39932,7 @@ async function loadIssue(octokit, ref, fromEvent) {
     let issue = fromEvent;
     if (!issue || issue.number !== ref.issue_number) {
         try {
-            issue = (await octokit.rest.issues.get(ref)).data;
+            issue = (await octokit.rest.issues.get({ owner: ref.owner, repo: ref.repo, issue_number: ref.issue_number })).data;
         }
         catch (error) {
             if (isStatus(error, 404) || isStatus(error, 410)) {
@@ -39927,9 +39946,13 @@ async function loadIssue(octokit, ref, fromEvent) {
     }
     return issue;
 }
-/** Repository metadata for the planner's context: one `GET /repos/{owner}/{repo}`. */
+/**
+ * Repository metadata for the planner's context: one `GET /repos/{owner}/{repo}`. Only the declared
+ * parameters are passed: Octokit sends any other field of `ref` (an issue ref's `issue_number`) as a
+ * query parameter.
+ */
 async function getRepository(octokit, ref) {
-    return (await octokit.rest.repos.get(ref)).data;
+    return (await octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo })).data;
 }
 function isStatus(error, status) {
     return typeof error === 'object' && error !== null && 'status' in error && error.status === status;
@@ -40162,6 +40185,7 @@ class PlanCommentWriter {
 
 
 
+
 const DEFAULT_MAX_REFERENCES = 5;
 /** Raw README characters cleaned: the first part is all that is sent, however long the README. */
 const README_READ = 20_000;
@@ -40214,6 +40238,9 @@ async function listComments(octokit, ref) {
         return await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 });
     }
     catch (error) {
+        // An unreachable GitHub is not about the comments: its own message says what to check.
+        if (unreachable(error))
+            throw error;
         throw new Error(`The issue's comments could not be read (${reason(error)}), so the plan comment cannot be found; run the workflow again.`, { cause: error });
     }
 }
@@ -40305,6 +40332,7 @@ async function readReferences(octokit, repo, issue, max, log) {
     const referenced = referencedIssues((0,untrusted/* cleanUntrusted */.o)(issue.body), issue.number);
     const wanted = referenced.slice(0, max);
     const notes = referenced.length > wanted.length ? [`The issue body references ${referenced.length} issues; only the first ${wanted.length} were looked up.`] : [];
+    notes.forEach((note) => log(note));
     const lines = await Promise.all(wanted.map(async (number) => {
         try {
             const { data } = await octokit.rest.issues.get({ ...repo, issue_number: number });
@@ -40424,6 +40452,9 @@ function failure(what, error, log) {
     return { section: null, notes: [`${what} could not be read (${reason(error)}).`] };
 }
 function reason(error) {
+    const down = unreachable(error);
+    if (down)
+        return `GitHub could not be reached at ${down.host}: ${down.cause}`;
     const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
     if (typeof status === 'number')
         return `HTTP ${status}`;
@@ -41216,14 +41247,15 @@ function kubiyaBody(request) {
     }
     if (request.sections.length > 0)
         lines.push('', (0,sections/* renderSections */.H1)(request.sections));
+    // The previous plan goes only here: the server's `previous_plan` is a TaskPlan object (a string gets
+    // 422), and all this action keeps of the last plan is the comment's Markdown.
     if (request.refinement)
         lines.push('', '### Previous plan', '', request.refinement.previousPlan);
     return {
         description: issueAsTask(request),
         priority: priorityFor(request),
         conversation_context: lines.join('\n'),
-        // Current servers ignore these; they are the documented place for a refinement.
-        ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
+        ...(request.refinement ? { refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
     };
 }
 const str = schemas/* string */.YjP().nullish().transform((v) => (v ?? '').trim());
@@ -41266,7 +41298,15 @@ function readKubiyaReply(reply) {
         throw new planners_planner/* PlannerError */.P(`The Kubiya API key was rejected (HTTP ${status}): ${(0,planners_http/* errorMessage */.gJ)(reply)}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config');
     }
     if (status === 422) {
-        throw new planners_planner/* PlannerError */.P(`Kubiya could not produce a valid plan (HTTP 422): ${(0,planners_http/* errorMessage */.gJ)(reply)}`, 'server');
+        const body = parseOr(reply.text);
+        const detail = isRecord(body) ? body.detail : undefined;
+        // FastAPI's list is the request model refusing what this action sent; only Kubiya's own object
+        // with `validation_failed` is about the plan the model wrote.
+        if (Array.isArray(detail))
+            throw rejectedRequest(detail);
+        if (isRecord(detail) && detail.error === 'validation_failed') {
+            throw new planners_planner/* PlannerError */.P(`Kubiya could not produce a valid plan (HTTP 422): ${(0,planners_http/* errorMessage */.gJ)(reply)}`, 'server');
+        }
     }
     if (status === 404) {
         throw new planners_planner/* PlannerError */.P('The Kubiya control plane has no plan endpoint at that address (HTTP 404). Check input `planner-url` (default https://control-plane.kubiya.ai).', 'config');
@@ -41275,6 +41315,30 @@ function readKubiyaReply(reply) {
         throw new planners_planner/* PlannerError */.P(`Kubiya planning failed (HTTP ${status}): ${(0,planners_http/* errorMessage */.gJ)(reply)}`, 'server');
     }
     return kubiyaResult((0,planners_http/* parseJsonReply */.EC)(reply, 'kubiya'), reply.text);
+}
+const FieldError = schemas/* object */.Ikc({ loc: schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()])).catch([]), msg: schemas/* string */.YjP() });
+/** A 422 `detail` list: says which fields the control plane refused and why, and that a user cannot fix it. */
+function rejectedRequest(detail) {
+    const fields = detail.map((item) => {
+        const parsed = FieldError.safeParse(item);
+        if (!parsed.success)
+            return (0,planners_http/* errorText */.kc)(item);
+        const path = parsed.data.loc[0] === 'body' ? parsed.data.loc.slice(1) : parsed.data.loc;
+        return `${path.length ? `\`${path.join('.')}\`` : 'the request body'}: ${parsed.data.msg}`;
+    });
+    const said = fields.filter(Boolean).join('; ') || 'no reason given';
+    return new planners_planner/* PlannerError */.P(`The Kubiya control plane refused the request this action sent (HTTP 422): ${said}. This is a bug in Issue Planner or a Kubiya server version it does not support, not a problem with the issue: please report it to the Issue Planner maintainers with this message.`, 'server');
+}
+function parseOr(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
 function kubiyaResult(data, raw) {
@@ -41298,8 +41362,11 @@ function kubiyaResult(data, raw) {
     }
     return { kind: 'plan', plan };
 }
-/** Error messages that mean the key, not the planner, is the problem (they arrive under HTTP 200 on the stream). */
-const AUTH_ERROR = /\b(401|403|unauthori[sz]ed|forbidden|invalid (?:api )?key|api key|authenticat\w*|credentials?|org(?:anization)? claim|(?:token|key) (?:is )?(?:invalid|expired|revoked))\b/i;
+/**
+ * How the control plane's own auth check words its error frames (under HTTP 200 on the stream). Only
+ * these mean the Kubiya key: a model provider's "invalid API key" behind the planner is a server fault.
+ */
+const AUTH_ERROR = /^Authentication (?:required|failed):/;
 /**
  * Reads Kubiya's plan stream. Only `complete` with a plan (or with questions, as older servers send)
  * ends it well; `error` frames are collected but not final, since a retry inside the planner can still
@@ -41323,7 +41390,7 @@ async function readKubiyaStream(events, onProgress) {
                 last = { ...last, message: `Using ${kubiya_text(payload.tool_name) ?? kubiya_text(payload.name) ?? 'a tool'}…` };
                 break;
             case 'error':
-                errors.push(kubiya_text(payload.message) ?? kubiya_text(payload.error) ?? kubiya_text(payload.detail) ?? data);
+                errors.push((0,planners_http/* errorText */.kc)(payload) ?? data);
                 break;
             case 'complete':
                 if (payload.plan !== undefined || payload.has_questions)
@@ -41350,13 +41417,8 @@ function streamFailure(errors) {
     return new planners_planner/* PlannerError */.P(`Kubiya planning failed: ${said}`, 'server');
 }
 function parseEventData(data) {
-    try {
-        const value = JSON.parse(data);
-        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-    }
-    catch {
-        return {};
-    }
+    const value = parseOr(data);
+    return isRecord(value) ? value : {};
 }
 function kubiya_text(value) {
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -41399,7 +41461,7 @@ function mapTaskPlan(taskPlan) {
                     subtasks: flattenSubtasks(task.subtasks),
                     required_skills: task.skills_to_use,
                     dependencies: deps.sort((a, b) => a - b).map(String),
-                    ...taskContext(team.team_name, task),
+                    ...taskContext(team, task),
                 });
             }
         }
@@ -41409,7 +41471,7 @@ function mapTaskPlan(taskPlan) {
             for (const responsibility of team.responsibilities) {
                 steps.push({
                     name: responsibility,
-                    description: team.team_name ? `Owned by ${team.team_name}.` : '',
+                    description: ownerOf(team) ? `Owned by ${ownerOf(team)}.` : '',
                     prerequisites: [],
                     risks: [],
                     subtasks: [],
@@ -41433,10 +41495,16 @@ function flattenSubtasks(tasks, prefix = '') {
         return [name, ...flattenSubtasks(t.subtasks, `${name} › `)];
     });
 }
+/** Who does a team entry's work: the team, or the agent when the work goes to a single agent (no team name). */
+function ownerOf(team) {
+    return team.team_name || team.agent_name;
+}
 function taskContext(team, task) {
     const context = {};
-    if (team)
-        context.team = team;
+    if (team.team_name)
+        context.team = team.team_name;
+    else if (team.agent_name)
+        context.agent = team.agent_name;
     if (task.priority)
         context.priority = task.priority;
     if (task.test_strategy)
@@ -41450,7 +41518,7 @@ function planOverview(p) {
     if (c?.story_points) {
         parts.push(`**Complexity:** ${c.story_points} story points${c.confidence ? ` (${c.confidence} confidence)` : ''}${c.reasoning ? `: ${c.reasoning}` : ''}`);
     }
-    const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => `${t.team_name || 'team'} ~${t.estimated_time_hours} h`);
+    const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => [ownerOf(t), `~${t.estimated_time_hours} h`].filter(Boolean).join(' '));
     if (effort.length)
         parts.push(`**Estimated effort:** ${effort.join(', ')}`);
     const list = (heading, items) => {
@@ -43308,6 +43376,7 @@ function redact(text, secrets) {
 
 
 
+
 /** Progress edits allowed per run: with the "planning" comment and the final one, 20 writes at most. */
 const MAX_PROGRESS_EDITS = 18;
 /** The run was cancelled (SIGINT/SIGTERM from the runner): passed as the abort reason. */
@@ -43469,7 +43538,9 @@ async function produceComment(args) {
         // 2. Context: issue, repository and the workflow's own context, within the budget.
         request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) });
         ctx.notes = request.notes;
-        request.notes.forEach((note) => log(note));
+        // Gathering logged its own notes, with details, as it made them; log each note once.
+        const gathered = new Set(args.extra?.notes);
+        request.notes.filter((note) => !gathered.has(note)).forEach((note) => log(note));
         ctx.contextHash = contextHash(request, [inputs.label, inputs.needsInfoLabel]);
         if (args.unchangedHash === ctx.contextHash) {
             const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`;
@@ -43555,6 +43626,10 @@ async function askPlanner(planner, request, timeoutMs, now, onProgress, cancel) 
 }
 /** One line a user can act on, whatever was thrown (Octokit errors carry the HTTP status). */
 function errorText(error) {
+    const down = unreachable(error);
+    if (down) {
+        return `GitHub could not be reached at ${down.host} (${down.cause}); it never answered. Check that the runner can reach that host and that GITHUB_API_URL names your GitHub (on GitHub Enterprise Server, https://<your host>/api/v3).`;
+    }
     if (error instanceof Error) {
         const status = 'status' in error && typeof error.status === 'number' ? error.status : undefined;
         if (status !== undefined && error.name === 'HttpError') {
@@ -43570,7 +43645,10 @@ function errorText(error) {
 
 
 
-/** The action's outputs, as strings, ready for `core.setOutput`. */
+/**
+ * Every output the action declares, as strings, ready for `core.setOutput`; what the outcome does not
+ * have is empty (`[]`, `0`), so a skipped or early-failed run sets them all too.
+ */
 function outputsOf(outcome, secrets) {
     const clean = (s) => redact(s, secrets);
     return {
@@ -43712,7 +43790,7 @@ async function run() {
         const trigger = decideTrigger({ eventName: context.eventName, payload: context.payload }, inputs);
         if (trigger.kind === 'skip') {
             info(`Nothing to plan: ${trigger.reason}.`);
-            setOutput('status', 'skipped');
+            setOutputs({ status: 'skipped', comment: null }, secrets);
             return;
         }
         if (!inputs.githubToken)
@@ -43747,7 +43825,7 @@ async function run() {
         await report(outcome, inputs.dryRun, secrets);
     }
     catch (error) {
-        setOutput('status', 'failed');
+        setOutputs({ status: 'failed', comment: null }, secrets);
         setFailed(redact(errorText(error), secrets));
     }
 }
@@ -43761,9 +43839,13 @@ function triggerTime(trigger, payload) {
     const time = stamp ? Date.parse(stamp) : Number.NaN;
     return new Date(Number.isNaN(time) ? Date.now() : time);
 }
-async function report(outcome, dryRun, secrets) {
+/** Sets every declared output, so that no path leaves one unset for a later step to trip on. */
+function setOutputs(outcome, secrets) {
     for (const [name, value] of Object.entries(outputsOf(outcome, secrets)))
         setOutput(name, value);
+}
+async function report(outcome, dryRun, secrets) {
+    setOutputs(outcome, secrets);
     try {
         await summary.addRaw(summaryOf(outcome, dryRun, secrets)).write();
     }
@@ -43917,6 +43999,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Js: () => (/* binding */ abortReason),
   Ng: () => (/* binding */ connect),
   gJ: () => (/* binding */ errorMessage),
+  kc: () => (/* binding */ errorText),
   VM: () => (/* binding */ interrupted),
   EC: () => (/* binding */ parseJsonReply),
   B2: () => (/* binding */ postJson),
@@ -44479,23 +44562,30 @@ function errorMessage(reply) {
     catch {
         return quote(reply.text);
     }
-    const pick = (value) => {
-        if (typeof value === 'string')
-            return value;
-        if (Array.isArray(value)) {
-            const parts = value.map((v) => pick(v)).filter(Boolean);
-            return parts.length ? parts.join('; ') : undefined;
-        }
-        if (value && typeof value === 'object') {
-            const o = value;
-            const loc = Array.isArray(o.loc) ? `${o.loc.join('.')}: ` : '';
-            const main = pick(o.message) ?? pick(o.msg) ?? pick(o.detail) ?? pick(o.error);
-            const suggestion = typeof o.suggestion === 'string' ? ` (${o.suggestion})` : '';
-            return main ? `${loc}${main}${suggestion}` : undefined;
-        }
+    return errorText(data) ?? quote(reply.text);
+}
+/**
+ * Reads an error value: a string; a list of them, joined; or an object's `message`, `msg`, `detail` or
+ * `error`, with its `loc`, its `details` (the cause, e.g. a missing model key) and its `suggestion`.
+ */
+function errorText(value) {
+    if (typeof value === 'string')
+        return value.trim() || undefined;
+    if (Array.isArray(value)) {
+        const parts = value.map(errorText).filter(Boolean);
+        return parts.length ? parts.join('; ') : undefined;
+    }
+    if (!value || typeof value !== 'object')
         return undefined;
-    };
-    return pick(data) ?? quote(reply.text);
+    const o = value;
+    const main = errorText(o.message) ?? errorText(o.msg) ?? errorText(o.detail) ?? errorText(o.error);
+    if (!main)
+        return undefined;
+    const loc = Array.isArray(o.loc) ? `${o.loc.join('.')}: ` : '';
+    const details = errorText(o.details);
+    const cause = details && !main.includes(details) ? `${main.replace(/[\s.:;]+$/, '')}: ${details}` : main;
+    const suggestion = errorText(o.suggestion);
+    return `${loc}${cause}${suggestion ? ` (${suggestion})` : ''}`;
 }
 
 

@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
     const trigger = decideTrigger({ eventName: context.eventName, payload: context.payload }, inputs)
     if (trigger.kind === 'skip') {
       core.info(`Nothing to plan: ${trigger.reason}.`)
-      core.setOutput('status', 'skipped')
+      setOutputs({ status: 'skipped', comment: null }, secrets)
       return
     }
     if (!inputs.githubToken) throw new Error('Input `github-token` is empty: leave it at its default (`${{ github.token }}`) or pass a token that can write issues.')
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
     // 4. Report: outputs, job summary, exit status.
     await report(outcome, inputs.dryRun, secrets)
   } catch (error) {
-    core.setOutput('status', 'failed')
+    setOutputs({ status: 'failed', comment: null }, secrets)
     core.setFailed(redact(errorText(error), secrets))
   }
 }
@@ -76,8 +76,13 @@ function triggerTime(trigger: Extract<Trigger, { kind: 'plan' }>, payload: { iss
   return new Date(Number.isNaN(time) ? Date.now() : time)
 }
 
-async function report(outcome: Outcome, dryRun: boolean, secrets: readonly string[]): Promise<void> {
+/** Sets every declared output, so that no path leaves one unset for a later step to trip on. */
+function setOutputs(outcome: Parameters<typeof outputsOf>[0], secrets: readonly string[]): void {
   for (const [name, value] of Object.entries(outputsOf(outcome, secrets))) core.setOutput(name, value)
+}
+
+async function report(outcome: Outcome, dryRun: boolean, secrets: readonly string[]): Promise<void> {
+  setOutputs(outcome, secrets)
   try {
     await core.summary.addRaw(summaryOf(outcome, dryRun, secrets)).write()
   } catch (error) {

@@ -4,7 +4,7 @@ import { buildPlanRequest, type ExtraContext, type IssueData, type RepositoryDat
 import { type RepositoryPaths, gatherRepositoryContext } from './context/gather.js'
 import type { PlanRequest } from './context/request.js'
 import { parseUserContext } from './context/user-context.js'
-import type { GitHub } from './github/client.js'
+import { type GitHub, unreachable } from './github/client.js'
 import { getRepository, loadIssue } from './github/read.js'
 import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
@@ -261,7 +261,9 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     // 2. Context: issue, repository and the workflow's own context, within the budget.
     request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) })
     ctx.notes = request.notes
-    request.notes.forEach((note) => log(note))
+    // Gathering logged its own notes, with details, as it made them; log each note once.
+    const gathered = new Set(args.extra?.notes)
+    request.notes.filter((note) => !gathered.has(note)).forEach((note) => log(note))
     ctx.contextHash = contextHash(request, [inputs.label, inputs.needsInfoLabel])
     if (args.unchangedHash === ctx.contextHash) {
       const message = `Nothing has changed since the last plan (issue, discussion and repository context are the same), so no new plan was paid for. To re-plan anyway, comment ${inputs.command || '/plan'} or run the workflow by hand.`
@@ -344,6 +346,10 @@ async function askPlanner(planner: Planner, request: PlanRequest, timeoutMs: num
 
 /** One line a user can act on, whatever was thrown (Octokit errors carry the HTTP status). */
 export function errorText(error: unknown): string {
+  const down = unreachable(error)
+  if (down) {
+    return `GitHub could not be reached at ${down.host} (${down.cause}); it never answered. Check that the runner can reach that host and that GITHUB_API_URL names your GitHub (on GitHub Enterprise Server, https://<your host>/api/v3).`
+  }
   if (error instanceof Error) {
     const status = 'status' in error && typeof error.status === 'number' ? error.status : undefined
     if (status !== undefined && error.name === 'HttpError') {

@@ -3,8 +3,11 @@ import { redact } from './secrets.js'
 import { parseMarker } from './publish/marker.js'
 import { safeInline } from './publish/sanitize.js'
 
-/** The action's outputs, as strings, ready for `core.setOutput`. */
-export function outputsOf(outcome: Outcome, secrets: readonly string[]): Record<string, string> {
+/**
+ * Every output the action declares, as strings, ready for `core.setOutput`; what the outcome does not
+ * have is empty (`[]`, `0`), so a skipped or early-failed run sets them all too.
+ */
+export function outputsOf(outcome: Pick<Outcome, 'status' | 'plan' | 'comment' | 'subIssues' | 'usage'>, secrets: readonly string[]): Record<string, string> {
   const clean = (s: string): string => redact(s, secrets)
   return {
     status: outcome.status,

@@ -876,6 +876,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Js: () => (/* binding */ abortReason),
   Ng: () => (/* binding */ connect),
   gJ: () => (/* binding */ errorMessage),
+  kc: () => (/* binding */ errorText),
   VM: () => (/* binding */ interrupted),
   EC: () => (/* binding */ parseJsonReply),
   B2: () => (/* binding */ postJson),
@@ -1438,23 +1439,30 @@ function errorMessage(reply) {
     catch {
         return quote(reply.text);
     }
-    const pick = (value) => {
-        if (typeof value === 'string')
-            return value;
-        if (Array.isArray(value)) {
-            const parts = value.map((v) => pick(v)).filter(Boolean);
-            return parts.length ? parts.join('; ') : undefined;
-        }
-        if (value && typeof value === 'object') {
-            const o = value;
-            const loc = Array.isArray(o.loc) ? `${o.loc.join('.')}: ` : '';
-            const main = pick(o.message) ?? pick(o.msg) ?? pick(o.detail) ?? pick(o.error);
-            const suggestion = typeof o.suggestion === 'string' ? ` (${o.suggestion})` : '';
-            return main ? `${loc}${main}${suggestion}` : undefined;
-        }
+    return errorText(data) ?? quote(reply.text);
+}
+/**
+ * Reads an error value: a string; a list of them, joined; or an object's `message`, `msg`, `detail` or
+ * `error`, with its `loc`, its `details` (the cause, e.g. a missing model key) and its `suggestion`.
+ */
+function errorText(value) {
+    if (typeof value === 'string')
+        return value.trim() || undefined;
+    if (Array.isArray(value)) {
+        const parts = value.map(errorText).filter(Boolean);
+        return parts.length ? parts.join('; ') : undefined;
+    }
+    if (!value || typeof value !== 'object')
         return undefined;
-    };
-    return pick(data) ?? quote(reply.text);
+    const o = value;
+    const main = errorText(o.message) ?? errorText(o.msg) ?? errorText(o.detail) ?? errorText(o.error);
+    if (!main)
+        return undefined;
+    const loc = Array.isArray(o.loc) ? `${o.loc.join('.')}: ` : '';
+    const details = errorText(o.details);
+    const cause = details && !main.includes(details) ? `${main.replace(/[\s.:;]+$/, '')}: ${details}` : main;
+    const suggestion = errorText(o.suggestion);
+    return `${loc}${cause}${suggestion ? ` (${suggestion})` : ''}`;
 }
 
 
@@ -21787,14 +21795,15 @@ function kubiyaBody(request) {
     }
     if (request.sections.length > 0)
         lines.push('', (0,sections/* renderSections */.H1)(request.sections));
+    // The previous plan goes only here: the server's `previous_plan` is a TaskPlan object (a string gets
+    // 422), and all this action keeps of the last plan is the comment's Markdown.
     if (request.refinement)
         lines.push('', '### Previous plan', '', request.refinement.previousPlan);
     return {
         description: issueAsTask(request),
         priority: priorityFor(request),
         conversation_context: lines.join('\n'),
-        // Current servers ignore these; they are the documented place for a refinement.
-        ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
+        ...(request.refinement ? { refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
     };
 }
 const str = cli_schemas/* string */.YjP().nullish().transform((v) => (v ?? '').trim());
@@ -21837,7 +21846,15 @@ function readKubiyaReply(reply) {
         throw new planners_planner/* PlannerError */.P(`The Kubiya API key was rejected (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config');
     }
     if (status === 422) {
-        throw new planners_planner/* PlannerError */.P(`Kubiya could not produce a valid plan (HTTP 422): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
+        const body = parseOr(reply.text);
+        const detail = isRecord(body) ? body.detail : undefined;
+        // FastAPI's list is the request model refusing what this action sent; only Kubiya's own object
+        // with `validation_failed` is about the plan the model wrote.
+        if (Array.isArray(detail))
+            throw rejectedRequest(detail);
+        if (isRecord(detail) && detail.error === 'validation_failed') {
+            throw new planners_planner/* PlannerError */.P(`Kubiya could not produce a valid plan (HTTP 422): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
+        }
     }
     if (status === 404) {
         throw new planners_planner/* PlannerError */.P('The Kubiya control plane has no plan endpoint at that address (HTTP 404). Check input `planner-url` (default https://control-plane.kubiya.ai).', 'config');
@@ -21846,6 +21863,30 @@ function readKubiyaReply(reply) {
         throw new planners_planner/* PlannerError */.P(`Kubiya planning failed (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
     }
     return kubiyaResult((0,http/* parseJsonReply */.EC)(reply, 'kubiya'), reply.text);
+}
+const FieldError = cli_schemas/* object */.Ikc({ loc: cli_schemas/* array */.YOg(cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* number */.aig()])).catch([]), msg: cli_schemas/* string */.YjP() });
+/** A 422 `detail` list: says which fields the control plane refused and why, and that a user cannot fix it. */
+function rejectedRequest(detail) {
+    const fields = detail.map((item) => {
+        const parsed = FieldError.safeParse(item);
+        if (!parsed.success)
+            return (0,http/* errorText */.kc)(item);
+        const path = parsed.data.loc[0] === 'body' ? parsed.data.loc.slice(1) : parsed.data.loc;
+        return `${path.length ? `\`${path.join('.')}\`` : 'the request body'}: ${parsed.data.msg}`;
+    });
+    const said = fields.filter(Boolean).join('; ') || 'no reason given';
+    return new planners_planner/* PlannerError */.P(`The Kubiya control plane refused the request this action sent (HTTP 422): ${said}. This is a bug in Issue Planner or a Kubiya server version it does not support, not a problem with the issue: please report it to the Issue Planner maintainers with this message.`, 'server');
+}
+function parseOr(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
 function kubiyaResult(data, raw) {
@@ -21869,8 +21910,11 @@ function kubiyaResult(data, raw) {
     }
     return { kind: 'plan', plan };
 }
-/** Error messages that mean the key, not the planner, is the problem (they arrive under HTTP 200 on the stream). */
-const AUTH_ERROR = /\b(401|403|unauthori[sz]ed|forbidden|invalid (?:api )?key|api key|authenticat\w*|credentials?|org(?:anization)? claim|(?:token|key) (?:is )?(?:invalid|expired|revoked))\b/i;
+/**
+ * How the control plane's own auth check words its error frames (under HTTP 200 on the stream). Only
+ * these mean the Kubiya key: a model provider's "invalid API key" behind the planner is a server fault.
+ */
+const AUTH_ERROR = /^Authentication (?:required|failed):/;
 /**
  * Reads Kubiya's plan stream. Only `complete` with a plan (or with questions, as older servers send)
  * ends it well; `error` frames are collected but not final, since a retry inside the planner can still
@@ -21894,7 +21938,7 @@ async function readKubiyaStream(events, onProgress) {
                 last = { ...last, message: `Using ${kubiya_text(payload.tool_name) ?? kubiya_text(payload.name) ?? 'a tool'}…` };
                 break;
             case 'error':
-                errors.push(kubiya_text(payload.message) ?? kubiya_text(payload.error) ?? kubiya_text(payload.detail) ?? data);
+                errors.push((0,http/* errorText */.kc)(payload) ?? data);
                 break;
             case 'complete':
                 if (payload.plan !== undefined || payload.has_questions)
@@ -21921,13 +21965,8 @@ function streamFailure(errors) {
     return new planners_planner/* PlannerError */.P(`Kubiya planning failed: ${said}`, 'server');
 }
 function parseEventData(data) {
-    try {
-        const value = JSON.parse(data);
-        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-    }
-    catch {
-        return {};
-    }
+    const value = parseOr(data);
+    return isRecord(value) ? value : {};
 }
 function kubiya_text(value) {
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -21970,7 +22009,7 @@ function mapTaskPlan(taskPlan) {
                     subtasks: flattenSubtasks(task.subtasks),
                     required_skills: task.skills_to_use,
                     dependencies: deps.sort((a, b) => a - b).map(String),
-                    ...taskContext(team.team_name, task),
+                    ...taskContext(team, task),
                 });
             }
         }
@@ -21980,7 +22019,7 @@ function mapTaskPlan(taskPlan) {
             for (const responsibility of team.responsibilities) {
                 steps.push({
                     name: responsibility,
-                    description: team.team_name ? `Owned by ${team.team_name}.` : '',
+                    description: ownerOf(team) ? `Owned by ${ownerOf(team)}.` : '',
                     prerequisites: [],
                     risks: [],
                     subtasks: [],
@@ -22004,10 +22043,16 @@ function flattenSubtasks(tasks, prefix = '') {
         return [name, ...flattenSubtasks(t.subtasks, `${name} › `)];
     });
 }
+/** Who does a team entry's work: the team, or the agent when the work goes to a single agent (no team name). */
+function ownerOf(team) {
+    return team.team_name || team.agent_name;
+}
 function taskContext(team, task) {
     const context = {};
-    if (team)
-        context.team = team;
+    if (team.team_name)
+        context.team = team.team_name;
+    else if (team.agent_name)
+        context.agent = team.agent_name;
     if (task.priority)
         context.priority = task.priority;
     if (task.test_strategy)
@@ -22021,7 +22066,7 @@ function planOverview(p) {
     if (c?.story_points) {
         parts.push(`**Complexity:** ${c.story_points} story points${c.confidence ? ` (${c.confidence} confidence)` : ''}${c.reasoning ? `: ${c.reasoning}` : ''}`);
     }
-    const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => `${t.team_name || 'team'} ~${t.estimated_time_hours} h`);
+    const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => [ownerOf(t), `~${t.estimated_time_hours} h`].filter(Boolean).join(' '));
     if (effort.length)
         parts.push(`**Estimated effort:** ${effort.join(', ')}`);
     const list = (heading, items) => {

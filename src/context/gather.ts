@@ -1,4 +1,4 @@
-import type { GitHub } from '../github/client.js'
+import { type GitHub, unreachable } from '../github/client.js'
 import { isStatus } from '../github/read.js'
 import { mapProse, scanMarkdown } from '../markdown/scan.js'
 import { type IssueRef, isPlanComment, isTrustedAuthor, type PlanComment } from '../publish/comment.js'
@@ -20,7 +20,7 @@ export interface GatherOptions {
   maxReferences?: number
   /** The parent named by our step marker in the body: read directly where the sub-issues API is unavailable. */
   parentHint?: number
-  /** Details of failed reads, for the job log. */
+  /** The job log: each note is logged here as it is made (a failed read with its details), so callers need not log `notes` again. */
   log?: (message: string) => void
 }
 
@@ -128,6 +128,8 @@ async function listComments(octokit: GitHub, ref: IssueRef): Promise<Comment[]> 
   try {
     return await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 })
   } catch (error) {
+    // An unreachable GitHub is not about the comments: its own message says what to check.
+    if (unreachable(error)) throw error
     throw new Error(`The issue's comments could not be read (${reason(error)}), so the plan comment cannot be found; run the workflow again.`, { cause: error })
   }
 }
@@ -218,6 +220,7 @@ async function readReferences(octokit: GitHub, repo: { owner: string; repo: stri
   const referenced = referencedIssues(cleanUntrusted(issue.body), issue.number)
   const wanted = referenced.slice(0, max)
   const notes = referenced.length > wanted.length ? [`The issue body references ${referenced.length} issues; only the first ${wanted.length} were looked up.`] : []
+  notes.forEach((note) => log(note))
   const lines = await Promise.all(
     wanted.map(async (number) => {
       try {
@@ -340,6 +343,8 @@ function failure(what: string, error: unknown, log: Log): Part {
 }
 
 function reason(error: unknown): string {
+  const down = unreachable(error)
+  if (down) return `GitHub could not be reached at ${down.host}: ${down.cause}`
   const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined
   if (typeof status === 'number') return `HTTP ${status}`
   return error instanceof Error ? error.message : String(error)

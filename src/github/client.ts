@@ -28,3 +28,21 @@ export function createGitHub(token: string, log: (message: string) => void = () 
     throttling,
   )
 }
+
+/**
+ * When a request never reached GitHub (DNS, refused connection, TLS, proxy), where it was going and why.
+ * Octokit reports a failed fetch as an HttpError with status 500 but no response: GitHub said nothing.
+ */
+export function unreachable(error: unknown): { host: string; cause: string } | undefined {
+  if (!(error instanceof Error) || error.name !== 'HttpError') return undefined
+  const { status, response, request } = error as { status?: unknown; response?: unknown; request?: { url?: unknown } }
+  if (status !== 500 || response !== undefined || typeof request?.url !== 'string') return undefined
+  const host = URL.canParse(request.url) ? new URL(request.url).host : request.url
+  return { host, cause: error.message || causeCode(error.cause) || 'no connection' }
+}
+
+/** undici puts the system error's code (ECONNREFUSED, ENOTFOUND) a level or two down the causes. */
+function causeCode(cause: unknown): string | undefined {
+  if (!(cause instanceof Error)) return undefined
+  return 'code' in cause && typeof cause.code === 'string' ? cause.code : causeCode(cause.cause)
+}

@@ -11,7 +11,7 @@ export async function loadIssue(
   let issue = fromEvent
   if (!issue || issue.number !== ref.issue_number) {
     try {
-      issue = (await octokit.rest.issues.get(ref)).data
+      issue = (await octokit.rest.issues.get({ owner: ref.owner, repo: ref.repo, issue_number: ref.issue_number })).data
     } catch (error) {
       if (isStatus(error, 404) || isStatus(error, 410)) {
         throw new InputError(`Issue #${ref.issue_number} was not found in ${ref.owner}/${ref.repo} (input \`issue-number\`). Check the number; deleted or transferred issues cannot be planned.`)
@@ -25,9 +25,13 @@ export async function loadIssue(
   return issue
 }
 
-/** Repository metadata for the planner's context: one `GET /repos/{owner}/{repo}`. */
+/**
+ * Repository metadata for the planner's context: one `GET /repos/{owner}/{repo}`. Only the declared
+ * parameters are passed: Octokit sends any other field of `ref` (an issue ref's `issue_number`) as a
+ * query parameter.
+ */
 export async function getRepository(octokit: GitHub, ref: { owner: string; repo: string }): Promise<RepositoryData> {
-  return (await octokit.rest.repos.get(ref)).data
+  return (await octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo })).data
 }
 
 export function isStatus(error: unknown, status: number): boolean {

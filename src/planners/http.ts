@@ -219,20 +219,26 @@ export function errorMessage(reply: Reply): string {
   } catch {
     return quote(reply.text)
   }
-  const pick = (value: unknown): string | undefined => {
-    if (typeof value === 'string') return value
-    if (Array.isArray(value)) {
-      const parts = value.map((v) => pick(v)).filter(Boolean)
-      return parts.length ? parts.join('; ') : undefined
-    }
-    if (value && typeof value === 'object') {
-      const o = value as Record<string, unknown>
-      const loc = Array.isArray(o.loc) ? `${o.loc.join('.')}: ` : ''
-      const main = pick(o.message) ?? pick(o.msg) ?? pick(o.detail) ?? pick(o.error)
-      const suggestion = typeof o.suggestion === 'string' ? ` (${o.suggestion})` : ''
-      return main ? `${loc}${main}${suggestion}` : undefined
-    }
-    return undefined
+  return errorText(data) ?? quote(reply.text)
+}
+
+/**
+ * Reads an error value: a string; a list of them, joined; or an object's `message`, `msg`, `detail` or
+ * `error`, with its `loc`, its `details` (the cause, e.g. a missing model key) and its `suggestion`.
+ */
+export function errorText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined
+  if (Array.isArray(value)) {
+    const parts = value.map(errorText).filter(Boolean)
+    return parts.length ? parts.join('; ') : undefined
   }
-  return pick(data) ?? quote(reply.text)
+  if (!value || typeof value !== 'object') return undefined
+  const o = value as Record<string, unknown>
+  const main = errorText(o.message) ?? errorText(o.msg) ?? errorText(o.detail) ?? errorText(o.error)
+  if (!main) return undefined
+  const loc = Array.isArray(o.loc) ? `${o.loc.join('.')}: ` : ''
+  const details = errorText(o.details)
+  const cause = details && !main.includes(details) ? `${main.replace(/[\s.:;]+$/, '')}: ${details}` : main
+  const suggestion = errorText(o.suggestion)
+  return `${loc}${cause}${suggestion ? ` (${suggestion})` : ''}`
 }

@@ -5,7 +5,7 @@ import { renderSections } from '../context/sections.js'
 import { issueAsTask } from '../context/task-text.js'
 import type { Plan, PlanStep } from '../plan.js'
 import { describeSchemaError } from '../plan.js'
-import { type RemotePlannerOptions, type Reply, connect, errorMessage, parseJsonReply, postJson, quote, readText } from './http.js'
+import { type RemotePlannerOptions, type Reply, connect, errorMessage, errorText, parseJsonReply, postJson, quote, readText } from './http.js'
 import { type Planner, PlannerError, type PlannerResult, type ProgressListener } from './planner.js'
 import { type StreamEvent, readEvents } from './stream.js'
 
@@ -68,13 +68,14 @@ export function kubiyaBody(request: PlanRequest): KubiyaBody {
     lines.push('', 'Additional context from the workflow:', stringify(request.userContext).trimEnd())
   }
   if (request.sections.length > 0) lines.push('', renderSections(request.sections))
+  // The previous plan goes only here: the server's `previous_plan` is a TaskPlan object (a string gets
+  // 422), and all this action keeps of the last plan is the comment's Markdown.
   if (request.refinement) lines.push('', '### Previous plan', '', request.refinement.previousPlan)
   return {
     description: issueAsTask(request),
     priority: priorityFor(request),
     conversation_context: lines.join('\n'),
-    // Current servers ignore these; they are the documented place for a refinement.
-    ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
+    ...(request.refinement ? { refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
   }
 }
 
@@ -82,7 +83,6 @@ interface KubiyaBody {
   description: string
   priority: Priority
   conversation_context: string
-  previous_plan?: string
   refinement_feedback?: string
   iteration?: number
 }
@@ -149,7 +149,14 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
     throw new PlannerError(`The Kubiya API key was rejected (HTTP ${status}): ${errorMessage(reply)}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config')
   }
   if (status === 422) {
-    throw new PlannerError(`Kubiya could not produce a valid plan (HTTP 422): ${errorMessage(reply)}`, 'server')
+    const body = parseOr(reply.text)
+    const detail = isRecord(body) ? body.detail : undefined
+    // FastAPI's list is the request model refusing what this action sent; only Kubiya's own object
+    // with `validation_failed` is about the plan the model wrote.
+    if (Array.isArray(detail)) throw rejectedRequest(detail)
+    if (isRecord(detail) && detail.error === 'validation_failed') {
+      throw new PlannerError(`Kubiya could not produce a valid plan (HTTP 422): ${errorMessage(reply)}`, 'server')
+    }
   }
   if (status === 404) {
     throw new PlannerError('The Kubiya control plane has no plan endpoint at that address (HTTP 404). Check input `planner-url` (default https://control-plane.kubiya.ai).', 'config')
@@ -158,6 +165,35 @@ export function readKubiyaReply(reply: Reply): PlannerResult {
     throw new PlannerError(`Kubiya planning failed (HTTP ${status}): ${errorMessage(reply)}`, 'server')
   }
   return kubiyaResult(parseJsonReply(reply, 'kubiya'), reply.text)
+}
+
+const FieldError = z.object({ loc: z.array(z.union([z.string(), z.number()])).catch([]), msg: z.string() })
+
+/** A 422 `detail` list: says which fields the control plane refused and why, and that a user cannot fix it. */
+function rejectedRequest(detail: unknown[]): PlannerError {
+  const fields = detail.map((item) => {
+    const parsed = FieldError.safeParse(item)
+    if (!parsed.success) return errorText(item)
+    const path = parsed.data.loc[0] === 'body' ? parsed.data.loc.slice(1) : parsed.data.loc
+    return `${path.length ? `\`${path.join('.')}\`` : 'the request body'}: ${parsed.data.msg}`
+  })
+  const said = fields.filter(Boolean).join('; ') || 'no reason given'
+  return new PlannerError(
+    `The Kubiya control plane refused the request this action sent (HTTP 422): ${said}. This is a bug in Issue Planner or a Kubiya server version it does not support, not a problem with the issue: please report it to the Issue Planner maintainers with this message.`,
+    'server',
+  )
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
@@ -181,8 +217,11 @@ function kubiyaResult(data: unknown, raw: string): PlannerResult {
   return { kind: 'plan', plan }
 }
 
-/** Error messages that mean the key, not the planner, is the problem (they arrive under HTTP 200 on the stream). */
-const AUTH_ERROR = /\b(401|403|unauthori[sz]ed|forbidden|invalid (?:api )?key|api key|authenticat\w*|credentials?|org(?:anization)? claim|(?:token|key) (?:is )?(?:invalid|expired|revoked))\b/i
+/**
+ * How the control plane's own auth check words its error frames (under HTTP 200 on the stream). Only
+ * these mean the Kubiya key: a model provider's "invalid API key" behind the planner is a server fault.
+ */
+const AUTH_ERROR = /^Authentication (?:required|failed):/
 
 /**
  * Reads Kubiya's plan stream. Only `complete` with a plan (or with questions, as older servers send)
@@ -207,7 +246,7 @@ export async function readKubiyaStream(events: AsyncIterable<StreamEvent>, onPro
         last = { ...last, message: `Using ${text(payload.tool_name) ?? text(payload.name) ?? 'a tool'}…` }
         break
       case 'error':
-        errors.push(text(payload.message) ?? text(payload.error) ?? text(payload.detail) ?? data)
+        errors.push(errorText(payload) ?? data)
         break
       case 'complete':
         if (payload.plan !== undefined || payload.has_questions) return kubiyaResult(payload, data)
@@ -234,12 +273,8 @@ function streamFailure(errors: string[]): PlannerError {
 }
 
 function parseEventData(data: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(data)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
-  } catch {
-    return {}
-  }
+  const value = parseOr(data)
+  return isRecord(value) ? value : {}
 }
 
 function text(value: unknown): string | undefined {
@@ -285,7 +320,7 @@ function mapTaskPlan(taskPlan: TaskPlan): Plan {
           subtasks: flattenSubtasks(task.subtasks),
           required_skills: task.skills_to_use,
           dependencies: deps.sort((a, b) => a - b).map(String),
-          ...taskContext(team.team_name, task),
+          ...taskContext(team, task),
         })
       }
     }
@@ -294,7 +329,7 @@ function mapTaskPlan(taskPlan: TaskPlan): Plan {
       for (const responsibility of team.responsibilities) {
         steps.push({
           name: responsibility,
-          description: team.team_name ? `Owned by ${team.team_name}.` : '',
+          description: ownerOf(team) ? `Owned by ${ownerOf(team)}.` : '',
           prerequisites: [],
           risks: [],
           subtasks: [],
@@ -322,9 +357,17 @@ function flattenSubtasks(tasks: KubiyaTask[], prefix = ''): string[] {
   })
 }
 
-function taskContext(team: string, task: KubiyaTask): { context?: Record<string, unknown> } {
+type Team = TaskPlan['team_breakdown'][number]
+
+/** Who does a team entry's work: the team, or the agent when the work goes to a single agent (no team name). */
+function ownerOf(team: Team): string {
+  return team.team_name || team.agent_name
+}
+
+function taskContext(team: Team, task: KubiyaTask): { context?: Record<string, unknown> } {
   const context: Record<string, unknown> = {}
-  if (team) context.team = team
+  if (team.team_name) context.team = team.team_name
+  else if (team.agent_name) context.agent = team.agent_name
   if (task.priority) context.priority = task.priority
   if (task.test_strategy) context.test_strategy = task.test_strategy
   return Object.keys(context).length ? { context } : {}
@@ -337,7 +380,7 @@ function planOverview(p: TaskPlan): string {
   if (c?.story_points) {
     parts.push(`**Complexity:** ${c.story_points} story points${c.confidence ? ` (${c.confidence} confidence)` : ''}${c.reasoning ? `: ${c.reasoning}` : ''}`)
   }
-  const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => `${t.team_name || 'team'} ~${t.estimated_time_hours} h`)
+  const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => [ownerOf(t), `~${t.estimated_time_hours} h`].filter(Boolean).join(' '))
   if (effort.length) parts.push(`**Estimated effort:** ${effort.join(', ')}`)
   const list = (heading: string, items: string[]): void => {
     if (items.length) parts.push(`**${heading}:**\n${items.map((i) => `- ${i}`).join('\n')}`)

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatchEvent, EXAMPLE_REPO, issuesEvent, labeledEvent } from '../support/events.ts'
 import { FakeGitHub, type FakeIssue } from '../support/fake-github.ts'
 import { FakePlanner, kubiyaPlanReply, taskPlanningPlan } from '../support/fake-planner.ts'
-import { type ActionRun, runAction } from '../support/run-action.ts'
+import { closedPort } from '../support/closed-port.ts'
+import { type ActionRun, declaredOutputs, runAction } from '../support/run-action.ts'
 
 const TOKEN = 'ghs_e2eTokenThatMustNeverBePrinted0001'
 const REPOSITORY = `${EXAMPLE_REPO.owner}/${EXAMPLE_REPO.repo}`
@@ -42,6 +43,12 @@ const writes = (): string[] => github.requests.filter((r) => r.method !== 'GET')
 /** Requests GitHub refused, apart from reads that may 404 (no parent, no README): those are not errors. */
 const OPTIONAL_READS = new Set(['issues/get-parent', 'repos/get-readme', 'git/get-tree'])
 const refused = (): unknown[] => github.requests.filter((r) => r.status >= 400 && !(r.status === 404 && OPTIONAL_READS.has(r.operationId ?? '')))
+/** Every output action.yml declares, with the values of a run that made no plan and wrote no comment. */
+const emptyOutputs = (status: string): Record<string, string> => {
+  const values: Record<string, string> = { status, plan: '', steps: '[]', 'step-count': '0', 'comment-id': '', 'comment-url': '', 'sub-issues': '[]' }
+  expect(Object.keys(values).sort()).toEqual(declaredOutputs().sort())
+  return values
+}
 
 describe('label → plan comment', () => {
   it('posts "planning started", then replaces it with the plan from the task-planning service', async () => {
@@ -159,7 +166,7 @@ describe('events that do not ask for a plan', () => {
   it('skips another label without writing anything', async () => {
     const run = await label(taskPlanning(), 'bug')
     expect(run.code).toBe(0)
-    expect(run.outputs.status).toBe('skipped')
+    expect(run.outputs).toEqual(emptyOutputs('skipped'))
     expect(run.stdout).toContain('Nothing to plan: the label "bug" was applied, not "plan-me"')
     expect(github.requests).toEqual([])
     expect(planner.requests).toEqual([])
@@ -194,7 +201,7 @@ describe('workflow_dispatch', () => {
   it('fails with an error naming the input when the number is not a number', async () => {
     const run = await dispatch(taskPlanning({ 'issue-number': 'abc' }))
     expect(run.code).toBe(1)
-    expect(run.outputs.status).toBe('failed')
+    expect(run.outputs).toEqual(emptyOutputs('failed'))
     expect(run.stdout).toContain('::error::Input `issue-number` must be an issue number such as 42; got "abc".')
     expect(github.requests).toEqual([])
   })
@@ -202,6 +209,7 @@ describe('workflow_dispatch', () => {
   it('fails clearly for an issue that does not exist', async () => {
     const run = await dispatch(taskPlanning({ 'issue-number': '999' }))
     expect(run.code).toBe(1)
+    expect(run.outputs).toEqual(emptyOutputs('failed'))
     expect(run.stdout).toContain('Issue #999 was not found in Codertocat/Hello-World')
     expect(planner.requests).toEqual([])
   })
@@ -279,6 +287,38 @@ describe('final states', () => {
     expect(body).toContain('The previous plan is kept below.')
     expect(body).toContain('- [x] **1. Step 1: Design the limits**')
   })
+})
+
+describe('GitHub faults', () => {
+  it('a GitHub that cannot be reached is reported as such, with where and what to check', async () => {
+    const port = await closedPort()
+    const run = await runAction({
+      eventName: 'issues',
+      payload: labeledEvent({ number: issue.number, title: issue.title, body: issue.body }),
+      inputs: { planner: 'outline' },
+      apiUrl: `http://127.0.0.1:${port}`,
+      repository: REPOSITORY,
+      token: TOKEN,
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs).toEqual(emptyOutputs('failed'))
+    const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain(`GitHub could not be reached at 127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); it never answered.`)
+    expect(errors[0]).toContain('GITHUB_API_URL')
+    expect(run.stdout).not.toContain('answered HTTP')
+  }, 60_000)
+
+  it('a context section that cannot be read is logged once, and noted once in the comment', async () => {
+    // The first try and the three retries of a 500.
+    github.failNext({ operationId: 'repos/get-readme' }, 500, undefined, 4)
+    const run = await label({ planner: 'outline' })
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(run.stdout.split('\n').filter((line) => /README/.test(line))).toEqual(['The README could not be read: Internal Server Error - https://docs.github.com/rest'])
+    expect(github.comments(issue.number)[0]!.body.match(/README/g)).toEqual(['README'])
+    expect(github.comments(issue.number)[0]!.body).toContain('The README could not be read (HTTP 500).')
+  }, 60_000)
 })
 
 describe('dry run and secrets', () => {

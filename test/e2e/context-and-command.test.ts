@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { commentEvent, EXAMPLE_REPO, labeledEvent } from '../support/events.ts'
 import { FakeGitHub, type FakeIssue, fakeUser } from '../support/fake-github.ts'
-import { FakePlanner, taskPlanningPlan } from '../support/fake-planner.ts'
+import { FakePlanner, kubiyaPlanReply, kubiyaStreamFrames, taskPlanningPlan } from '../support/fake-planner.ts'
 import { type ActionRun, runAction } from '../support/run-action.ts'
 
 const TOKEN = 'ghs_contextTestToken00000000000000001'
@@ -39,7 +39,7 @@ function label(extra: Record<string, string> = {}, body = issue.body): Promise<A
   })
 }
 
-function command(body: string, login: string, extra: { type?: 'User' | 'Bot'; pr?: boolean } = {}): Promise<ActionRun> {
+function command(body: string, login: string, extra: { type?: 'User' | 'Bot'; pr?: boolean; inputs?: Record<string, string> } = {}): Promise<ActionRun> {
   const posted = github.addComment(issue.number, { body, user: fakeUser(login, { type: extra.type ?? 'User' }), author_association: 'MEMBER' })
   return runAction({
     eventName: 'issue_comment',
@@ -47,7 +47,7 @@ function command(body: string, login: string, extra: { type?: 'User' | 'Bot'; pr
       { number: issue.number, title: issue.title, body: issue.body, ...(extra.pr ? { pull_request: { url: 'x' } } : {}) },
       { id: posted.id, body, login, type: extra.type ?? 'User', created_at: posted.created_at },
     ),
-    inputs: inputs({ 'planner-url': planner.url }),
+    inputs: inputs({ 'planner-url': planner.url, ...extra.inputs }),
     apiUrl: github.url,
     repository: REPOSITORY,
     token: TOKEN,
@@ -133,6 +133,28 @@ describe('the /plan command', () => {
     expect(sentTask(1)).toContain('with this guidance: split the rollout into smaller steps')
     expect(github.requests.some((r) => r.operationId === 'reactions/create-for-issue-comment' && (r.body as { content: string }).content === 'eyes')).toBe(true)
     expect(github.comments(issue.number).filter((c) => c.body.startsWith('<!-- issue-planner:plan'))).toHaveLength(1)
+  })
+
+  it.each(['true', 'false'])('re-plans with the kubiya planner (stream: %s): the request is one the control plane accepts', async (stream) => {
+    planner.respond('/api/v1/tasks/plan', { json: kubiyaPlanReply(3) })
+    planner.respond('/api/v1/tasks/plan/stream', { stream: { format: 'sse', frames: kubiyaStreamFrames(3) } })
+    const kubiya = { planner: 'kubiya', stream, 'planner-api-key': planner.kubiyaKey }
+    expect((await label(kubiya)).outputs.status).toBe('planned')
+    github.setPermission('maintainer', 'write')
+
+    const run = await command('/plan split the rollout into smaller steps', 'maintainer', { inputs: kubiya })
+    expect(run.stdout).not.toContain('HTTP 422')
+    expect(run.outputs.status).toBe('planned')
+    expect(run.code).toBe(0)
+    expect(planner.requests).toHaveLength(2)
+    const sent = planner.requests[1]!.body as Record<string, unknown>
+    expect(sent.refinement_feedback).toBe('split the rollout into smaller steps')
+    expect(sent.conversation_context).toContain('### Previous plan')
+    expect(sent.conversation_context).toContain('Task 1: Implement token bucket')
+    expect(sent.description).toContain('with this guidance: split the rollout into smaller steps')
+    const plans = github.comments(issue.number).filter((c) => c.body.startsWith('<!-- issue-planner:plan'))
+    expect(plans).toHaveLength(1)
+    expect(plans[0]!.body).toContain('"state":"planned"')
   })
 
   it('a reader gets no plan and one short reply, however often they ask', async () => {

@@ -293,8 +293,8 @@ export class FakeGitHub {
     if (feature && !this.store.isEnabled(feature)) return errorReply(404, { message: 'Not Found' })
 
     const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string | string[]] => e[1] !== undefined))
-    // GitHub ignores query parameters an operation does not document, so they are not validated.
     const documented = new Set((operation.parameters ?? []).flatMap((p) => ('$ref' in p || p.in !== 'query' ? [] : [p.name])))
+    const undocumented = [...new Set(url.searchParams.keys())].filter((name) => !documented.has(name))
     const query = Object.fromEntries([...url.searchParams].filter(([name]) => documented.has(name)))
     const { params } = this.api.router.parseRequest({ method, path, headers, query }, operation)
     const sameName = (a: unknown, b: string) => String(a).toLowerCase() === b.toLowerCase()
@@ -314,6 +314,9 @@ export class FakeGitHub {
       // An empty body is an empty object to GitHub: the complaint is about the missing fields.
       body = {}
     }
+    // Stricter than GitHub, which ignores query parameters an operation does not document: a client
+    // that sends one (say, an issue ref spread into a repository call) has a bug worth failing on.
+    if (undocumented.length > 0) return errorReply(422, undocumentedQuery(undocumented), operation)
     const validation = this.api.validator.validateRequest({ method, path, headers, query, body }, operation)
     if (validation.errors) {
       return errorReply(422, describeValidationErrors(validation.errors, { path: params, query, requestBody: body }), operation)
@@ -392,6 +395,12 @@ function errorReply(status: number, body: ErrorBody, operation?: Operation): Rep
     status,
     body: { ...body, ...(errors ? { errors } : {}), documentation_url: documentationUrl(operation), status: String(status) },
   }
+}
+
+/** GitHub's wording for a key it does not permit, one finding per query parameter. */
+function undocumentedQuery(names: string[]): ErrorBody {
+  const errors = names.map((name) => ({ field: name, code: 'invalid', message: `"${name}" is not a permitted key.` }))
+  return { message: `Invalid request.\n\n${errors.map((e) => e.message).join('\n')}`, errors }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -45,7 +45,9 @@ export interface PlannerRequest {
 /**
  * A plan endpoint on 127.0.0.1 that speaks either protocol from planner-protocols.md. Replies are
  * queued per path; the last one repeats. The Kubiya routes check auth and the request body the way
- * the real server does (401 without a `UserKey`, 422 for a missing description or a bad priority).
+ * the real server does: a body its pydantic model rejects gets FastAPI's 422 `detail` array on both
+ * routes, a wrong key gets 401 on the plain route and an `Authentication failed:` error frame under
+ * HTTP 200 on the stream route.
  */
 export class FakePlanner {
   readonly requests: PlannerRequest[] = []
@@ -99,7 +101,7 @@ export class FakePlanner {
     const path = (req.url ?? '/').split('?')[0]!
     this.requests.push({ method: req.method ?? '', path, headers: req.headers, body })
 
-    const refusal = path.startsWith('/api/v1/tasks/') ? this.kubiyaRefusal(req, body) : undefined
+    const refusal = path.startsWith('/api/v1/tasks/') ? this.kubiyaRefusal(req, path, body) : undefined
     const reply = refusal ?? this.next(path)
     const recorded = this.requests.at(-1)!
     if (reply.hang) return
@@ -143,21 +145,97 @@ export class FakePlanner {
     return queue.length > 1 ? queue.shift()! : queue[0]!
   }
 
-  /** What the real control plane answers before planning: auth first, then body validation. */
-  private kubiyaRefusal(req: IncomingMessage, body: unknown): ScriptedReply | undefined {
+  /**
+   * What the real control plane answers before planning. The plain route checks the key (a FastAPI
+   * dependency) before the body model; the stream route validates the body, then checks the key inside
+   * its stream, so a wrong key arrives under HTTP 200 as a `progress` frame and an error frame.
+   */
+  private kubiyaRefusal(req: IncomingMessage, path: string, body: unknown): ScriptedReply | undefined {
     const auth = req.headers.authorization ?? ''
-    if (auth !== `UserKey ${this.kubiyaKey}` && auth !== `Bearer ${this.kubiyaKey}`) {
-      return { status: 401, json: { detail: 'Invalid or missing API key' } }
-    }
-    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
-    if (typeof b.description !== 'string') {
-      return { status: 422, json: { detail: [{ loc: ['body', 'description'], msg: 'Field required', type: 'missing' }] } }
-    }
-    if (b.priority !== undefined && !['low', 'medium', 'high', 'critical'].includes(String(b.priority))) {
-      return { status: 422, json: { detail: [{ loc: ['body', 'priority'], msg: "Input should be 'low', 'medium', 'high' or 'critical'", type: 'enum' }] } }
-    }
-    return undefined
+    const authorized = auth === `UserKey ${this.kubiyaKey}` || auth === `Bearer ${this.kubiyaKey}`
+    const reason = 'Token does not contain organization_id'
+    const stream = path.endsWith('/stream')
+    if (!authorized && !stream) return { status: 401, json: { detail: `Authentication required: ${reason}` } }
+    const invalid = kubiyaRequestErrors(body)
+    if (invalid.length > 0) return { status: 422, json: { detail: invalid } }
+    if (authorized) return undefined
+    const frames: Frame[] = [
+      { event: 'progress', data: { stage: 'initializing', message: 'Starting task planning', progress: 0 } },
+      { event: 'error', data: { message: `Authentication failed: ${reason}` } },
+    ]
+    return { stream: { format: 'sse', frames } }
   }
+}
+
+/** One entry of FastAPI's 422 `detail` array, as pydantic v2 reports it. */
+export interface ValidationIssue {
+  type: string
+  loc: (string | number)[]
+  msg: string
+  input: unknown
+  ctx?: Record<string, unknown>
+}
+
+type FieldCheck = (value: unknown, loc: (string | number)[]) => ValidationIssue[]
+
+const issue = (type: string, loc: (string | number)[], msg: string, input: unknown): ValidationIssue[] => [{ type, loc, msg, input }]
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+// pydantic's lax mode, for the types the request model declares.
+const str: FieldCheck = (v, loc) => (typeof v === 'string' ? [] : issue('string_type', loc, 'Input should be a valid string', v))
+const dict: FieldCheck = (v, loc) => (isObject(v) ? [] : issue('dict_type', loc, 'Input should be a valid dictionary', v))
+const int: FieldCheck = (v, loc) => {
+  if (typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v))) return []
+  if (typeof v === 'number') return issue('int_from_float', loc, 'Input should be a valid integer, got a number with a fractional part', v)
+  if (typeof v === 'string') return /^\s*[+-]?\d+\s*$/.test(v) ? [] : issue('int_parsing', loc, 'Input should be a valid integer, unable to parse string as an integer', v)
+  return issue('int_type', loc, 'Input should be a valid integer', v)
+}
+const BOOL_STRINGS = ['0', 'off', 'f', 'false', 'n', 'no', '1', 'on', 't', 'true', 'y', 'yes']
+const bool: FieldCheck = (v, loc) => {
+  if (typeof v === 'boolean' || v === 0 || v === 1) return []
+  if (typeof v === 'string') return BOOL_STRINGS.includes(v.toLowerCase()) ? [] : issue('bool_parsing', loc, 'Input should be a valid boolean, unable to interpret input', v)
+  return issue('bool_type', loc, 'Input should be a valid boolean', v)
+}
+const oneOf =
+  (...values: string[]): FieldCheck =>
+  (v, loc) => {
+    if (typeof v === 'string' && values.includes(v)) return []
+    const expected = `${values.slice(0, -1).map((x) => `'${x}'`).join(', ')} or '${values.at(-1)}'`
+    return [{ type: 'enum', loc, msg: `Input should be ${expected}`, input: v, ctx: { expected } }]
+  }
+const listOfObjects: FieldCheck = (v, loc) => (Array.isArray(v) ? v.flatMap((item, i) => dict(item, [...loc, i])) : issue('list_type', loc, 'Input should be a valid list', v))
+const nullable =
+  (check: FieldCheck): FieldCheck =>
+  (v, loc) =>
+    v === null ? [] : check(v, loc)
+
+/** The control plane's task-planning request model (0.9.x): every declared key and its pydantic type. */
+const KUBIYA_REQUEST_MODEL: Record<string, { check: FieldCheck; required?: boolean }> = {
+  description: { check: str, required: true },
+  priority: { check: oneOf('low', 'medium', 'high', 'critical') },
+  project_id: { check: nullable(str) },
+  agents: { check: listOfObjects },
+  teams: { check: listOfObjects },
+  environments: { check: listOfObjects },
+  worker_queues: { check: listOfObjects },
+  refinement_feedback: { check: nullable(str) },
+  conversation_context: { check: nullable(str) },
+  previous_plan: { check: nullable(dict) },
+  iteration: { check: int },
+  planning_strategy: { check: oneOf('claude_code_sdk', 'agno') },
+  quick_mode: { check: bool },
+}
+
+/**
+ * What FastAPI answers 422 with for a Kubiya plan request body: every failing field at once, in model
+ * order; unknown keys are ignored, as pydantic does by default.
+ */
+export function kubiyaRequestErrors(body: unknown): ValidationIssue[] {
+  if (!isObject(body)) return issue('model_attributes_type', ['body'], 'Input should be a valid dictionary or object to extract fields from', body)
+  return Object.entries(KUBIYA_REQUEST_MODEL).flatMap(([field, { check, required }]) => {
+    if (!(field in body)) return required ? issue('missing', ['body', field], 'Field required', body) : []
+    return check(body[field], ['body', field])
+  })
 }
 
 /** A Task Planning Service plan with `n` steps, the documented shape. */

@@ -42,6 +42,12 @@ export function actionDefaults(token: string): Record<string, string> {
   return defaults
 }
 
+/** The names of the outputs action.yml declares. */
+export function declaredOutputs(): string[] {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { outputs: Record<string, unknown> }
+  return Object.keys(action.outputs)
+}
+
 /**
  * Runs the bundled action as the Actions runner starts it: `node dist/index.js` with inputs as
  * INPUT_<NAME> variables (upper-cased, hyphens kept), the event in GITHUB_EVENT_PATH, and the

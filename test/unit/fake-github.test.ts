@@ -140,12 +140,12 @@ describe('routing', () => {
 
   it('records each request with its operation and the status sent', async () => {
     github.addIssue({ title: 'x' })
-    await call('POST', `${REPO}/issues/1/comments?foo=bar`, { body: 'hi' })
+    await call('POST', `${REPO}/issues/1/comments`, { body: 'hi' })
     expect(github.requests).toEqual([
       {
         method: 'POST',
         path: `${REPO}/issues/1/comments`,
-        query: { foo: 'bar' },
+        query: {},
         body: { body: 'hi' },
         operationId: 'issues/create-comment',
         receivedAt: expect.any(Number),
@@ -206,8 +206,22 @@ describe('request validation', () => {
     expect(await json(response)).toMatchObject({ message: 'Problems parsing JSON' })
   })
 
-  it('ignores query parameters the operation does not document', async () => {
-    expect((await call('GET', `${REPO}/issues/1?utm_source=test`)).status).toBe(200)
+  it('refuses query parameters the operation does not document (GitHub ignores them; a client that sends one has a bug)', async () => {
+    const response = await call('GET', `${REPO}?issue_number=1&per_page=2`)
+    expect(response.status).toBe(422)
+    expect(await json(response)).toEqual({
+      message: 'Invalid request.\n\n"issue_number" is not a permitted key.\n"per_page" is not a permitted key.',
+      errors: [
+        { field: 'issue_number', code: 'invalid', message: '"issue_number" is not a permitted key.' },
+        { field: 'per_page', code: 'invalid', message: '"per_page" is not a permitted key.' },
+      ],
+      documentation_url: 'https://docs.github.com/rest/repos/repos#get-a-repository',
+      status: '422',
+    })
+    expect(github.requests.at(-1)).toMatchObject({ operationId: 'repos/get', query: { issue_number: '1', per_page: '2' }, status: 422 })
+    // Octokit sends every parameter a route does not use in the URL as a query parameter.
+    await expect(octokit().rest.repos.get({ owner, repo, issue_number: 1 } as { owner: string; repo: string })).rejects.toMatchObject({ status: 422 })
+    expect((await call('GET', `${REPO}/issues/1/comments?per_page=5&page=1`)).status).toBe(200)
   })
 })
 

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type GatherIssue, gatherRepositoryContext } from '../../src/context/gather.ts'
 import type { ContextSection } from '../../src/context/sections.ts'
 import type { GitHub } from '../../src/github/client.ts'
+import { errorText } from '../../src/pipeline.ts'
+import { closedPort } from '../support/closed-port.ts'
 import { FakeGitHub, fakeUser } from '../support/fake-github.ts'
 
 const owner = 'octo-org'
@@ -175,10 +177,13 @@ describe('gatherRepositoryContext: what the planner is told', () => {
     const issue = await seedIssues(body)
     github.reset()
 
-    const context = await gather(issue, { maxReferences: 4 })
+    const logged: string[] = []
+    const context = await gather(issue, { maxReferences: 4, log: (m) => logged.push(m) })
     const looked = github.requests.filter((r) => r.operationId === 'issues/get').map((r) => Number(r.path.split('/').at(-1)))
     expect(looked.sort((a, b) => a - b)).toEqual([3, 4, 11, 12])
     expect(context.notes).toEqual(['The issue body references 6 issues; only the first 4 were looked up.'])
+    // Every note is logged where it is made, so the pipeline does not log gathered notes again.
+    expect(logged).toEqual(context.notes)
 
     const all = await gather(issue, { maxReferences: 10 })
     expect(sectionText(all.sections, 'references').match(/^- #\d+/gm)).toEqual(['- #3', '- #4', '- #12', '- #11', '- #10'])
@@ -226,5 +231,21 @@ describe('gatherRepositoryContext: failures', () => {
     const issue = await seedIssues('Body')
     github.failNext({ operationId: 'issues/list-comments' }, 502)
     await expect(gather(issue)).rejects.toThrow("The issue's comments could not be read (HTTP 502), so the plan comment cannot be found")
+  })
+
+  it('says GitHub could not be reached, and where, when a read never got an answer', async () => {
+    const issue = await seedIssues('Body')
+    const dead = `http://127.0.0.1:${await closedPort()}`
+    const where = `GitHub could not be reached at ${new URL(dead).host}: connect ECONNREFUSED ${new URL(dead).host}`
+    // GitHub is at a port nothing listens on, except that every request but the README's is passed to the fake.
+    const onlyReadmeUnanswered = (url: string, init?: RequestInit): Promise<Response> => fetch(url.endsWith('/readme') ? url : url.replace(dead, github.url), init)
+    octokit = getOctokit('test-token', { baseUrl: dead, request: { fetch: onlyReadmeUnanswered } })
+    const context = await gather(issue)
+    expect(context.notes).toEqual([`The README could not be read (${where}).`])
+
+    // Without the comments no run can go on: the error is GitHub's absence, not the comments.
+    octokit = getOctokit('test-token', { baseUrl: dead })
+    const error = await gather(issue).catch((e: unknown) => e)
+    expect(errorText(error)).toMatch(new RegExp(`^GitHub could not be reached at ${new URL(dead).host} \\(connect ECONNREFUSED`))
   })
 })

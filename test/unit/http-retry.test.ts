@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FetchLike, postJson } from '../../src/planners/http.ts'
 import { PlannerError } from '../../src/planners/planner.ts'
+import { closedPort } from '../support/closed-port.ts'
 
 interface Received {
   method: string
@@ -41,15 +42,6 @@ async function planner(replies: ({ status: number; body: string } | null)[]) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const { port } = server.address() as AddressInfo
   return { url: `http://127.0.0.1:${port}/task-planning/plan`, origin: `http://127.0.0.1:${port}`, received }
-}
-
-/** A port that was just free: nothing listens there, so connecting is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 const body = { task_description: 'Fix trailing-space redirects', context: { issue: { number: 314 } } }

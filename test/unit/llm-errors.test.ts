@@ -1,4 +1,4 @@
-import { APICallError, NoObjectGeneratedError, NoOutputGeneratedError, RetryError } from 'ai'
+import { APICallError, NoObjectGeneratedError, NoOutputGeneratedError, RetryError, StreamProviderError } from 'ai'
 import { describe, expect, it } from 'vitest'
 import { configProblem } from '../../src/planners/llm/index.ts'
 import { type ErrorContext, describeModelError } from '../../src/planners/llm/errors.ts'
@@ -79,6 +79,22 @@ describe('describeModelError: provider HTTP errors', () => {
     const error = described(callError(undefined, '', 'Cannot connect to API: connect ECONNREFUSED 127.0.0.1:9'))
     expect(error.reason).toBe('network')
     expect(error.message).toMatch(/^Could not reach the OpenAI API at https:\/\/api.openai.com: "Cannot connect to API: connect ECONNREFUSED/)
+  })
+
+  it('Gemini\'s 400 API_KEY_INVALID is a rejected key, and Anthropic\'s empty credit balance a quota problem', () => {
+    expect(described(callError(400, { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] } })).message).toMatch(/rejected the API key \(HTTP 400\)/)
+    expect(described(callError(400, { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API.' } })).message).toMatch(/quota exhausted \(HTTP 400\)/)
+  })
+
+  it('a stream that broke after the reply started (the SDK reports status 200) was interrupted, not retried', () => {
+    const error = described(callError(200, '', 'Failed to process successful response'))
+    expect(error.reason).toBe('interrupted')
+    expect(error.message).toBe('The connection to OpenAI at https://api.openai.com broke while the model was writing the plan. It was not retried, to avoid paying for a second plan; re-plan to try again.')
+  })
+
+  it('an error event in the middle of the reply says so, with the provider\'s reason', () => {
+    const error = described(new StreamProviderError({ message: 'Overloaded', type: 'overloaded_error', statusCode: 529, isRetryable: true, data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } }))
+    expect(error.message).toBe('OpenAI failed while it was writing the plan (HTTP 529): "Overloaded". This is usually temporary: re-plan in a few minutes.')
   })
 
   it('looks through the SDK\'s wrappers (RetryError, causes)', () => {

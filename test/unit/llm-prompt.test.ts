@@ -75,7 +75,7 @@ describe('buildPrompt: the user part', () => {
   it('quotes the workflow context input as data', () => {
     const { user } = buildPrompt(request({}, { environment: 'production', constraints: ['no downtime'] }), { maxSteps: 25 })
     expect(user).toContain('# Context from the workflow')
-    expect(user).toMatch(/quoted user content from the workflow's `context` input[^\n]*\n```text\nenvironment: production\nconstraints:\n  - no downtime\n```/)
+    expect(user).toMatch(/quoted user content from the workflow's `context` input[^\n]*\n```text\nenvironment: production\nconstraints:\n {2}- no downtime\n```/)
   })
 
   it('sends a /plan command\'s guidance and the previous plan, both quoted', () => {

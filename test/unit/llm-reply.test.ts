@@ -20,7 +20,7 @@ describe('the schema the model is given (as the AI SDK sends it)', () => {
   it('is flat: every property required, closed objects, no unions; only the estimate is nullable', async () => {
     const schema = (await zodSchema(ModelReplySchema).jsonSchema) as Record<string, unknown>
     const text = JSON.stringify(schema)
-    const stepSchema = ((schema.properties as Record<string, { items: Record<string, unknown> }>).steps.items)
+    const stepSchema = (schema.properties as { steps: { items: Record<string, unknown> } }).steps.items
     expect(schema.required).toEqual(['kind', 'title', 'summary', 'questions', 'steps'])
     expect(stepSchema.required).toEqual(['title', 'description', 'acceptance_criteria', 'estimate', 'depends_on', 'risks', 'files', 'subtasks'])
     expect(text).not.toMatch(/anyOf|oneOf|allOf/)

@@ -1,12 +1,13 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PlanRequest } from '../../src/context/request.ts'
 import type { Plan } from '../../src/plan.ts'
 import { type FetchLike, type Reply, errorMessage, quote } from '../../src/planners/http.ts'
 import { KUBIYA_DEFAULT_URL, createKubiyaPlanner, kubiyaBody, priorityFor, readKubiyaReply } from '../../src/planners/kubiya.ts'
 import { PlannerError, type PlannerResult } from '../../src/planners/planner.ts'
 import { createTaskPlanningPlanner, readTaskPlanningReply, taskPlanningBody } from '../../src/planners/task-planning.ts'
+import { FakePlanner, kubiyaRequestErrors } from '../support/fake-planner.ts'
 
-function makeRequest(overrides: { labels?: string[]; userContext?: Record<string, unknown>; body?: string } = {}): PlanRequest {
+function makeRequest(overrides: { labels?: string[]; userContext?: Record<string, unknown>; body?: string; refinement?: PlanRequest['refinement'] } = {}): PlanRequest {
   return {
     issue: {
       number: 314,
@@ -26,6 +27,7 @@ function makeRequest(overrides: { labels?: string[]; userContext?: Record<string
     userContext: overrides.userContext ?? {},
     sections: [],
     notes: [],
+    ...(overrides.refinement ? { refinement: overrides.refinement } : {}),
   }
 }
 
@@ -196,6 +198,16 @@ describe('kubiyaBody', () => {
   it('sends only the keys the service reads', () => {
     expect(Object.keys(kubiyaBody(makeRequest())).sort()).toEqual(['conversation_context', 'description', 'priority'])
   })
+
+  it("sends a /plan refinement in a form the control plane's request model accepts: the previous plan as context, not `previous_plan`", () => {
+    const previousPlan = '### 🗺️ Fix redirects\n\n- [x] **1. Trim destinations on save**\n- [ ] **2. Backfill existing links**'
+    const body = kubiyaBody(makeRequest({ refinement: { guidance: 'split the backfill into batches', previousPlan } }))
+    expect(body).not.toHaveProperty('previous_plan')
+    expect(body).toMatchObject({ refinement_feedback: 'split the backfill into batches', iteration: 2 })
+    expect(body.conversation_context).toContain(`### Previous plan\n\n${previousPlan}`)
+    expect(body.description).toContain('with this guidance: split the backfill into batches')
+    expect(kubiyaRequestErrors(body)).toEqual([])
+  })
 })
 
 describe('readKubiyaReply: plans', () => {
@@ -248,6 +260,27 @@ describe('readKubiyaReply: plans', () => {
     expect(d).toContain('**Risks:**\n- The backfill locks the links table')
     expect(d).toContain('**Prerequisites:**\n- Read access to a production snapshot')
     expect(d).toContain('**Success criteria:**\n- No 502s for links with whitespace')
+  })
+
+  it('names work assigned to an agent (empty `team_name`) by its `agent_name`, and leaves the name out when both are empty', () => {
+    const [backend, sre] = taskPlan.team_breakdown
+    const toAgent = { ...backend!, team_name: '', agent_name: 'api-agent', estimated_time_hours: 3 }
+    const unnamed = { ...sre!, team_name: '', agent_name: null, estimated_time_hours: 1.5 }
+    const assigned = planOf(readKubiyaReply(json(200, { plan: { ...taskPlan, team_breakdown: [toAgent, unnamed] } })))
+    expect(assigned.description).toContain('**Estimated effort:** api-agent ~3 h, ~1.5 h\n')
+    expect(assigned.description).not.toMatch(/\bteam ~/)
+    expect(assigned.steps[0]!.context).toMatchObject({ agent: 'api-agent' })
+    expect(assigned.steps[0]!.context).not.toHaveProperty('team')
+    expect(assigned.steps[2]!.context).toEqual({ priority: 'low' })
+
+    const responsibilities = planOf(
+      readKubiyaReply(json(200, { plan: { ...taskPlan, team_breakdown: [{ ...toAgent, tasks: [] }, { ...unnamed, tasks: [] }] } })),
+    ).steps
+    expect(responsibilities.map((s) => [s.name, s.description])).toEqual([
+      ['Validation fix', 'Owned by api-agent.'],
+      ['Data backfill', 'Owned by api-agent.'],
+      ['Verification', ''],
+    ])
   })
 
   it('falls back to team responsibilities when every task list is empty', () => {
@@ -326,14 +359,50 @@ describe('readKubiyaReply: errors', () => {
         }),
       ),
     )
-    expect(error.message).toContain('HTTP 422')
+    expect(error.message).toMatch(/^Kubiya could not produce a valid plan \(HTTP 422\): /)
     expect(error.message).toContain('The generated plan did not match the TaskPlan schema')
     expect(error.message).toContain('Describe the task in more detail and try again')
   })
 
-  it('explains a FastAPI body validation 422 by field', async () => {
-    const error = await plannerErrorOf(() => readKubiyaReply(json(422, { detail: [{ loc: ['body', 'description'], msg: 'Field required', type: 'missing' }] })))
-    expect(error.message).toContain('body.description: Field required')
+  it('reports a 422 `detail` list as a request the control plane refused, by field, and as a bug to report, not a bad plan', async () => {
+    const error = await plannerErrorOf(() =>
+      readKubiyaReply(
+        json(422, {
+          detail: [
+            { type: 'dict_type', loc: ['body', 'previous_plan'], msg: 'Input should be a valid dictionary', input: '### The previous plan' },
+            { type: 'enum', loc: ['body', 'priority'], msg: "Input should be 'low', 'medium', 'high' or 'critical'", input: 'urgent' },
+          ],
+        }),
+      ),
+    )
+    expect(error.message).toMatch(/^The Kubiya control plane refused the request this action sent \(HTTP 422\): /)
+    expect(error.message).toContain("`previous_plan`: Input should be a valid dictionary; `priority`: Input should be 'low', 'medium', 'high' or 'critical'.")
+    expect(error.message).toContain('This is a bug in Issue Planner or a Kubiya server version it does not support')
+    expect(error.message).toContain('please report it')
+    expect(error.message).not.toContain('could not produce a valid plan')
+    expect(error.message).not.toContain('### The previous plan')
+  })
+
+  it('still reads a 422 `detail` list whose entries are not field errors', async () => {
+    const error = await plannerErrorOf(() => readKubiyaReply(json(422, { detail: ['Request body is not JSON', { loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from' }] })))
+    expect(error.message).toContain('Request body is not JSON; the request body: Input should be a valid dictionary or object to extract fields from.')
+    expect(error.message).toContain('bug in Issue Planner')
+  })
+
+  it('reads a 422 that is neither a field list nor validation_failed as a plain failure', async () => {
+    const error = await plannerErrorOf(() => readKubiyaReply(json(422, { detail: 'Unprocessable' })))
+    expect(error.message).toBe('Kubiya planning failed (HTTP 422): Unprocessable')
+  })
+
+  it.each([
+    ['in a `detail` object', (e: unknown) => ({ detail: e })],
+    ['as the whole body', (e: unknown) => e],
+  ])('includes the cause (`details`) and the suggestion of a structured error %s', async (_, wrap) => {
+    const cause = { error: 'value_error', message: 'Task planning failed', details: 'LITELLM_API_KEY environment variable not set', suggestion: null }
+    const bare = await plannerErrorOf(() => readKubiyaReply(json(500, wrap(cause))))
+    expect(bare.message).toBe('Kubiya planning failed (HTTP 500): Task planning failed: LITELLM_API_KEY environment variable not set')
+    const suggested = await plannerErrorOf(() => readKubiyaReply(json(500, wrap({ ...cause, suggestion: 'Set LITELLM_API_KEY on the control plane' }))))
+    expect(suggested.message).toBe('Kubiya planning failed (HTTP 500): Task planning failed: LITELLM_API_KEY environment variable not set (Set LITELLM_API_KEY on the control plane)')
   })
 
   it('reports a 500 as a server error with the detail', async () => {
@@ -393,6 +462,43 @@ describe('createKubiyaPlanner', () => {
     const { fetchFn, calls } = recordingFetch(200, { plan: taskPlan })
     await createKubiyaPlanner({ baseUrl: 'https://kubiya.internal.example', apiKey: 'k', fetch: fetchFn, stream: false }).plan(makeRequest(), AbortSignal.timeout(5_000))
     expect(calls[0]!.url).toBe('https://kubiya.internal.example/api/v1/tasks/plan')
+  })
+})
+
+describe('createKubiyaPlanner against the fake control plane', () => {
+  let fake: FakePlanner
+  beforeEach(async () => {
+    fake = await FakePlanner.start()
+  })
+  afterEach(async () => {
+    await fake.close()
+  })
+  const plannerFor = (stream: boolean, apiKey = fake.kubiyaKey) => createKubiyaPlanner({ baseUrl: fake.url, apiKey, fetch: globalThis.fetch, stream })
+  const routes = [
+    ['plain', false, '/api/v1/tasks/plan'],
+    ['stream', true, '/api/v1/tasks/plan/stream'],
+  ] as const
+
+  it.each(routes)('%s route: a 422 `detail` list is reported as a refused request, naming the field', async (_, stream, path) => {
+    fake.respond(path, { status: 422, json: { detail: [{ type: 'int_parsing', loc: ['body', 'iteration'], msg: 'Input should be a valid integer, unable to parse string as an integer', input: 'two' }] } })
+    const error = await plannerErrorOf(() => plannerFor(stream).plan(makeRequest(), AbortSignal.timeout(5_000)))
+    expect(error.message).toContain('refused the request this action sent (HTTP 422): `iteration`: Input should be a valid integer, unable to parse string as an integer.')
+    expect(error.message).toContain('bug in Issue Planner')
+  })
+
+  it.each(routes)("%s route: a structured error's cause and suggestion reach the message", async (_, stream, path) => {
+    const cause = { error: 'value_error', message: 'Task planning failed', details: 'LITELLM_API_KEY environment variable not set', suggestion: 'Ask your Kubiya admin to configure the model proxy' }
+    fake.respond(path, stream ? { stream: { format: 'sse', frames: [{ event: 'progress', data: { progress: 5, message: 'Starting' } }, { event: 'error', data: cause }] } } : { status: 500, json: { detail: cause } })
+    const error = await plannerErrorOf(() => plannerFor(stream).plan(makeRequest(), AbortSignal.timeout(5_000)))
+    expect(error.reason).toBe('server')
+    expect(error.message).toContain('Task planning failed: LITELLM_API_KEY environment variable not set (Ask your Kubiya admin to configure the model proxy)')
+  })
+
+  it.each(routes)("%s route: the control plane's own refusal of a wrong key reads as a rejected key", async (_, stream) => {
+    const error = await plannerErrorOf(() => plannerFor(stream, 'not-the-key').plan(makeRequest(), AbortSignal.timeout(5_000)))
+    expect(error.reason).toBe('config')
+    expect(error.message).toMatch(/^The Kubiya API key was rejected\b.*Authentication (required|failed): Token does not contain organization_id/)
+    expect(error.message).toContain('`planner-api-key`')
   })
 })
 
@@ -569,6 +675,22 @@ describe('errorMessage', () => {
     expect(errorMessage(json(422, { detail: { error: 'validation_failed', message: 'Plan invalid', suggestion: 'Retry with more detail' } }))).toBe(
       'Plan invalid (Retry with more detail)',
     )
+  })
+
+  it("adds an object's `details` (the cause) to its message, once, and its suggestion when there is one", () => {
+    const error = { error: 'value_error', message: 'Task planning failed', details: 'LITELLM_API_KEY environment variable not set', suggestion: null }
+    expect(errorMessage(json(500, error))).toBe('Task planning failed: LITELLM_API_KEY environment variable not set')
+    expect(errorMessage(json(500, { detail: { ...error, message: 'Task planning failed.', suggestion: '  ' } }))).toBe('Task planning failed: LITELLM_API_KEY environment variable not set')
+    expect(errorMessage(json(500, { ...error, message: 'Task planning failed: LITELLM_API_KEY environment variable not set', suggestion: 'Set it' }))).toBe(
+      'Task planning failed: LITELLM_API_KEY environment variable not set (Set it)',
+    )
+    expect(errorMessage(json(422, { detail: { error: 'validation_failed', message: 'Plan invalid', details: [{ loc: ['team_breakdown', 0], msg: 'Field required' }] } }))).toBe(
+      'Plan invalid: team_breakdown.0: Field required',
+    )
+  })
+
+  it('skips blank strings for the next field', () => {
+    expect(errorMessage(json(500, { message: ' ', error: 'internal_error' }))).toBe('internal_error')
   })
 
   it('falls back to the `error` code when an object has no message', () => {

@@ -226,19 +226,34 @@ describe('readKubiyaStream: failures', () => {
   })
 
   it.each([
-    ['an invalid key', { message: 'Invalid API key' }, 'Invalid API key'],
-    ['a key without organization claim', { message: '401 Unauthorized: missing organization claim' }, '401 Unauthorized: missing organization claim'],
-    ['an expired token', { detail: 'Token expired' }, 'Token expired'],
-  ])('an auth failure reported under HTTP 200 (%s) → a "config" error', async (_, data, said) => {
-    const error = await failure(readKubiyaStream(stream(['error', data])))
+    ['no organization claim', 'Authentication required: Token does not contain organization_id'],
+    ['a key that is not a JWT', 'Authentication failed: Invalid token format'],
+  ])("the control plane's own auth frame under HTTP 200 (%s) → a 'config' error", async (_, message) => {
+    const error = await failure(readKubiyaStream(stream(['progress', { stage: 'initializing', message: 'Starting', progress: 0 }], ['error', { message }])))
     expect(error.reason).toBe('config')
-    expect(error.message.startsWith('The Kubiya API key was rejected:')).toBe(true)
-    expect(error.message).toContain(said)
+    expect(error.message.startsWith(`The Kubiya API key was rejected: ${message}.`)).toBe(true)
+    expect(error.message).toContain('`planner-api-key`')
   })
 
-  it('an error that is not about credentials stays a "server" error', async () => {
-    const error = await failure(readKubiyaStream(stream(['error', { message: 'Rate limit exceeded for model claude-sonnet; try again later' }])))
+  it.each([
+    ['a model provider rejecting its key', { message: 'litellm.AuthenticationError: AnthropicException - {"error":{"type":"authentication_error","message":"invalid x-api-key"}}' }],
+    ['an upstream "Invalid API key"', { message: 'Invalid API key' }],
+    ['a 401 from the model proxy', { error: 'value_error', message: 'Task planning failed', details: '401 Unauthorized: API key not valid for model claude-sonnet' }],
+    ['the auth words mid-message', { message: 'Planner failed: Authentication failed: model proxy' }],
+    ['the rate limit', { message: 'Rate limit exceeded for model claude-sonnet; try again later' }],
+  ])("an error frame that is not the control plane's own auth check (%s) stays a 'server' error", async (_, data) => {
+    const error = await failure(readKubiyaStream(stream(['error', data])))
     expect(error.reason).toBe('server')
+    expect(error.message).toMatch(/^Kubiya planning failed: /)
+    expect(error.message).not.toContain('The Kubiya API key was rejected')
+  })
+
+  it('a structured error frame keeps its cause (`details`) and its suggestion when there is one', async () => {
+    const cause = { error: 'value_error', message: 'Task planning failed', details: 'LITELLM_API_KEY environment variable not set', suggestion: null }
+    const bare = await failure(readKubiyaStream(stream(['error', cause])))
+    expect(bare.message).toBe('Kubiya planning failed: Task planning failed: LITELLM_API_KEY environment variable not set')
+    const suggested = await failure(readKubiyaStream(stream(['error', { ...cause, suggestion: 'Configure the model proxy key on the control plane' }])))
+    expect(suggested.message).toBe('Kubiya planning failed: Task planning failed: LITELLM_API_KEY environment variable not set (Configure the model proxy key on the control plane)')
   })
 
   it('`complete` without a plan or questions is not a success', async () => {

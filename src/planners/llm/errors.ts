@@ -1,4 +1,4 @@
-import { APICallError, NoObjectGeneratedError, NoOutputGeneratedError } from 'ai'
+import { APICallError, NoObjectGeneratedError, NoOutputGeneratedError, StreamProviderError } from 'ai'
 import { quote } from '../http.js'
 import { PlannerError } from '../planner.js'
 
@@ -13,6 +13,7 @@ export interface ErrorContext {
   keyHint: string
 }
 
+const KEY_REJECTED = /API_KEY_INVALID|api key not valid|invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|authentication_error|permission_denied|unauthenticated/i
 const CONTEXT_TOO_LONG = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|token limit|exceeds the (?:maximum|limit)|reduce the length/i
 const CONTENT_FILTER = /content[_ ]?filter|content management policy|safety|responsible ?ai|blocked/i
 
@@ -26,13 +27,15 @@ export function describeModelError(error: unknown, ctx: ErrorContext): PlannerEr
   if (own) return own
   const call = findInChain(error, (e): e is APICallError => APICallError.isInstance(e))
   if (call) return describeCallError(call, ctx)
+  const streamed = findInChain(error, (e): e is StreamProviderError => StreamProviderError.isInstance(e))
+  if (streamed) return classifyMessage(providerMessage(streamed.data) ?? streamed.message, streamed.statusCode, ctx, ' while it was writing the plan')
   const noObject = findInChain(error, (e): e is NoObjectGeneratedError => NoObjectGeneratedError.isInstance(e))
   if (noObject) return describeNoObject(noObject, ctx)
   if (NoOutputGeneratedError.isInstance(error)) {
     return new PlannerError(`The ${ctx.label} model ${ctx.model} ended its reply without writing a plan.`, 'invalid-reply')
   }
-  const streamed = providerMessage(error)
-  if (streamed) return classifyMessage(streamed, undefined, ctx)
+  const said = providerMessage(error)
+  if (said) return classifyMessage(said, undefined, ctx)
   return new PlannerError(`The ${ctx.label} model ${ctx.model} failed: ${error instanceof Error ? quote(error.message) : 'no reason given'}.`, 'server')
 }
 
@@ -42,14 +45,19 @@ function describeCallError(error: APICallError, ctx: ErrorContext): PlannerError
   if (status === undefined) {
     return new PlannerError(`Could not reach the ${ctx.label} API at ${ctx.origin}: ${quote(error.message)}. Check input \`planner-url\` and that the runner can reach it.`, 'network')
   }
+  if (status >= 200 && status < 300) {
+    // The reply had started and the connection broke: repeating it would pay for a second plan.
+    return new PlannerError(`The connection to ${ctx.label} at ${ctx.origin} broke while the model was writing the plan. It was not retried, to avoid paying for a second plan; re-plan to try again.`, 'interrupted')
+  }
   return classifyMessage(said ?? `HTTP ${status}`, status, ctx)
 }
 
-/** Decides what kind of failure a provider's message and status describe. */
-function classifyMessage(message: string, status: number | undefined, ctx: ErrorContext): PlannerError {
+/** Decides what kind of failure a provider's message and status describe; `when` places a failure mid-reply. */
+function classifyMessage(message: string, status: number | undefined, ctx: ErrorContext, when = ''): PlannerError {
   const said = quote(message, 300)
   const http = status !== undefined ? ` (HTTP ${status})` : ''
-  if (status === 401 || status === 403) {
+  // Gemini answers a wrong key with 400 API_KEY_INVALID, not 401.
+  if (status === 401 || status === 403 || KEY_REJECTED.test(message)) {
     return new PlannerError(`${ctx.label} rejected the API key${http}: ${said}. Check input \`planner-api-key\` (or ${ctx.keyHint}) and that the key may use model ${ctx.model}.`, 'config')
   }
   if (status === 404) {
@@ -58,7 +66,7 @@ function classifyMessage(message: string, status: number | undefined, ctx: Error
   if (CONTEXT_TOO_LONG.test(message)) {
     return new PlannerError(`The prompt is too long for ${ctx.label} model ${ctx.model}${http}: ${said}. Lower input \`context-budget\` (characters of context sent), or use a model with a larger context window.`, 'config')
   }
-  if (status === 429 || /quota|rate.?limit|resource.?exhausted|insufficient_quota/i.test(message)) {
+  if (status === 429 || /quota|rate.?limit|resource.?exhausted|insufficient_quota|credit balance/i.test(message)) {
     return new PlannerError(`${ctx.label} refused the request: rate limit or quota exhausted${http}: ${said}. Wait and re-plan, or raise the limits or billing of the account behind the key.`, 'server')
   }
   if (CONTENT_FILTER.test(message)) {
@@ -67,7 +75,7 @@ function classifyMessage(message: string, status: number | undefined, ctx: Error
   if (status !== undefined && status >= 400 && status < 500) {
     return new PlannerError(`${ctx.label} refused the request${http}: ${said}. Check inputs \`model\` and \`planner-url\`.`, 'config')
   }
-  return new PlannerError(`${ctx.label} failed while planning${http}: ${said}. This is usually temporary: re-plan in a few minutes.`, 'server')
+  return new PlannerError(`${ctx.label} failed${when || ' while planning'}${http}: ${said}. This is usually temporary: re-plan in a few minutes.`, 'server')
 }
 
 function describeNoObject(error: NoObjectGeneratedError, ctx: ErrorContext): PlannerError {
