@@ -1,6 +1,7 @@
 // The exploration tools on the fixture repository, read both ways: as a checkout on disk and through
 // the fake GitHub (which validates every request against GitHub's OpenAPI description).
-import { readFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { getOctokit } from '@actions/github'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -261,6 +262,19 @@ describe.each<Mode>(['checkout', 'api'])('the tools on the fixture, as a %s', (m
     expect(await exploration.call('find_files', { pattern: '', path: '' })).toMatch(/^Give a file name, part of one, or a glob/)
   })
 
+  it('cuts a long result at whole lines to its per-call limit, and says what was left out', async () => {
+    const { exploration } = await explore(mode, { limits: { maxResultChars: 900 } })
+    const result = await exploration.call('find_files', { pattern: '*', path: '' })
+    const lines = quoted(result)
+    expect(lines.length).toBeGreaterThan(3)
+    expect(result).toMatch(new RegExp(`^${lines.length + Number(/\n(\d+) more not shown: narrow the pattern or the directory\./.exec(result)![1])} paths under the repository match`))
+    expect(result.length).toBeLessThanOrEqual(900)
+    const list = await explore(mode, { limits: { maxListEntries: 3 } })
+    const root = await list.exploration.call('list_directory', { path: '' })
+    expect(quoted(root)).toEqual(['.env (not readable: may hold secrets)', '.env.example (not readable: may hold secrets)', '.github/'])
+    expect(root).toContain('\n11 more not shown; use find_files with a glob to narrow down.')
+  })
+
   it('reports each call as it starts, for the progress line', async () => {
     const events: string[] = []
     const { exploration } = await explore(mode, { onCall: (event) => events.push(event.description) })
@@ -348,6 +362,23 @@ describe('search_files in a checkout', () => {
     expect(await exploration.call('search_files', { pattern: 'limit(', path: '', include: '', ignoreCase: false })).toMatch(/^The pattern is not a valid JavaScript regular expression \(.*\)\. Escape special characters/)
     expect(await exploration.call('search_files', { pattern: 'x'.repeat(501), path: '', include: '', ignoreCase: false })).toMatch(/^The pattern is too long/)
     expect(await exploration.call('search_files', { pattern: 'x', path: 'nowhere', include: '', ignoreCase: false })).toMatch(/^There is nothing at `nowhere` to search/)
+  })
+
+  it('refuses links that loop and files that are not regular files (a FIFO would block the run)', async () => {
+    const dir = join(repo.root, 'tmp')
+    await mkdir(dir, { recursive: true })
+    await symlink('b', join(dir, 'a'))
+    await symlink('a', join(dir, 'b'))
+    execFileSync('mkfifo', [join(dir, 'pipe')])
+    try {
+      const { exploration } = await explore('checkout')
+      expect(await exploration.call('read_file', { path: 'tmp/a', startLine: 1, endLine: 0 })).toMatch(/^`tmp\/a` is a symbolic link that loops\./)
+      expect(await exploration.call('read_file', { path: 'tmp/pipe', startLine: 1, endLine: 0 })).toMatch(/^`tmp\/pipe` is not a regular file; it is not read\./)
+      expect(quoted(await exploration.call('list_directory', { path: 'tmp' }))).toEqual(['a (symbolic link)', 'b (symbolic link)'])
+      expect(await exploration.call('search_files', { pattern: 'x', path: 'tmp', include: '', ignoreCase: false })).toMatch(/^Searched 0 files under `tmp`/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('makes no GitHub request', async () => {

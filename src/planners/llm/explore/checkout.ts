@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs'
 import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { shownPath } from './policy.js'
-import { binaryKindByName, byPath, decodeFile, looksBinary, type ReadOptions, type ReadResult, type RepositorySource, SNIFF_BYTES, type SourceEntry } from './source.js'
+import { binaryKindByName, byPath, decodeFile, type Listing, looksBinary, type ReadOptions, type ReadResult, type RepositorySource, SNIFF_BYTES, type SourceEntry } from './source.js'
 
 /** The repository the run plans for, to compare with what the workflow checked out. */
 export interface ExpectedRepository {
@@ -204,6 +204,7 @@ export function createCheckoutSource(checkout: { root: string; description: stri
   const root = checkout.root
   let rootReal: string | null = null
   const rootPath = async (): Promise<string> => (rootReal ??= await realpath(root))
+  let walked: { limit: number; listing: Listing } | null = null
 
   type Resolved = { real: string; rel: string } | { missing: true } | { refused: string }
   const resolvePath = async (path: string): Promise<Resolved> => {
@@ -258,6 +259,8 @@ export function createCheckoutSource(checkout: { root: string; description: stri
     },
 
     async walk(limit, signal) {
+      // The checkout does not change during a run: one walk serves every find and search.
+      if (walked?.limit === limit) return walked.listing
       const base = await rootPath()
       const entries: SourceEntry[] = []
       const pending: Array<{ real: string; path: string }> = [{ real: base, path: '' }]
@@ -284,7 +287,9 @@ export function createCheckoutSource(checkout: { root: string; description: stri
         }
         if (!complete) break
       }
-      return { entries: entries.sort(byPath), complete }
+      const listing = { entries: entries.sort(byPath), complete }
+      walked = { limit, listing }
+      return listing
     },
 
     async read(path, options: ReadOptions): Promise<ReadResult> {

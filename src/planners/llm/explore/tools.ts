@@ -178,7 +178,7 @@ export interface Exploration {
   readonly tools: ReturnType<typeof defineTools>
   /** What the model should know before it calls a tool: add it to the system prompt. */
   readonly instructions: string
-  /** Every call so far, in order. */
+  /** Every call so far, in the order the calls started (parallel calls finish in any order). */
   readonly records: readonly ToolCallRecord[]
   budget(): BudgetState
   /** Whether the budget is spent: check it after each step to stop offering the tools. */
@@ -192,15 +192,18 @@ export function createExploration(options: ExploreOptions): Exploration {
   const limits: ToolLimits = { ...DEFAULT_TOOL_LIMITS, ...options.limits }
   const budget: BudgetLimits = { ...defaultBudget(source.mode), ...options.budget }
   const policy = createPolicy(options.exclude ?? [])
-  const records: ToolCallRecord[] = []
+  const finished: Array<{ order: number; record: ToolCallRecord }> = []
+  let started = 0
   let calls = 0
   let chars = 0
   const state = (): BudgetState => ({ ...budget, calls, chars, spent: isBudgetSpent({ ...budget, calls, chars }) })
 
   const call = async (name: ExploreToolName, input: unknown, signal?: AbortSignal): Promise<string> => {
+    const order = started++
+    const record = (entry: ToolCallRecord): void => void finished.push({ order, record: entry })
     if (state().spent) {
       const text = budgetSpentMessage(budget, calls, chars)
-      records.push({ tool: name, path: subjectOf(name, input).path, chars: text.length, outcome: 'budget-spent' })
+      record({ tool: name, ...subjectOf(name, input), chars: text.length, outcome: 'budget-spent' })
       return text
     }
     calls++
@@ -226,7 +229,7 @@ export function createExploration(options: ExploreOptions): Exploration {
     if (rendered === null) {
       // Calls that started while there was budget left and found none when they finished.
       const text = budgetSpentMessage(budget, calls, chars)
-      records.push({ tool: name, path: output.record.path, chars: text.length, outcome: 'budget-spent' })
+      record({ tool: name, path: output.record.path, chars: text.length, outcome: 'budget-spent' })
       return text
     }
     const body = fit(rendered.text, room)
@@ -234,44 +237,53 @@ export function createExploration(options: ExploreOptions): Exploration {
     const estimate = footer(budget, calls, chars + body.length)
     const text = body + footer(budget, calls, chars + body.length + estimate.length)
     chars += text.length
-    records.push({ tool: name, ...output.record, ...rendered.record, chars: text.length })
+    record({ tool: name, ...output.record, ...rendered.record, chars: text.length })
     return text
   }
 
   return {
-    tools: defineTools((name, input, signal) => call(name, input, signal), source),
+    tools: defineTools((name, input, signal) => call(name, input, signal), source, limits),
     instructions: instructionsFor(source, budget),
-    records,
+    get records() {
+      return [...finished].sort((a, b) => a.order - b.order).map((entry) => entry.record)
+    },
     budget: state,
     spent: () => state().spent,
     call,
   }
 }
 
-/** The AI SDK tool definitions, each running through the budget. */
-function defineTools(run: (name: ExploreToolName, input: unknown, signal?: AbortSignal) => Promise<string>, source: RepositorySource) {
+/**
+ * The AI SDK tool definitions, each running through the budget. Strict: the schemas are flat with every
+ * field required, so providers that check tool input against the schema (OpenAI) can guarantee it.
+ */
+function defineTools(run: (name: ExploreToolName, input: unknown, signal?: AbortSignal) => Promise<string>, source: RepositorySource, limits: ToolLimits) {
   const searchNote = source.searchesContent
     ? 'Searches the text files (binary, oversized and secret files are skipped).'
     : 'File contents cannot be searched in this run (no checkout; the repository is read through the GitHub API): the pattern is matched against file paths instead. Prefer find_files and read_file.'
   return {
     list_directory: tool({
-      description: 'List the files and folders in a directory of the repository, with file sizes.',
+      description: `List the files and folders in a directory of the repository, with file sizes (at most ${limits.maxListEntries} entries).`,
       inputSchema: ListInput,
+      strict: true,
       execute: (input, { abortSignal }) => run('list_directory', input, abortSignal),
     }),
     find_files: tool({
       description: 'Find files and folders by name (a part of the name, any case) or by glob, anywhere under a directory.',
       inputSchema: FindInput,
+      strict: true,
       execute: (input, { abortSignal }) => run('find_files', input, abortSignal),
     }),
     search_files: tool({
-      description: `Search file contents with a regular expression; returns matching lines as path:line: text. ${searchNote}`,
+      description: `Search file contents with a regular expression; returns up to ${limits.maxMatches} matching lines as path:line: text. ${searchNote}`,
       inputSchema: SearchInput,
+      strict: true,
       execute: (input, { abortSignal }) => run('search_files', input, abortSignal),
     }),
     read_file: tool({
-      description: 'Read a range of lines of a text file, numbered, so the plan can cite path:line.',
+      description: `Read a range of lines of a text file (at most ${limits.maxReadLines} lines a call, files up to ${bytesText(limits.maxFileBytes)}), numbered, so the plan can cite path:line.`,
       inputSchema: ReadInput,
+      strict: true,
       execute: (input, { abortSignal }) => run('read_file', input, abortSignal),
     }),
   }
@@ -301,7 +313,10 @@ function subjectOf(tool: ExploreToolName, input: unknown): { path: string; query
 
 /** One line for the progress comment: code spans that nothing in a path or pattern can break out of. */
 export function describeCall(tool: ExploreToolName, about: { path: string; query?: string }): string {
-  const code = (text: string): string => `\`${shownPath(text).replace(/\s+/g, ' ').slice(0, 80)}\``
+  const code = (text: string): string => {
+    const shown = shownPath(text).replace(/\s+/g, ' ')
+    return `\`${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown}\``
+  }
   const where = about.path === '.' ? '' : ` in ${code(about.path)}`
   switch (tool) {
     case 'list_directory':
