@@ -11,11 +11,12 @@ import type { Plan } from './plan.js'
 import type { FetchLike } from './planners/http.js'
 import { createPlanner } from './planners/index.js'
 import { type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planners/planner.js'
-import { type IssueRef, type PlanComment, PlanCommentWriter, replyOnce } from './publish/comment.js'
+import { type IssueRef, type PlanComment, PlanCommentWriter, type RenderFrom, replyOnce } from './publish/comment.js'
+import { type FinalComment, cancelledComment, failedComment, needsInfoComment, plannedComment, subIssuesComment, writeFinal } from './publish/final.js'
 import { removeLabelIfPresent, syncNeedsInfoLabel } from './publish/labels.js'
 import { parseMarker, planSection } from './publish/marker.js'
 import { ProgressReporter } from './publish/progress.js'
-import { type RenderContext, renderCancelled, renderFailed, renderNeedsInfo, renderPlanned, renderPlannedSubIssues, renderPlanning } from './publish/render.js'
+import { type RenderContext, renderPlanning } from './publish/render.js'
 import { type SubIssuesResult, childNumbersIn, parseChildMarker, publishSubIssues } from './publish/sub-issues.js'
 import type { PlanCommand } from './trigger.js'
 import { redact } from './secrets.js'
@@ -30,6 +31,8 @@ export interface Outcome {
   plan?: Plan
   /** The comment body written last (or that would have been, in a dry run). */
   body: string
+  /** The final comment to write, with what to fall back on; absent when nothing is to be written. */
+  final?: FinalComment
   comment: PlanComment | null
   /** Why the run failed, written for the person reading the log. */
   message?: string
@@ -110,10 +113,10 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
   const existing = gathered.planComment
   log(existing ? `Re-planning #${issue.number}; the plan comment is ${existing.html_url}` : `Planning #${issue.number}: ${issue.title}`)
   if (gathered.answers.length > 0) log(`${gathered.answers.length} comment(s) since the last plan are sent as answers.`)
-  const writer = new PlanCommentWriter(octokit, ref, existing, inputs.dryRun)
-  const write = (body: string): Promise<void> => writer.write(redact(body, deps.secrets))
-  // Readers may tick boxes in the previous plan while we work: re-read it before rewriting it.
-  const hasTicks = !inputs.dryRun && inputs.output === 'comment' && existing !== null && planSection(existing.body) !== null
+  // Readers may tick boxes in the previous plan while we work: each edit re-reads the comment.
+  const rereads = !inputs.dryRun && inputs.output === 'comment' && existing !== null && planSection(existing.body) !== null
+  const writer = new PlanCommentWriter(octokit, ref, existing, { dryRun: inputs.dryRun, rereads })
+  const write = (render: RenderFrom): Promise<string> => writer.write((current) => redact(render(current), deps.secrets))
   const previous = parseMarker(existing?.body)
   const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
 
@@ -123,7 +126,6 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
     issue,
     repository,
     previousBody: existing?.body ?? null,
-    currentBody: hasTicks ? () => writer.currentBody() : undefined,
     extra: {
       sections: gathered.sections,
       notes: gathered.notes,
@@ -143,7 +145,8 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
         previousChildNumbers: childNumbersIn(existing?.body ?? null),
       }),
   })
-  if (result.status === 'skipped') {
+  if (result.status === 'skipped' || !result.final) {
+    // Only a skipped run has no final comment to write.
     await tidyLabels(deps, labels, result.status)
     return { ...result, comment: writer.comment }
   }
@@ -151,8 +154,11 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
     // Nothing of this run is on the issue, so there is nothing to close off.
     return { ...result, comment: writer.comment }
   }
+  let outcome: Outcome
   try {
-    await write(result.body)
+    // The final state, or a shorter one where GitHub refuses it: what is written decides the status.
+    const { state, body } = await writeFinal(write, result.final, log)
+    outcome = { ...result, status: state.status, body, comment: writer.comment, ...(state.message ? { message: state.message } : {}), ...(state.plan ? { plan: state.plan } : {}) }
   } catch (error) {
     if (result.status !== 'planned' && result.status !== 'needs-info') {
       log(`Could not write the final comment to the issue: ${errorText(error)}`)
@@ -162,8 +168,8 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
   }
 
   // 5. Labels follow the outcome; a failure here does not undo the comment.
-  await tidyLabels(deps, labels, result.status)
-  return { ...result, comment: writer.comment }
+  await tidyLabels(deps, labels, outcome.status)
+  return outcome
 }
 
 /**
@@ -203,17 +209,15 @@ export interface ProduceArgs {
   repository: RepositoryData
   /** Body of the existing plan comment: its plan and ticks are carried over. */
   previousBody: string | null
-  /** Reads the comment as it is now, when readers may have changed it since `previousBody`. */
-  currentBody?: () => Promise<string | null>
   runUrl: string
   secrets: readonly string[]
   log: (message: string) => void
   cancelSignal?: AbortSignal
   now?: () => number
-  /** Called with the "planning started" body before a remote planner is asked. */
-  onStarted?: (body: string) => Promise<void>
-  /** Called with each (throttled) progress body while a planner streams. */
-  publishProgress?: (body: string) => Promise<void>
+  /** Writes the "planning started" comment before a remote planner is asked; `render` gets the comment as it is then. */
+  onStarted?: (render: RenderFrom) => Promise<unknown>
+  /** Writes each (throttled) progress edit while a planner streams, likewise. */
+  publishProgress?: (render: RenderFrom) => Promise<unknown>
   /** In sub-issues mode: turns the steps into child issues before the comment is rendered. */
   publishSubIssues?: (plan: Plan) => Promise<SubIssuesResult>
   /** Gathered sections, the step position and a command's refinement (none in local previews). */
@@ -226,7 +230,9 @@ export interface ProduceArgs {
 
 /**
  * Stages 2-4 without GitHub, shared by the action and the local CLI: build the request, ask the
- * planner, render the final comment. Never throws: failures become a `failed` outcome with its notice.
+ * planner, render the final comment (`body`, from `previousBody`) and say how to write it (`final`,
+ * rendered again from the comment as it is when written). Never throws: failures become a `failed`
+ * outcome with its notice.
  */
 export async function produceComment(args: ProduceArgs): Promise<Outcome> {
   const { inputs, issue, log } = args
@@ -241,17 +247,20 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     command: inputs.command,
     ...(args.repositoryPaths ? { paths: args.repositoryPaths } : {}),
   }
-  const latestPrevious = async (): Promise<string | null> => (args.currentBody ? await args.currentBody() : args.previousBody)
   let request: PlanRequest | undefined
   let reporter: ProgressReporter | undefined
-  const done = async (status: Status, render: (previous: string | null) => string, extra: Partial<Outcome> = {}): Promise<Outcome> => {
+  const done = async (final: FinalComment, extra: Partial<Outcome> = {}): Promise<Outcome> => {
     await reporter?.stop()
-    const body = render(status === 'cancelled' ? args.previousBody : await latestPrevious().catch(() => args.previousBody))
+    const state = final.states[0]!
+    const body = state.render(args.previousBody)
     return {
-      status,
+      status: state.status,
       issueNumber: issue.number,
       body: redact(body, args.secrets),
+      final,
       comment: null,
+      ...(state.message ? { message: state.message } : {}),
+      ...(state.plan ? { plan: state.plan } : {}),
       ...(request ? { request } : {}),
       ...(reporter ? { progressEdits: reporter.edits } : {}),
       ...extra,
@@ -273,11 +282,11 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
 
     // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
     const planner = createPlanner(inputs, args.fetch, log)
-    if (planner.remote) await args.onStarted?.(renderPlanning(args.previousBody, ctx))
+    if (planner.remote) await args.onStarted?.((current) => renderPlanning(current, ctx))
     reporter = new ProgressReporter({
       intervalMs: inputs.progressIntervalMs,
       maxEdits: MAX_PROGRESS_EDITS,
-      render: async (progress) => renderPlanning(await latestPrevious(), ctx, progress),
+      render: (progress, current) => renderPlanning(current, ctx, progress),
       ...(args.publishProgress ? { write: args.publishProgress } : {}),
       log,
     })
@@ -287,30 +296,24 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     if (result.usage) log(`The model used ${result.usage.inputTokens} input and ${result.usage.outputTokens} output tokens.`)
 
     // 4. Render the final state.
-    if (result.kind === 'needs-info') return await done('needs-info', (previous) => renderNeedsInfo(result, previous, ctx), usage)
+    if (result.kind === 'needs-info') return await done(needsInfoComment(result, ctx), usage)
     if (inputs.output === 'sub-issues' && args.publishSubIssues) {
       const steps = { ...result.plan, steps: result.plan.steps.slice(0, inputs.maxSteps) }
       await reporter.stop()
       const report = await args.publishSubIssues(steps)
       report.warnings.forEach((warning) => log(`Warning: ${warning}`))
       const numbers = report.children.filter((c) => c.step !== undefined && c.number !== undefined).map((c) => c.number as number)
-      const extra = { plan: steps, subIssues: numbers, subIssueReport: report, ...usage, ...(report.error ? { message: report.error } : {}) }
       // An unfinished set of children must not read as "already planned": a re-label has to complete it.
       if (report.error) delete ctx.contextHash
-      return await done(report.error ? 'failed' : 'planned', () => renderPlannedSubIssues(steps, result.plan.steps.length, report, ctx), extra)
+      return await done(subIssuesComment(steps, result.plan.steps.length, report, ctx), { plan: steps, subIssues: numbers, subIssueReport: report, ...usage })
     }
-    let published: Plan = result.plan
-    const outcome = await done('planned', (previous) => {
-      const rendered = renderPlanned(result.plan, previous, ctx)
-      published = rendered.plan
-      return rendered.body
-    }, usage)
-    log(`The plan has ${result.plan.steps.length} steps${published.steps.length < result.plan.steps.length ? ` (${published.steps.length} shown)` : ''}.`)
-    return { ...outcome, plan: published }
+    const outcome = await done(plannedComment(result.plan, ctx), usage)
+    const shown = outcome.plan?.steps.length ?? 0
+    log(`The plan has ${result.plan.steps.length} steps${shown < result.plan.steps.length ? ` (${shown} shown)` : ''}.`)
+    return outcome
   } catch (error) {
-    if (error instanceof CancelledError) return await done('cancelled', (previous) => renderCancelled(previous, ctx), { message: error.message })
-    const message = redact(errorText(error), args.secrets)
-    return await done('failed', (previous) => renderFailed(message, previous, ctx), { message })
+    if (error instanceof CancelledError) return await done(cancelledComment(error.message, ctx))
+    return await done(failedComment(redact(errorText(error), args.secrets), ctx))
   }
 }
 

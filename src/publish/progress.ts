@@ -1,14 +1,15 @@
 import type { PlanProgress } from '../planners/planner.js'
+import type { RenderFrom } from './comment.js'
 
 export interface ProgressOptions {
   /** Least time between two edits (and log lines). */
   intervalMs: number
   /** Most edits for the whole run, however long the stream: GitHub rate-limits content edits. */
   maxEdits: number
-  /** Renders the comment body for the progress so far (may read the current comment first). */
-  render: (progress: PlanProgress) => Promise<string>
-  /** Writes a body; absent in local previews, which only log. */
-  write?: (body: string) => Promise<void>
+  /** Renders the comment body for the progress so far from the comment's body as it is then (null: no comment). */
+  render: (progress: PlanProgress, current: string | null) => string
+  /** Writes the body `render` makes from the comment as it is right before the edit; absent in local previews, which only log. */
+  write?: (render: RenderFrom) => Promise<unknown>
   log: (message: string) => void
 }
 
@@ -25,7 +26,7 @@ export class ProgressReporter {
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
   private stopped = false
-  private lastBody = ''
+  private lastShown = ''
   private lastLine = ''
 
   constructor(options: ProgressOptions) {
@@ -71,11 +72,13 @@ export class ProgressReporter {
     if (!write || this.edits >= this.options.maxEdits) return
     this.chain = this.chain.then(async () => {
       if (this.stopped || this.edits >= this.options.maxEdits) return
-      const body = await this.options.render(progress)
-      if (body === this.lastBody) return
-      this.lastBody = body
+      // The rest of the comment (the previous plan) is carried over as it is, so the progress alone
+      // decides whether an edit would change anything.
+      const shown = this.options.render(progress, null)
+      if (shown === this.lastShown) return
+      this.lastShown = shown
       this.edits++
-      await write(body)
+      await write((current) => this.options.render(progress, current))
     }).catch((error: unknown) => {
       // A lost progress edit is harmless; the final comment is written regardless.
       this.options.log(`Could not show progress in the comment: ${error instanceof Error ? error.message : String(error)}`)

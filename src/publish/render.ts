@@ -10,6 +10,11 @@ import { safeBlock, safeInline } from './sanitize.js'
 export const COMMENT_LIMIT = 65_536
 /** Room kept for the marker, the status banner and the footer around the plan section. */
 const SECTION_LIMIT = COMMENT_LIMIT - 4_000
+/**
+ * The plan section once GitHub refused the full comment: small enough to fit even if GitHub counted
+ * UTF-8 bytes (three per character for most scripts) rather than characters.
+ */
+const SHORTENED_SECTION_LIMIT = 20_000
 
 export interface RenderContext {
   plannerName: string
@@ -44,20 +49,25 @@ export interface RenderedPlan {
   plan: Plan
 }
 
-/** The final comment for a plan: previous ticks kept, size kept under GitHub's limit. */
-export function renderPlanned(plan: Plan, previousBody: string | null, ctx: RenderContext): RenderedPlan {
+/**
+ * The final comment for a plan: previous ticks kept, size kept under GitHub's limit. `shortened`,
+ * once GitHub refused the full comment anyway: step details left out, and far smaller.
+ */
+export function renderPlanned(plan: Plan, previousBody: string | null, ctx: RenderContext, { shortened = false } = {}): RenderedPlan {
   const checked = checkedItems(planSection(previousBody) ?? '')
   const wanted = Math.min(plan.steps.length, ctx.maxSteps)
+  const limit = shortened ? SHORTENED_SECTION_LIMIT : SECTION_LIMIT
+  const render = (count: number, compact: boolean): string => renderSection(plan, count, compact, checked, ctx, shortened ? { refused: true } : {})
   let count = wanted
-  let compact = false
-  let section = renderSection(plan, count, compact, checked, ctx)
-  if (section.length > SECTION_LIMIT) {
+  let compact = shortened
+  let section = render(count, compact)
+  if (section.length > limit && !compact) {
     compact = true
-    section = renderSection(plan, count, compact, checked, ctx)
+    section = render(count, compact)
   }
-  while (section.length > SECTION_LIMIT && count > 1) {
+  while (section.length > limit && count > 1) {
     count = Math.max(1, Math.floor(count * 0.8))
-    section = renderSection(plan, count, compact, checked, ctx)
+    section = render(count, compact)
   }
   return {
     body: compose('planned', '', section, ctx.contextHash),
@@ -73,7 +83,7 @@ export function renderPlanned(plan: Plan, previousBody: string | null, ctx: Rend
 export function renderPlannedSubIssues(plan: Plan, proposed: number, result: SubIssuesResult, ctx: RenderContext): string {
   const notes = [...ctx.notes, ...result.warnings]
   if (result.error) notes.push(`**Not every step has an issue yet.** ${result.error}`)
-  const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { result, proposed })
+  const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { children: { result, proposed } })
   return compose('planned', '', section, ctx.contextHash)
 }
 
@@ -145,12 +155,31 @@ export function renderNeedsInfo(result: { message: string; questions: string[] }
 /** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
 export function renderFailed(message: string, previousBody: string | null, ctx: RenderContext): string {
   const previous = planSection(previousBody)
-  const banner = alert('CAUTION', [
+  return compose('failed', failureBanner(message, ctx, previous ? ' The previous plan is kept below.' : ''), previous)
+}
+
+/**
+ * The last resort once GitHub refused the fuller final comment: an error notice that keeps only what
+ * later runs need. With `children` (sub-issues mode) that is the list of them, by which a re-run finds
+ * them where GitHub has no sub-issues; otherwise the reader's ticks in the current comment, listed as
+ * ticked in an earlier plan so that the next plan ticks its matching steps.
+ */
+export function renderRefused(message: string, currentBody: string | null, ctx: RenderContext, children?: ChildReport[]): string {
+  if (children) {
+    const items = children.flatMap((c) => (c.number === undefined ? [] : [`- [${c.state === 'closed' ? 'x' : ' '}] #${c.number}`]))
+    return compose('failed', failureBanner(message, ctx, items.length ? ' The issues made for the steps are listed below.' : ''), items.join('\n') || null)
+  }
+  const checked = checkedItems(planSection(currentBody) ?? '')
+  const ticks = checked.length ? `${EARLIER_TICKS_HEADING} (kept so no progress is lost):\n\n${checked.map(earlierTickLine).join('\n')}` : null
+  return compose('failed', failureBanner(message, ctx, ticks ? ' The boxes ticked in the previous plan are listed below.' : ''), ticks)
+}
+
+function failureBanner(message: string, ctx: RenderContext, tail: string): string {
+  return alert('CAUTION', [
     `**Planning failed.** ${safeBlock(message, 1500).replace(/\n+/g, ' ')}`,
     '',
-    `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${previous ? ' The previous plan is kept below.' : ''}`,
+    `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${tail}`,
   ])
-  return compose('failed', banner, previous)
 }
 
 function compose(state: CommentState, banner: string, section: string | null, hash?: string): string {
@@ -177,7 +206,8 @@ interface ChildListing {
   proposed: number
 }
 
-function renderSection(plan: Plan, count: number, compact: boolean, checked: CheckedItem[], ctx: RenderContext, children?: ChildListing): string {
+/** `children` in sub-issues mode; `refused` when GitHub refused the full comment, so this one is shortened. */
+function renderSection(plan: Plan, count: number, compact: boolean, checked: CheckedItem[], ctx: RenderContext, { children, refused = false }: { children?: ChildListing; refused?: boolean } = {}): string {
   const ticked = new Set(checked.map((c) => c.key))
   const seen = new Set<string>()
   const out: string[] = []
@@ -209,7 +239,8 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
     const why = count < Math.min(plan.steps.length, ctx.maxSteps) ? "to fit GitHub's comment size limit" : `(input \`max-steps\` is ${ctx.maxSteps})`
     notes.push(`The planner proposed ${plan.steps.length} steps; the first ${count} are shown ${why}. The rest were left out: ${plan.steps.slice(count, count + 5).map((s) => `“${safeInline(s.name, 80)}”`).join(', ')}${plan.steps.length - count > 5 ? ', …' : ''}.`)
   }
-  if (compact && !children) notes.push('Step details were shortened to fit GitHub\'s comment size limit; the workflow run\'s `plan` output has them in full.')
+  if (refused) notes.push('GitHub refused the full plan comment, so this one is shortened: step details are left out. The workflow run\'s `plan` output has them in full.')
+  else if (compact && !children) notes.push('Step details were shortened to fit GitHub\'s comment size limit; the workflow run\'s `plan` output has them in full.')
   if (notes.length > 0) out.push(notes.map((n) => `> ${n}`).join('\n>\n'), '')
 
   const via = ctx.runUrl ? ` in [this workflow run](${ctx.runUrl})` : ''

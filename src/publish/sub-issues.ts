@@ -1,4 +1,5 @@
 import type { GitHub } from '../github/client.js'
+import { httpDetail, statusOf } from '../github/errors.js'
 import { isStatus } from '../github/read.js'
 import type { Plan, PlanStep } from '../plan.js'
 import { checkedItems, itemKey } from './checks.js'
@@ -148,7 +149,8 @@ class SubIssuePublisher {
   /** Sub-issues the parent has, counting the links this run made (or, in a dry run, would make). */
   private subIssueCount = 0
   private subIssuesAvailable = true
-  private dependencySupport: 'unknown' | 'available' | 'unavailable' = 'unknown'
+  /** `hinted`: an issue carried a dependencies summary, which suggests the API but does not prove it. */
+  private dependencySupport: 'unknown' | 'hinted' | 'available' | 'unavailable' = 'unknown'
   private dependenciesWanted = false
   /** Steps left without a child because the parent has no room for more sub-issues. */
   private readonly roomless: number[] = []
@@ -298,7 +300,7 @@ class SubIssuePublisher {
     report.action = 'created'
     this.options.log(`Created #${child.number} for step ${index + 1}: ${title}`)
     if (this.subIssuesAvailable) await this.link(child, index)
-    await this.recordBlockers(child, missing)
+    if (!(await this.recordBlockers(child, missing))) await this.addBlockedByLines(step, index, child)
   }
 
   /** An existing child: rewritten only if its text changed (closed ones are left alone), linked if it is not. */
@@ -319,7 +321,9 @@ class SubIssuePublisher {
           this.options.log(`Updated #${child.number} for step ${index + 1}: ${title}`)
         }
       }
-      if (!this.options.dryRun) await this.recordBlockers(child, missing)
+      if (!this.options.dryRun && !(await this.recordBlockers(child, missing))) {
+        if (await this.addBlockedByLines(step, index, { ...child, body })) report.action = 'updated'
+      }
     }
     if (!found.linked && this.subIssuesAvailable) await this.linkExisting(child, index, report)
   }
@@ -377,8 +381,14 @@ class SubIssuePublisher {
     if (blockers.length === 0) return []
     this.dependenciesWanted = true
     if (child) this.noteDependencySupport(child)
-    if (child === null || child.blockedByTotal === 0) {
+    if (child === null) {
+      // A hint will do: should recording them answer 404, the new child's body gets the lines then.
       if (this.dependencySupport === 'unknown') await this.probeDependencies()
+      return this.dependencySupport === 'unavailable' ? [] : blockers
+    }
+    if (child.blockedByTotal === 0) {
+      // An existing child's body says "Blocked by" or not, so only a definite answer may change it.
+      if (this.dependencySupport === 'unknown' || this.dependencySupport === 'hinted') await this.probeDependencies()
       return this.dependencySupport === 'available' ? blockers : []
     }
     if (this.dependencySupport === 'unavailable') return []
@@ -386,9 +396,12 @@ class SubIssuePublisher {
     return present ? blockers.filter((blocker) => !present.has(blocker.id)) : []
   }
 
-  /** Issue representations carry a dependencies summary exactly where GitHub has the API: no need to ask. */
+  /**
+   * An issue representation with a dependencies summary suggests that GitHub has the API, which
+   * saves a read. Only suggests: a server may report the summary while the routes answer 404.
+   */
   private noteDependencySupport(child: Child): void {
-    if (child.blockedByTotal !== undefined) this.dependencySupport = 'available'
+    if (this.dependencySupport === 'unknown' && child.blockedByTotal !== undefined) this.dependencySupport = 'hinted'
   }
 
   /** One read, needed only when no issue seen so far told whether GitHub has the dependencies API. */
@@ -411,12 +424,43 @@ class SubIssuePublisher {
     }
   }
 
-  private async recordBlockers(child: Child, blockers: Child[]): Promise<void> {
+  /**
+   * Records the blockers on `child`. False when GitHub turned out to have no dependencies API, so
+   * the child's body has to carry them instead; from then on the API is not called again.
+   */
+  private async recordBlockers(child: Child, blockers: Child[]): Promise<boolean> {
     for (const blocker of blockers) {
-      await this.write(`record that #${child.number} is blocked by #${blocker.number}`, 'check both issues still exist', () =>
-        this.octokit.rest.issues.addBlockedByDependency({ ...this.repoRef, issue_number: child.number, issue_id: blocker.id }),
-      )
+      try {
+        await this.octokit.rest.issues.addBlockedByDependency({ ...this.repoRef, issue_number: child.number, issue_id: blocker.id })
+        this.dependencySupport = 'available'
+      } catch (error) {
+        if (isStatus(error, 404) && (await this.dependenciesApiMissing())) return false
+        const bothExist = `check that #${child.number} and #${blocker.number} still exist`
+        throw refusal(`record that #${child.number} is blocked by #${blocker.number}`, error, { invalid: bothExist, notFound: `${bothExist} and that the workflow grants \`permissions: issues: write\`` })
+      }
     }
+    return true
+  }
+
+  /**
+   * Whether a 404 from a dependencies route means that GitHub has no dependencies API (older GitHub
+   * Enterprise Server), rather than that one of the two issues is gone (deleted or transferred
+   * meanwhile) or hidden from the token. GitHub words both 404s alike, so the parent's blockers are
+   * listed: the parent is being planned, so it exists and is readable, and that list answers 404
+   * only where the API itself is missing. A missing issue must fail the run, not be papered over.
+   */
+  private async dependenciesApiMissing(): Promise<boolean> {
+    return (await this.blockedByIds(this.parent.number)) === null
+  }
+
+  /** The child was written before GitHub turned out to have no dependencies API: its body gets the "Blocked by #n" lines. True if it was edited. */
+  private async addBlockedByLines(step: PlanStep, index: number, child: Child): Promise<boolean> {
+    const body = this.renderBody(step, index, this.blockersOf(step, index), child.body)
+    if (body === child.body) return false
+    await this.write(`update #${child.number} (step ${index + 1})`, "check the step's text", () =>
+      this.octokit.rest.issues.update({ ...this.repoRef, issue_number: child.number, body }),
+    )
+    return true
   }
 
   // ---- children of removed steps --------------------------------------------------------------
@@ -562,34 +606,23 @@ function longestIncreasing(values: number[]): Set<number> {
  * A refused request as a sentence that names what failed and what to fix. `invalid` is the fix for a
  * 422 (what GitHub found invalid depends on the request); `tail` says what a re-run will do.
  */
-function refusal(action: string, error: unknown, { invalid = 'check the request', tail = RERUN } = {}): Refusal {
+function refusal(action: string, error: unknown, { invalid = 'check the request', notFound = NEEDS_WRITE, tail = RERUN } = {}): Refusal {
   const detail = httpDetail(error)
   const status = statusOf(error)
   const verb = status === undefined ? 'Could not' : 'GitHub refused to'
-  return new Refusal(`${verb} ${action} (${detail}): ${remedy(status, detail, invalid)}. ${tail}`, detail)
+  return new Refusal(`${verb} ${action} (${detail}): ${remedy(status, detail, { invalid, notFound })}. ${tail}`, detail)
 }
 
-function remedy(status: number | undefined, detail: string, invalidHint: string): string {
+const NEEDS_WRITE = 'the workflow needs `permissions: issues: write`'
+
+/** What to do about a refusal; the fixes for a 422 and a 404 depend on the request. */
+function remedy(status: number | undefined, detail: string, hints: { invalid: string; notFound: string }): string {
   if (status === 429 || /rate limit/i.test(detail)) return "GitHub's rate limit is exhausted: wait for it to reset"
   if (status === 401) return 'the token was rejected: check the `github-token` input'
-  if (status === 403 || status === 404) return 'the workflow needs `permissions: issues: write`'
+  if (status === 403) return NEEDS_WRITE
+  if (status === 404) return hints.notFound
   if (status === 410) return 'issues are disabled in this repository: enable them in its settings'
-  if (status === 422) return invalidHint
+  if (status === 422) return hints.invalid
   if (status !== undefined && status >= 500) return 'GitHub had a server error: try again later'
   return 'check the connection to GitHub'
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined
-}
-
-/** "HTTP 403: Resource not accessible by integration": GitHub's own message, without the documentation link. */
-function httpDetail(error: unknown): string {
-  const data = typeof error === 'object' && error !== null && 'response' in error ? (error.response as { data?: unknown } | undefined)?.data : undefined
-  const body = typeof data === 'object' && data !== null ? (data as { message?: unknown; errors?: unknown }) : {}
-  const reasons = Array.isArray(body.errors) ? body.errors.map((e: unknown) => (typeof e === 'object' && e !== null ? ((e as { message?: string; code?: string }).message ?? (e as { code?: string }).code) : String(e))) : []
-  const message = typeof body.message === 'string' ? body.message : error instanceof Error ? error.message : String(error)
-  const text = reasons.length > 0 ? `${message}: ${reasons.join('; ')}` : message
-  const status = statusOf(error)
-  return status === undefined ? text : `HTTP ${status}: ${text}`
 }

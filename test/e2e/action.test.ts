@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatchEvent, EXAMPLE_REPO, issuesEvent, labeledEvent } from '../support/events.ts'
-import { FakeGitHub, type FakeIssue } from '../support/fake-github.ts'
+import { FakeGitHub, type FakeIssue, type RecordedRequest, validationError } from '../support/fake-github.ts'
 import { FakePlanner, kubiyaPlanReply, taskPlanningPlan } from '../support/fake-planner.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { type ActionRun, declaredOutputs, runAction } from '../support/run-action.ts'
@@ -45,7 +45,7 @@ const OPTIONAL_READS = new Set(['issues/get-parent', 'repos/get-readme', 'git/ge
 const refused = (): unknown[] => github.requests.filter((r) => r.status >= 400 && !(r.status === 404 && OPTIONAL_READS.has(r.operationId ?? '')))
 /** Every output action.yml declares, with the values of a run that made no plan and wrote no comment. */
 const emptyOutputs = (status: string): Record<string, string> => {
-  const values: Record<string, string> = { status, plan: '', steps: '[]', 'step-count': '0', 'comment-id': '', 'comment-url': '', 'sub-issues': '[]' }
+  const values: Record<string, string> = { status, plan: '', steps: '[]', 'step-count': '0', 'comment-id': '', 'comment-url': '', 'sub-issues': '[]', usage: '' }
   expect(Object.keys(values).sort()).toEqual(declaredOutputs().sort())
   return values
 }
@@ -100,7 +100,7 @@ describe('label → plan comment', () => {
 
   it('plans with Kubiya: UserKey auth, tasks as steps, nothing else written', async () => {
     planner.respond('/api/v1/tasks/plan', { json: kubiyaPlanReply(6) })
-    const run = await label({ 'planner-url': planner.url }, 'Plan-Me', { KUBIYA_API_KEY: planner.kubiyaKey })
+    const run = await label({ planner: 'kubiya', 'planner-url': planner.url }, 'Plan-Me', { KUBIYA_API_KEY: planner.kubiyaKey })
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('planned')
     expect(planner.requests[0]!.headers.authorization).toBe(`UserKey ${planner.kubiyaKey}`)
@@ -246,7 +246,7 @@ describe('final states', () => {
 
   it('questions become a needs-info comment, exit 0', async () => {
     planner.respond('/api/v1/tasks/plan', { json: { plan: { title: 'x', summary: '', team_breakdown: [], has_questions: true, questions: '1. Which endpoints?\n2. What limits per key?' } } })
-    const run = await label({ 'planner-url': planner.url, 'planner-api-key': planner.kubiyaKey })
+    const run = await label({ planner: 'kubiya', 'planner-url': planner.url, 'planner-api-key': planner.kubiyaKey })
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('needs-info')
     const body = github.comments(issue.number)[0]!.body
@@ -321,6 +321,44 @@ describe('GitHub faults', () => {
   }, 60_000)
 })
 
+describe('GitHub refuses the final comment', () => {
+  const TOO_LONG = validationError({ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' })
+  const planBody = (request: RecordedRequest): boolean => String((request.body as { body?: unknown }).body).includes('"state":"planned"')
+
+  it('the plan is written again without step details, and the run succeeds', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(4) })
+    github.failNext({ operationId: 'issues/update-comment', when: planBody }, 422, TOO_LONG)
+    const run = await label(taskPlanning())
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"planned","hash":"[0-9a-f]{16}"\} -->/)
+    expect(body).toContain('GitHub refused the full plan comment, so this one is shortened')
+    expect(body).toContain('- [ ] **4. Step 4: Roll out**')
+    expect(body).not.toContain('<summary>Details</summary>')
+    expect(run.stdout).toContain('GitHub refused the final comment (HTTP 422: Validation Failed: Body is too long (maximum is 65536 characters))')
+  })
+
+  it('refused even shortened: an error notice keeps the reader’s ticks, and the run fails', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(2) }, { json: taskPlanningPlan(3) })
+    await label(taskPlanning())
+    const [comment] = github.comments(issue.number)
+    github.editComment(comment!.id, comment!.body.replace('- [ ] **2. Step 2', '- [x] **2. Step 2'))
+    github.failNext({ operationId: 'issues/update-comment', when: planBody }, 422, TOO_LONG, Infinity)
+
+    const run = await label(taskPlanning(), 'plan-me', {}, `${issue.body}\nAlso cover the admin API.`)
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    expect(run.stdout).toMatch(/::error::The plan was made, but GitHub refused to store it in this comment, even shortened \(HTTP 422/)
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"failed"\} -->/)
+    expect(body).toContain('**Planning failed.** The plan was made, but GitHub refused')
+    expect(body).toContain('**Ticked in an earlier plan** (kept so no progress is lost):\n\n- [x] Step 2: Add the middleware')
+    // The plan itself is not lost: the outputs carry it.
+    expect(JSON.parse(run.outputs.steps!)).toHaveLength(3)
+  })
+})
+
 describe('dry run and secrets', () => {
   it('dry-run plans, fills outputs and summary, writes nothing', async () => {
     planner.respond('/task-planning/plan', { json: taskPlanningPlan(5) })
@@ -337,7 +375,7 @@ describe('dry run and secrets', () => {
   it('never prints the token or the planner key, even when the planner echoes the key', async () => {
     const key = planner.kubiyaKey
     planner.respond('/api/v1/tasks/plan', { status: 500, json: { detail: `Task planning failed: key ${key} has no org claim` } })
-    const run = await label({ 'planner-url': planner.url, 'planner-api-key': key })
+    const run = await label({ planner: 'kubiya', 'planner-url': planner.url, 'planner-api-key': key })
     expect(run.code).toBe(1)
     const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...github.comments(issue.number).map((c) => c.body)].join('\n')
     const masked = everything.replace(new RegExp(`::add-mask::(${TOKEN}|${key})`, 'g'), '')
@@ -349,7 +387,7 @@ describe('dry run and secrets', () => {
   })
 
   it('a missing Kubiya key is a configuration error on the issue, with no planner call', async () => {
-    const run = await label({ 'planner-url': planner.url })
+    const run = await label({ planner: 'kubiya', 'planner-url': planner.url })
     expect(run.code).toBe(1)
     expect(github.comments(issue.number)[0]!.body).toContain('The kubiya planner needs an API key')
     expect(planner.requests).toEqual([])

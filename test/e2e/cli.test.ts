@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { FakeModelServer } from '../support/fake-models.ts'
 import { FakePlanner, taskPlanningStreamFrames } from '../support/fake-planner.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -77,6 +78,26 @@ describe('issue-planner CLI (dist/cli/index.js)', () => {
     expect(missing.stderr).toContain('--issue-file no/such/file.md cannot be read')
     const badPlanner = await cli(['--issue-file', 'examples/bug-report.md', '--planner', 'gpt'])
     expect(badPlanner.code).toBe(2)
-    expect(badPlanner.stderr).toContain('Input `planner` must be one of kubiya, task-planning, outline; got "gpt".')
+    expect(badPlanner.stderr).toContain('Input `planner` must be one of outline, kubiya, task-planning, openai, anthropic, google, azure, openai-compatible; got "gpt".')
+  })
+
+  it('plans with a model provider, taking the key from the environment, without printing it', async () => {
+    const key = 'sk-ant-cli-test-key-0000000000'
+    const models = await FakeModelServer.start({ key })
+    try {
+      const plan = { kind: 'plan', title: 'Bug fix', summary: 'Fix it.', questions: [], steps: [{ title: 'Reproduce the bug', description: 'Write a failing test.', acceptance_criteria: ['The test fails'], estimate: '1h', depends_on: [], risks: [], files: [], subtasks: [] }, { title: 'Fix the bug', description: 'Make it pass.', acceptance_criteria: ['The test passes'], estimate: '2h', depends_on: [1], risks: [], files: [], subtasks: [] }] }
+      models.script({ text: JSON.stringify(plan), usage: { input: 1500, output: 200 } })
+      const run = await cli(['--issue-file', 'examples/bug-report.md', '--planner', 'anthropic', '--model', 'claude-sonnet-5', '--planner-url', models.baseURL('anthropic')], { ANTHROPIC_API_KEY: key })
+      expect(run.code).toBe(0)
+      expect(models.requests[0]!.headers['x-api-key']).toBe(key)
+      expect(run.stdout).toContain('- [ ] **2. Fix the bug** · ⏱ 2h')
+      expect(run.stderr).toContain('The model used 1500 input and 200 output tokens.')
+      expect(run.stdout + run.stderr).not.toContain(key)
+      const missing = await cli(['--issue-file', 'examples/bug-report.md', '--planner', 'anthropic'], { ANTHROPIC_API_KEY: key })
+      expect(missing.code).toBe(1)
+      expect(missing.stderr).toContain('needs input `model`')
+    } finally {
+      await models.close()
+    }
   })
 })

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EXAMPLE_REPO, labeledEvent } from '../support/events.ts'
 import { FakeGitHub, type FakeIssue } from '../support/fake-github.ts'
-import { FakePlanner, type Frame, kubiyaPlanReply, kubiyaStreamFrames, taskPlanningStreamFrames } from '../support/fake-planner.ts'
+import { FakePlanner, type Frame, kubiyaPlanReply, kubiyaStreamFrames, taskPlanningPlan, taskPlanningStreamFrames } from '../support/fake-planner.ts'
 import { type ActionRun, runAction } from '../support/run-action.ts'
 
 const TOKEN = 'ghs_streamingTestToken000000000000001'
@@ -36,7 +36,7 @@ function label(inputs: Record<string, string>, onSpawn?: Parameters<typeof runAc
   })
 }
 
-const kubiya = (extra: Record<string, string> = {}): Record<string, string> => ({ 'planner-url': planner.url, 'planner-api-key': planner.kubiyaKey, ...extra })
+const kubiya = (extra: Record<string, string> = {}): Record<string, string> => ({ planner: 'kubiya', 'planner-url': planner.url, 'planner-api-key': planner.kubiyaKey, ...extra })
 const taskPlanning = (extra: Record<string, string> = {}): Record<string, string> => ({ planner: 'task-planning', 'planner-url': planner.url, ...extra })
 /** Every body written to the plan comment, in order: the create, then each edit. */
 const commentWrites = (): string[] =>
@@ -183,6 +183,39 @@ describe('Task Planning stream', () => {
     const run = await label(taskPlanning({ 'planner-timeout': '2' }))
     expect(run.code).toBe(1)
     expect(finalBody()).toMatch(/did not answer within 2 s \(input `planner-timeout` is 2 s\)/)
+  })
+})
+
+describe('boxes ticked during a re-plan', () => {
+  it('are all kept: the comment is read again right before each edit, not a write-pacing wait earlier', async () => {
+    const names = (taskPlanningPlan(4).steps as Array<{ name: string }>).map((s) => s.name)
+    const box = (i: number): string => `**${i + 1}. ${names[i]}**`
+    const plan = github.addComment(issue.number, {
+      body: ['<!-- issue-planner:plan {"state":"planned"} -->', '', '<!-- issue-planner:plan-section -->', '### Plan', '', ...names.map((_, i) => `- [ ] ${box(i)}`)].join('\n'),
+      user: github.botUser,
+      author_association: 'NONE',
+    })
+    // A reader ticks the next box right after the run has listed the comments, and 100 ms after
+    // each time it reads the plan comment again (the old code then waited up to a second for GitHub's
+    // write pacing before writing what it had read).
+    const ticked: number[] = []
+    const tickNext = (): void => {
+      const i = ticked.length
+      if (i >= names.length) return
+      ticked.push(i)
+      github.editComment(plan.id, finalBody().replace(`- [ ] ${box(i)}`, `- [x] ${box(i)}`))
+    }
+    github.onServed((request) => {
+      if (request.status !== 200) return
+      if (request.operationId === 'issues/list-comments' && ticked.length === 0) tickNext()
+      if (request.operationId === 'issues/get-comment') setTimeout(tickNext, 100)
+    })
+    planner.respond(TP_STREAM, { stream: { format: 'sse', frames: taskPlanningStreamFrames(4, { pieces: 8 }), frameDelayMs: 250 } })
+    const run = await label(taskPlanning())
+    expect(run.outputs.status).toBe('planned')
+    expect(commentWrites().length).toBeGreaterThanOrEqual(3)
+    expect(ticked.length).toBeGreaterThanOrEqual(3)
+    for (const i of ticked) expect(finalBody()).toContain(`- [x] ${box(i)}`)
   })
 })
 

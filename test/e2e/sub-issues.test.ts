@@ -115,21 +115,41 @@ describe('output: sub-issues', () => {
     expect(github.requests.filter((r) => r.operationId === 'issues/create' && r.status === 201)).toHaveLength(4)
   })
 
-  it('degrades to a plain checklist of issues where sub-issues and dependencies answer 404', async () => {
-    github.disable('sub-issues')
-    github.disable('dependencies')
+  it('degrades to a plain checklist with "Blocked by" lines where sub-issues and dependencies answer 404 (GHES 3.17, 3.18)', async () => {
+    // Issue representations may still carry the summaries, so only the 404s tell what is missing.
+    github.disable('sub-issues', { keepSummaries: true })
+    github.disable('dependencies', { keepSummaries: true })
     planner.respond(PLAN, { json: taskPlanningPlan(3) })
     const run = await label()
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/Warning: .*[Ss]ub-issues/)
-    const created = github.requests.filter((r) => r.operationId === 'issues/create' && r.status === 201)
-    expect(created).toHaveLength(3)
-    expect(planComment()).toMatch(/- \[ \] #\d+\n- \[ \] #\d+\n- \[ \] #\d+/)
+    expect(run.outputs.status).toBe('planned')
+    const [first, second, third] = JSON.parse(run.outputs['sub-issues']!) as number[]
+    expect(planComment()).toContain(`- [ ] #${first}\n- [ ] #${second}\n- [ ] #${third}`)
+    expect(github.issue(second!).body).toContain(`- Blocked by #${first}`)
+    expect(github.issue(third!).body).toContain(`- Blocked by #${second}`)
+    // Learnt from the first refusal: not asked again.
+    expect(count('issues/add-blocked-by-dependency')).toBe(1)
+    expect(run.stdout).toMatch(/Warning: Sub-issues are not available/)
+    expect(run.stdout).toMatch(/Warning: Issue dependencies are not available/)
     expect(run.summary).toContain('not linked')
+    expect(run.summary).toContain('Issue dependencies are not available')
 
     github.reset()
     await label({}, undefined, `${parent.body} (edited)`)
     expect(count('issues/create')).toBe(0)
+    expect(count('issues/update')).toBe(0)
+  })
+
+  it('links the children but writes "Blocked by" lines where only the dependencies API answers 404', async () => {
+    github.disable('dependencies', { keepSummaries: true })
+    planner.respond(PLAN, { json: taskPlanningPlan(2) })
+    const run = await label()
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    const [first, second] = github.subIssues(parent.number).map((c) => c.number)
+    expect(github.issue(second!).body).toContain(`- Blocked by #${first}`)
+    expect(run.stdout).toMatch(/Warning: Issue dependencies are not available/)
+    expect(run.summary).toContain('Issue dependencies are not available')
   })
 
   it('an unchanged issue labelled again is not re-planned: no planner call, no writes', async () => {

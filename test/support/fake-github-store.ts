@@ -119,6 +119,8 @@ export class RepoStore {
   repository: FakeRepository
   readonly botUser = githubActionsBot()
   readonly disabled = new Set<Feature>()
+  /** Disabled features whose summaries issue representations still carry (see FakeGitHub.disable). */
+  readonly summariesKept = new Set<Feature>()
 
   private readonly issues = new Map<number, IssueRecord>()
   private readonly comments = new Map<number, CommentRecord>()
@@ -149,6 +151,11 @@ export class RepoStore {
 
   isEnabled(feature: Feature): boolean {
     return !this.disabled.has(feature)
+  }
+
+  /** Whether issue representations carry the feature's summary fields. */
+  reportsSummary(feature: Feature): boolean {
+    return this.isEnabled(feature) || this.summariesKept.has(feature)
   }
 
   // ---- issues -------------------------------------------------------------------------------
@@ -291,7 +298,7 @@ export class RepoStore {
       state_reason: record.state_reason,
     }
     if (record.pull_request) json.pull_request = record.pull_request
-    if (this.isEnabled('sub-issues')) {
+    if (this.reportsSummary('sub-issues')) {
       const children = this.subIssuesOf(record)
       const completed = children.filter((child) => child.state === 'closed').length
       json.sub_issues_summary = {
@@ -302,7 +309,7 @@ export class RepoStore {
       const parent = this.parentOf(record)
       json.parent_issue_url = parent ? `${this.repoApiUrl}/issues/${parent.number}` : null
     }
-    if (this.isEnabled('dependencies')) {
+    if (this.reportsSummary('dependencies')) {
       const blockedBy = this.blockedBy(record)
       const blocking = this.blocking(record)
       json.issue_dependencies_summary = {

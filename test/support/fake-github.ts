@@ -22,7 +22,7 @@ import {
   usesSimpleValidationErrors,
 } from './fake-github-openapi.ts'
 import { FEATURE_OF, routes, type Reply } from './fake-github-routes.ts'
-import { ApiError, RepoStore, type ErrorBody, type Feature, type LabelInput, type NewComment, type NewIssue } from './fake-github-store.ts'
+import { ApiError, RepoStore, type ErrorBody, type ErrorDetail, type Feature, type LabelInput, type NewComment, type NewIssue } from './fake-github-store.ts'
 
 export { fakeUser } from './fake-github-model.ts'
 export type { FakeFile } from './fake-github-contents.ts'
@@ -39,7 +39,7 @@ export type {
 } from './fake-github-model.ts'
 export { MAX_SUB_ISSUE_LEVELS, MAX_SUB_ISSUES } from './fake-github-relations.ts'
 export { BODY_LIMIT } from './fake-github-store.ts'
-export type { Feature, LabelInput, NewComment, NewIssue } from './fake-github-store.ts'
+export type { ErrorDetail, Feature, LabelInput, NewComment, NewIssue } from './fake-github-store.ts'
 
 export interface RecordedRequest {
   method: string
@@ -68,8 +68,19 @@ export interface FailureMatch {
   /** HTTP method, any case. */
   method?: string
   operationId?: string
+  /** Only requests this accepts, e.g. the one update whose body carries a final state. */
+  when?: (request: RecordedRequest) => boolean
   /** Extra response headers, e.g. `retry-after` for a secondary rate limit. */
   headers?: Record<string, string>
+}
+
+export interface DisableOptions {
+  /**
+   * Keep the feature's summary fields (`sub_issues_summary`, `issue_dependencies_summary`...) in
+   * issue representations although its routes answer 404: a client must not take the fields as
+   * proof that the routes exist.
+   */
+  keepSummaries?: boolean
 }
 
 interface FailureRule extends FailureMatch {
@@ -86,6 +97,7 @@ export class FakeGitHub {
   /** Every request received, including refused ones, in arrival order. */
   readonly requests: RecordedRequest[] = []
   private readonly failures: FailureRule[] = []
+  private readonly servedListeners: Array<(request: RecordedRequest) => void> = []
   private readonly rateLimitReset = Math.floor(Date.now() / 1000) + 3600
   private rateLimitUsed = 0
 
@@ -145,6 +157,13 @@ export class FakeGitHub {
     return this.store.commentJson(this.store.seedComment(this.issueRecord(issueNumber).number, input))
   }
 
+  /** Replaces a comment's body the way a reader's edit in the browser does (ticking a box, say): no API request is recorded. */
+  editComment(commentId: number, body: string): FakeComment {
+    const record = this.store.comment(commentId)
+    this.store.updateComment(record, body)
+    return this.store.commentJson(record)
+  }
+
   /** Adds a repository label. */
   addLabel(input: LabelInput): FakeLabel {
     return this.store.createLabel(input)
@@ -182,8 +201,8 @@ export class FakeGitHub {
 
   /**
    * Makes the next `times` requests matching `match` fail with `status` (and `body`, by default
-   * GitHub's generic error body) before they are validated or handled, e.g. a 502 twice in a row.
-   * Rules are consumed in the order they were added.
+   * GitHub's generic error body) before they are validated or handled, e.g. a 502 twice in a row
+   * (`times` may be Infinity). Rules are consumed in the order they were added.
    */
   failNext(match: FailureMatch, status: number, body?: unknown, times = 1): void {
     if (match.operationId !== undefined && !(match.operationId in routes)) {
@@ -197,9 +216,21 @@ export class FakeGitHub {
     })
   }
 
-  /** Answers the feature's routes with 404 and drops its fields from issues, like an older GHES. */
-  disable(feature: Feature): void {
+  /**
+   * Answers the feature's routes with 404 and drops its fields from issues, like an older GHES
+   * (3.17 and 3.18 have neither sub-issues nor dependencies routes). `keepSummaries` keeps the fields.
+   */
+  disable(feature: Feature, options: DisableOptions = {}): void {
     this.store.disabled.add(feature)
+    if (options.keepSummaries) this.store.summariesKept.add(feature)
+  }
+
+  /**
+   * Calls `listener` with each request once its response has been sent, e.g. to have a reader edit
+   * the comment the action has just read.
+   */
+  onServed(listener: (request: RecordedRequest) => void): void {
+    this.servedListeners.push(listener)
   }
 
   /** Makes `login` a collaborator; unknown users get 404 from the permission endpoint. */
@@ -275,6 +306,7 @@ export class FakeGitHub {
     }
     recorded.status = reply.status
     this.send(res, reply)
+    for (const listener of this.servedListeners) listener(recorded)
   }
 
   private dispatch(req: IncomingMessage, url: URL, method: string, raw: string, recorded: RecordedRequest): Reply {
@@ -302,7 +334,7 @@ export class FakeGitHub {
       return errorReply(404, { message: 'Not Found' }, operation)
     }
 
-    const injected = this.takeFailure(method, operationId)
+    const injected = this.takeFailure(recorded)
     if (injected) return { status: injected.status, body: injected.body, ...(injected.headers ? { headers: injected.headers } : {}) }
 
     let body: unknown
@@ -344,10 +376,12 @@ export class FakeGitHub {
     return `/repos/${this.store.owner}/${this.store.repo}${alias[2] ?? ''}`
   }
 
-  private takeFailure(method: string, operationId: string): FailureRule | undefined {
+  private takeFailure(request: RecordedRequest): FailureRule | undefined {
     const rule = this.failures.find(
       (r) =>
-        (r.method === undefined || r.method.toUpperCase() === method) && (r.operationId === undefined || r.operationId === operationId),
+        (r.method === undefined || r.method.toUpperCase() === request.method) &&
+        (r.operationId === undefined || r.operationId === request.operationId) &&
+        (r.when === undefined || r.when(request)),
     )
     if (!rule) return undefined
     if (--rule.remaining === 0) this.failures.splice(this.failures.indexOf(rule), 1)
@@ -385,6 +419,14 @@ export class FakeGitHub {
     })
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body))
   }
+}
+
+/**
+ * The body of GitHub's 422 "Validation Failed", for `failNext`, e.g.
+ * `validationError({ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long' })`.
+ */
+export function validationError(...errors: ErrorDetail[]): { message: string; errors: ErrorDetail[]; documentation_url: string; status: '422' } {
+  return { message: 'Validation Failed', errors, documentation_url: GENERIC_DOCS_URL, status: '422' }
 }
 
 /** GitHub's error body: message, optional errors, a documentation link and the status as a string. */

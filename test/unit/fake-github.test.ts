@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { getOctokit } from '@actions/github'
 import { OpenAPIBackend } from 'openapi-backend'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { BODY_LIMIT, FakeGitHub, MAX_SUB_ISSUE_LEVELS, MAX_SUB_ISSUES, fakeUser } from '../support/fake-github.ts'
+import { BODY_LIMIT, FakeGitHub, MAX_SUB_ISSUE_LEVELS, MAX_SUB_ISSUES, fakeUser, validationError } from '../support/fake-github.ts'
 import { SPEC_PATH, loadGitHubApi } from '../support/fake-github-openapi.ts'
 import { routes } from '../support/fake-github-routes.ts'
 
@@ -496,6 +496,15 @@ describe('issue dependencies', () => {
     expect((await call('GET', `${REPO}/issues/1/dependencies/blocked_by`)).status).toBe(404)
     expect(github.issue(1)).not.toHaveProperty('issue_dependencies_summary')
   })
+
+  it('can be switched off while issues still report the summaries', async () => {
+    github.disable('sub-issues', { keepSummaries: true })
+    github.disable('dependencies', { keepSummaries: true })
+    expect((await call('POST', `${REPO}/issues/1/dependencies/blocked_by`, { issue_id: github.issue(2).id })).status).toBe(404)
+    expect((await call('GET', `${REPO}/issues/1/sub_issues`)).status).toBe(404)
+    const served = await json(await call('GET', `${REPO}/issues/1`))
+    expect(served).toMatchObject({ issue_dependencies_summary: { total_blocked_by: 0 }, sub_issues_summary: { total: 0 }, parent_issue_url: null })
+  })
 })
 
 describe('injected failures', () => {
@@ -511,6 +520,34 @@ describe('injected failures', () => {
     const failed = await call('GET', `${REPO}/issues/1`)
     expect([failed.status, await json(failed)]).toEqual([503, { message: 'Unavailable' }])
     expect(() => github.failNext({ operationId: 'issues/nope' }, 500)).toThrow(/no operation/)
+  })
+
+  it('fails only the requests a predicate picks, with GitHub\'s validation-error body', async () => {
+    const comment = github.addComment(github.addIssue({ title: 'x' }).number, { body: 'first' })
+    const refusal = validationError({ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long' })
+    github.failNext({ operationId: 'issues/update-comment', when: (r) => (r.body as { body: string }).body.includes('final') }, 422, refusal, Infinity)
+    const path = `${REPO}/issues/comments/${comment.id}`
+    expect((await call('PATCH', path, { body: 'progress' })).status).toBe(200)
+    const refused = await call('PATCH', path, { body: 'final plan' })
+    expect([refused.status, await json(refused)]).toEqual([422, refusal])
+    expect((await call('PATCH', path, { body: 'final again' })).status).toBe(422)
+    expect(github.comments(1)[0]!.body).toBe('progress')
+  })
+})
+
+describe('hooks for races', () => {
+  it('tells a listener about each request once it was answered, and lets a reader edit a comment unrecorded', async () => {
+    const comment = github.addComment(github.addIssue({ title: 'x' }).number, { body: '- [ ] one' })
+    const served: string[] = []
+    github.onServed((request) => {
+      served.push(`${request.operationId} ${request.status}`)
+      if (request.operationId === 'issues/get-comment') github.editComment(comment.id, '- [x] one')
+    })
+    const read = await json(await call('GET', `${REPO}/issues/comments/${comment.id}`))
+    expect(read.body).toBe('- [ ] one')
+    expect(github.comments(1)[0]!.body).toBe('- [x] one')
+    expect(served).toEqual(['issues/get-comment 200'])
+    expect(github.requests).toHaveLength(1)
   })
 })
 

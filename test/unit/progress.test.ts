@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { PlanStep } from '../../src/plan.ts'
 import type { PlanProgress } from '../../src/planners/planner.ts'
+import type { RenderFrom } from '../../src/publish/comment.ts'
 import { type ProgressOptions, ProgressReporter, describeProgress } from '../../src/publish/progress.ts'
 
 const INTERVAL = 1000
@@ -25,9 +26,10 @@ function step(name: string): PlanStep {
 function setup(options: Partial<ProgressOptions> = {}) {
   const logs: string[] = []
   const writes: string[] = []
-  const render = vi.fn(async (p: PlanProgress) => `planning comment: ${describeProgress(p)}`)
-  const write = vi.fn(async (body: string) => {
-    writes.push(body)
+  const render = vi.fn((p: PlanProgress, _current: string | null) => `planning comment: ${describeProgress(p)}`)
+  // The writer renders from the comment as it is right before the edit: here, no comment.
+  const write = vi.fn(async (renderFrom: RenderFrom) => {
+    writes.push(renderFrom(null))
   })
   const reporter = new ProgressReporter({ intervalMs: INTERVAL, maxEdits: 10, render, write, log: (m) => logs.push(m), ...options })
   return { reporter, render, write, writes, logs }
@@ -53,7 +55,7 @@ describe('ProgressReporter: pacing', () => {
     expect(logs).toEqual(['Planning: initializing · 5% · Starting the planner'])
 
     await vi.advanceTimersByTimeAsync(0)
-    expect(render).toHaveBeenCalledWith({ stage: 'initializing', percent: 5, message: 'Starting the planner' })
+    expect(render).toHaveBeenCalledWith({ stage: 'initializing', percent: 5, message: 'Starting the planner' }, null)
     expect(writes).toEqual(['planning comment: Planning: initializing · 5% · Starting the planner'])
     expect(reporter.edits).toBe(1)
   })
@@ -109,7 +111,7 @@ describe('ProgressReporter: pacing', () => {
   })
 
   it('does not write a body identical to the last one written', async () => {
-    const { reporter, write } = setup({ render: async () => 'Planning… (no details yet)' })
+    const { reporter, write } = setup({ render: () => 'Planning… (no details yet)' })
     for (let i = 0; i < 5; i++) {
       reporter.report(reading(progress(i * 10)))
       await vi.advanceTimersByTimeAsync(INTERVAL)
@@ -121,8 +123,8 @@ describe('ProgressReporter: pacing', () => {
   it('runs edits one at a time: the next waits for a slow write to finish', async () => {
     const first = deferred()
     const writes: string[] = []
-    const write = vi.fn((body: string) => {
-      writes.push(body)
+    const write = vi.fn((renderFrom: RenderFrom) => {
+      writes.push(renderFrom(null))
       return writes.length === 1 ? first.promise : Promise.resolve()
     })
     const { reporter, render } = setup({ write })
@@ -131,7 +133,7 @@ describe('ProgressReporter: pacing', () => {
     reporter.report(reading(progress(50)))
     await vi.advanceTimersByTimeAsync(INTERVAL * 3)
     expect(writes).toHaveLength(1)
-    expect(render).toHaveBeenCalledTimes(1)
+    expect(render.mock.calls.every(([shown]) => shown.percent === 10)).toBe(true)
 
     first.resolve()
     await vi.advanceTimersByTimeAsync(0)
@@ -140,12 +142,28 @@ describe('ProgressReporter: pacing', () => {
   })
 })
 
+describe('ProgressReporter: the comment as it is', () => {
+  it('leaves reading the comment to the write, and renders each edit from what it read', async () => {
+    const current = '<!-- plan -->\n- [x] **1. Ticked a moment ago**'
+    const bodies: string[] = []
+    const { reporter } = setup({
+      render: (p, comment) => `${describeProgress(p)}\n${comment ?? ''}`,
+      write: async (renderFrom) => {
+        bodies.push(renderFrom(current))
+      },
+    })
+    reporter.report(reading(progress(10)))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(bodies).toEqual([`Planning: analyzing · 10% · Working (10%)\n${current}`])
+  })
+})
+
 describe('ProgressReporter: stop', () => {
   it('waits for a write in flight, and nothing is written after it', async () => {
     const inFlight = deferred()
     const writes: string[] = []
-    const write = vi.fn((body: string) => {
-      writes.push(body)
+    const write = vi.fn((renderFrom: RenderFrom) => {
+      writes.push(renderFrom(null))
       return writes.length === 1 ? inFlight.promise : Promise.resolve()
     })
     const { reporter } = setup({ write })
@@ -216,9 +234,9 @@ describe('ProgressReporter: failures and previews', () => {
   it('logs a failed write and keeps editing later', async () => {
     let attempt = 0
     const written: string[] = []
-    const write = vi.fn(async (body: string) => {
+    const write = vi.fn(async (renderFrom: RenderFrom) => {
       if (++attempt === 1) throw new Error('Resource not accessible by integration')
-      written.push(body)
+      written.push(renderFrom(null))
     })
     const { reporter, logs } = setup({ write })
     reporter.report(reading(progress(10)))
@@ -233,15 +251,19 @@ describe('ProgressReporter: failures and previews', () => {
   })
 
   it('logs a failed render the same way', async () => {
-    const { reporter, write, logs } = setup({ render: () => Promise.reject(new Error('GET comment: 502')) })
+    const { reporter, write, logs } = setup({
+      render: () => {
+        throw new Error('no banner')
+      },
+    })
     reporter.report(reading(progress(10)))
     await vi.advanceTimersByTimeAsync(0)
     expect(write).not.toHaveBeenCalled()
-    expect(logs).toContain('Could not show progress in the comment: GET comment: 502')
+    expect(logs).toContain('Could not show progress in the comment: no banner')
   })
 
   it('without `write` (a local preview) only logs, once per interval, and never renders', async () => {
-    const render = vi.fn(async () => 'body')
+    const render = vi.fn(() => 'body')
     const logs: string[] = []
     const reporter = new ProgressReporter({ intervalMs: INTERVAL, maxEdits: 10, render, log: (m) => logs.push(m) })
     reporter.report(reading(progress(10)))

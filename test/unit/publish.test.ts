@@ -3,7 +3,8 @@ import type { Plan, PlanStep } from '../../src/plan.ts'
 import { checkedItems, itemKey } from '../../src/publish/checks.ts'
 import { isPlanComment } from '../../src/publish/comment.ts'
 import { PLAN_SECTION_MARKER, parseMarker, planSection, renderMarker } from '../../src/publish/marker.ts'
-import { COMMENT_LIMIT, type RenderContext, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning } from '../../src/publish/render.ts'
+import { needsInfoComment, plannedComment, subIssuesComment } from '../../src/publish/final.ts'
+import { COMMENT_LIMIT, type RenderContext, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning, renderRefused } from '../../src/publish/render.ts'
 import { safeBlock, safeInline } from '../../src/publish/sanitize.ts'
 import { redact } from '../../src/secrets.ts'
 
@@ -378,6 +379,68 @@ describe('renderPlanning / renderNeedsInfo / renderFailed keep the previous plan
     const { body } = renderPlanned(plan, failed, ctx)
     expect(body).toContain('- [x] **2. Deploy to staging**')
     expect(body).toContain('  - [x] Write the migration')
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+
+describe('when GitHub refuses the final comment', () => {
+  const previous = tick(renderPlanned(plan, null, ctx).body, '- [x] **2. Deploy to staging**', '  - [x] Write the migration')
+  const current = renderPlanning(previous, ctx)
+
+  it('the shortened plan has no details, says why, keeps the ticks and fits in 20,000 characters', () => {
+    const subtasks = Array.from({ length: 20 }, (_, i) => `${'Refactor the session store '.repeat(8)}${i}`)
+    const big: Plan = { ...plan, steps: [...plan.steps, ...Array.from({ length: 22 }, (_, i) => step(`Service ${i + 1}`, { subtasks, description: 'x'.repeat(2000) }))] }
+    expect(renderPlanned(plan, current, ctx).body).toContain('<summary>Details</summary>')
+    expect(renderPlanned(plan, current, ctx, { shortened: true }).body).not.toContain('<summary>Details</summary>')
+    const short = renderPlanned(big, current, ctx, { shortened: true })
+    expect(short.body).not.toContain('<summary>Details</summary>')
+    expect(short.body.length).toBeLessThan(20_500)
+    expect(short.body).toContain('GitHub refused the full plan comment, so this one is shortened')
+    expect(short.body).not.toContain('Step details were shortened to fit')
+    expect(short.body).toContain('- [x] **2. Deploy to staging**')
+    expect(stepLines(short.body)).toHaveLength(short.plan.steps.length)
+    expect(parseMarker(short.body)?.state).toBe('planned')
+  })
+
+  it('the error notice keeps only the reader’s ticks, where the next plan finds them', () => {
+    const body = renderRefused('GitHub refused it.', current, ctx)
+    expect(parseMarker(body)).toEqual({ state: 'failed' })
+    expect(body).toContain('**Planning failed.** GitHub refused it.')
+    expect(body).toContain('The boxes ticked in the previous plan are listed below.')
+    expect(planSection(body)).toBe('**Ticked in an earlier plan** (kept so no progress is lost):\n\n- [x] Add migration › Write the migration\n- [x] Deploy to staging')
+    const next = renderPlanned(plan, body, ctx).body
+    expect(next).toContain('- [x] **2. Deploy to staging**')
+    expect(next).toContain('  - [x] Write the migration')
+    expect(planSection(renderRefused('GitHub refused it.', renderPlanning(null, ctx), ctx))).toBeNull()
+  })
+
+  it('a plan falls back to the shortened plan, then to the error notice, which still gives the plan to the outputs', () => {
+    const final = plannedComment(plan, ctx)
+    expect(final.states.map((s) => s.status)).toEqual(['planned', 'planned'])
+    expect(final.states[1]!.render(current)).toContain('this one is shortened')
+    final.states[0]!.render(current)
+    const notice = final.refused('HTTP 422: Validation Failed: Body is too long')
+    expect(notice).toMatchObject({ status: 'failed', message: expect.stringContaining('GitHub refused to store it in this comment, even shortened (HTTP 422: Validation Failed: Body is too long)') })
+    expect(notice.plan?.steps).toHaveLength(3)
+    expect(notice.render(current)).toContain('- [x] Deploy to staging')
+  })
+
+  it('questions fall back to an error notice that still quotes them', () => {
+    const notice = needsInfoComment({ message: '', questions: ['Which database?', 'Which region?'] }, ctx).refused('HTTP 422: Validation Failed')
+    expect(notice.status).toBe('failed')
+    expect(notice.message).toBe('The planner needs more detail before it can plan, but GitHub refused to store its questions in this comment (HTTP 422: Validation Failed). It asked: 1. Which database? 2. Which region?')
+  })
+
+  it('in sub-issues mode the error notice still lists the children, so a re-run finds them', () => {
+    const children = [
+      { step: 1, name: 'Add migration', number: 11, action: 'created' as const, state: 'open' as const },
+      { step: 2, name: 'Deploy to staging', number: 12, action: 'done' as const, state: 'closed' as const },
+      { step: 3, name: 'Remove legacy flag', action: 'not-created' as const },
+    ]
+    const notice = subIssuesComment(plan, 3, { children, linked: false, dependencies: 'none', warnings: [] }, ctx).refused('HTTP 422: Validation Failed')
+    expect(notice.message).toBe("The steps' issues were made, but GitHub refused the plan comment (HTTP 422: Validation Failed).")
+    expect(planSection(notice.render(current))).toBe('- [ ] #11\n- [x] #12')
   })
 })
 

@@ -279,6 +279,33 @@ describe('older GitHub Enterprise Server', () => {
     expect(actions(await publish(plan))).toEqual(['unchanged', 'unchanged', 'unchanged'])
     expect(writes()).toEqual([])
   })
+
+  it('falls back to "Blocked by #n" lines when recording a dependency answers 404, though issues report dependency summaries', async () => {
+    fake.disable('dependencies', { keepSummaries: true })
+    const first = await publish(plan)
+    const [audit, bucket, rollout] = numbersOf(first.children) as number[]
+    expect(first.error).toBeUndefined()
+    expect(first.dependencies).toBe('unavailable')
+    expect(first.warnings).toEqual([expect.stringMatching(/Issue dependencies are not available.*"Blocked by #n" lines/)])
+    expect(actions(first)).toEqual(['created', 'created', 'created'])
+    expect(linkedNumbers()).toEqual([audit, bucket, rollout])
+    // The child created before the 404 gets its lines in an edit; the next is created with them.
+    expect(fake.issue(bucket!).body).toContain(`- Blocked by #${audit}`)
+    expect(fake.issue(rollout!).body).toContain(`- Blocked by #${audit}\n- Blocked by #${bucket}`)
+    expect(calls('issues/add-blocked-by-dependency')).toHaveLength(1)
+
+    expect(actions(await publish(plan))).toEqual(['unchanged', 'unchanged', 'unchanged'])
+    expect(writes()).toEqual([])
+  })
+
+  it('fails on a 404 from recording a dependency when the dependencies API is there (a blocker deleted meanwhile)', async () => {
+    fake.failNext({ operationId: 'issues/add-blocked-by-dependency' }, 404)
+    const result = await publish(plan)
+    expect(result.dependencies).toBe('recorded')
+    expect(result.error).toMatch(/GitHub refused to record that #\d+ is blocked by #\d+ \(HTTP 404: Not Found\): check that #\d+ and #\d+ still exist and that the workflow grants `permissions: issues: write`/)
+    expect(result.warnings).toEqual([])
+    expect(actions(result)).toEqual(['created', 'created', 'not-created'])
+  })
 })
 
 describe('untrusted planner text', () => {
