@@ -26,10 +26,15 @@
  *   })
  *
  * Afterwards `exploration.records` lists every call for the job summary ({ tool, path, query?, lines?,
- * chars, outcome }), `exploration.budget()` says what was used, and `source.requests` counts GitHub
- * requests. Paths, queries and descriptions come from the model and the repository: escape them
- * where they are rendered. Tools never throw for a bad path or a refused file (the model gets a short
- * message and goes on); they throw only when the run is aborted.
+ * chars, outcome }), `exploration.budget()` says what was used ({ calls, chars, maxCalls, maxChars,
+ * spent }), and `source.requests` counts GitHub requests (the first call through the API reads the
+ * tree: one request; then one per file read). Paths, queries and descriptions come from the model and
+ * the repository: escape them where they are rendered. Tools never throw for a bad path or a refused
+ * file (the model gets a short message and goes on); they throw only when the run is aborted.
+ *
+ * Cost: `maxChars` bounds what the tools return, but every later step sends the model all earlier
+ * results again, so an exploration's input tokens grow with the number of sequential steps. Messages
+ * saying the budget is spent are not counted in `chars`.
  */
 import { tool } from 'ai'
 import { z } from 'zod'
