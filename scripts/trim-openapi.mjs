@@ -53,6 +53,7 @@ const OPERATION_IDS = [
   'repos/get-readme',
   'repos/list-languages',
   'git/get-tree',
+  'repos/get-content',
 ]
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])

@@ -52,8 +52,11 @@ function longestBacktickRun(text: string): number {
 // eslint-disable-next-line no-control-regex, no-misleading-character-class -- removing control and combining characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB\u{E0000}-\u{E007F}]|[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{2,}/gu
 
-/** Removed everywhere, code included: in code they are the "Trojan Source" attack. */
-function removeInvisible(text: string): string {
+/**
+ * Removed everywhere, code included: in code they are the "Trojan Source" attack. Line ends become
+ * `\n`. Exported for repository files, which are code and keep their HTML.
+ */
+export function removeInvisible(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(INVISIBLE, '')
 }
 

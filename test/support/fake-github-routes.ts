@@ -212,6 +212,7 @@ export const routes: Readonly<Record<string, Route>> = {
   'repos/list-languages': (ctx) => ok(ctx.contents.languages),
   // Any value of `recursive`, even "0" or "false", asks for the recursive listing.
   'git/get-tree': (ctx) => ok(ctx.contents.treeJson(String(ctx.params.tree_sha), ctx.query.recursive !== undefined)),
+  'repos/get-content': (ctx) => ok(ctx.contents.contentJson(String(ctx.params.path), typeof ctx.query.ref === 'string' ? ctx.query.ref : undefined)),
 }
 
 function react(ctx: RouteContext, target: Parameters<RepoStore['react']>[0]): Reply {

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { OpenAPIBackend, Operation } from 'openapi-backend'
-import { RepoContents } from './fake-github-contents.ts'
+import { type FakeFile, filesFromPaths, RepoContents } from './fake-github-contents.ts'
 import type { FakeComment, FakeIssue, FakeLabel, FakeRepository, FakeUser, Permission } from './fake-github-model.ts'
 import {
   describeValidationErrors,
@@ -25,6 +25,7 @@ import { FEATURE_OF, routes, type Reply } from './fake-github-routes.ts'
 import { ApiError, RepoStore, type ErrorBody, type ErrorDetail, type Feature, type LabelInput, type NewComment, type NewIssue } from './fake-github-store.ts'
 
 export { fakeUser } from './fake-github-model.ts'
+export type { FakeFile } from './fake-github-contents.ts'
 export type {
   AuthorAssociation,
   FakeComment,
@@ -247,9 +248,24 @@ export class FakeGitHub {
     this.contents.languages = { ...languages }
   }
 
-  /** Sets the files of the default branch, served through GET /repos/{owner}/{repo}/git/trees/{sha}. */
+  /** Sets the files of the default branch by path alone (each holds its path as content), served through GET /repos/{owner}/{repo}/git/trees/{sha}. */
   setTree(paths: string[]): void {
-    this.contents.treePaths = [...paths]
+    this.contents.files = filesFromPaths(paths)
+  }
+
+  /**
+   * Sets the files of the default branch with their contents: text, bytes, or `{ symlink: target }`
+   * for a symbolic link. Served through the trees and the contents endpoints.
+   */
+  setFiles(files: Record<string, string | Uint8Array | FakeFile>): void {
+    const asFile = (file: string | Uint8Array | FakeFile): FakeFile =>
+      typeof file === 'string' ? { content: Buffer.from(file) } : file instanceof Uint8Array ? { content: Buffer.from(file) } : file
+    this.contents.files = new Map(Object.entries(files).map(([path, file]) => [path, asFile(file)]))
+  }
+
+  /** Cuts recursive tree listings after `entries` entries and marks them truncated, as GitHub does with huge trees; null lifts the limit. */
+  truncateTree(entries: number | null): void {
+    this.contents.treeLimit = entries
   }
 
   /** Forgets the recorded requests; state (issues, comments, labels...) stays. */

@@ -587,4 +587,38 @@ describe('repository data', () => {
     expect(src.tree.map((e) => e.path)).toEqual(['b.ts', 'lib'])
     expect((await call('GET', `${REPO}/git/trees/unknown`)).status).toBe(404)
   })
+
+  it('serves file contents, directories and symbolic links like GitHub, and truncates long recursive trees', async () => {
+    github.setFiles({
+      'src/a.ts': 'export const a = 1\n',
+      'src/bin.dat': new Uint8Array([0, 1, 2]),
+      'src/link.ts': { symlink: 'a.ts' },
+      'src/out': { symlink: '../../etc/passwd' },
+    })
+    const get = async (path: string) => (await octokit().rest.repos.getContent({ owner, repo, path, ref: 'main' })).data
+    const file = (await get('src/a.ts')) as { type: string; path: string; encoding: string; content: string; size: number }
+    expect(file).toMatchObject({ type: 'file', path: 'src/a.ts', encoding: 'base64', size: 19 })
+    expect(Buffer.from(file.content, 'base64').toString()).toBe('export const a = 1\n')
+    expect(Buffer.from(((await get('src/bin.dat')) as { content: string }).content, 'base64')).toEqual(Buffer.from([0, 1, 2]))
+    // A link to a file of the repository is answered with that file; any other link as itself.
+    expect(await get('src/link.ts')).toMatchObject({ type: 'file', path: 'src/a.ts' })
+    expect(await get('src/out')).toMatchObject({ type: 'symlink', path: 'src/out', target: '../../etc/passwd' })
+    expect(((await get('src')) as Array<{ name: string; type: string }>).map((e) => [e.name, e.type])).toEqual([
+      ['a.ts', 'file'],
+      ['bin.dat', 'file'],
+      ['link.ts', 'symlink'],
+      ['out', 'symlink'],
+    ])
+    expect((await call('GET', `${REPO}/contents/src/nope.ts`)).status).toBe(404)
+    expect((await call('GET', `${REPO}/contents/src/a.ts?ref=other-branch`)).status).toBe(404)
+
+    const tree = (await octokit().rest.git.getTree({ owner, repo, tree_sha: 'main', recursive: 'true' })).data
+    expect(tree.tree.find((e) => e.path === 'src/link.ts')).toMatchObject({ mode: '120000', type: 'blob' })
+    expect(tree.truncated).toBe(false)
+    github.truncateTree(2)
+    const cut = (await octokit().rest.git.getTree({ owner, repo, tree_sha: 'main', recursive: 'true' })).data
+    expect([cut.tree.length, cut.truncated]).toEqual([2, true])
+    // Only recursive listings are cut, as on GitHub.
+    expect((await octokit().rest.git.getTree({ owner, repo, tree_sha: 'main' })).data.truncated).toBe(false)
+  })
 })
