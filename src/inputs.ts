@@ -1,13 +1,10 @@
 import { z } from 'zod'
+import { parseExcludeInput } from './planners/llm/explore/policy.js'
 import { LLM_PLANNERS, PROVIDERS, isLlmPlanner } from './planners/llm/providers.js'
 
-/** A workflow input that cannot be used as given; the message names the input and the fix. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InputError'
-  }
-}
+import { InputError } from './input-error.js'
+
+export { InputError }
 
 export const PLANNERS = ['outline', 'kubiya', 'task-planning', ...LLM_PLANNERS] as const
 export type PlannerName = (typeof PLANNERS)[number]
@@ -26,6 +23,13 @@ export interface Inputs {
   azureResource: string
   /** Most tokens an LLM planner may write for one plan. */
   maxOutputTokens: number
+  /** Let an LLM planner read the repository (list, find, search, read) before it plans. */
+  explore: boolean
+  /** Most tool calls and characters returned while exploring; unset takes the defaults of the source (checkout or API). */
+  exploreMaxCalls?: number
+  exploreMaxChars?: number
+  /** Globs of paths the exploration never shows nor reads, besides the built-in secret files. */
+  exclude: string[]
   plannerTimeoutMs: number
   /** Raw `context` input (YAML or JSON); parsed by the context stage so its error reaches the comment. */
   context: string
@@ -60,6 +64,11 @@ function positiveInt(name: string, raw: string, fallback: number, max: number): 
   return parsed.data
 }
 
+/** A whole number the user may leave unset, as `{ [key]: n }` or nothing. */
+function optionalInt<K extends string>(name: string, raw: string, max: number, key: K): Partial<Record<K, number>> {
+  return raw.trim() === '' ? {} : ({ [key]: positiveInt(name, raw, 1, max) } as Partial<Record<K, number>>)
+}
+
 function bool(name: string, raw: string, fallback: boolean): boolean {
   const value = raw.trim().toLowerCase()
   if (value === '') return fallback
@@ -89,6 +98,10 @@ export function parseInputs(getInput: GetInput, env: Record<string, string | und
     model: getInput('model').trim(),
     azureResource: (env.AZURE_RESOURCE_NAME ?? '').trim(),
     maxOutputTokens: positiveInt('max-output-tokens', getInput('max-output-tokens'), DEFAULT_MAX_OUTPUT_TOKENS, 200_000),
+    explore: bool('explore', getInput('explore'), true),
+    ...optionalInt('explore-max-calls', getInput('explore-max-calls'), 100, 'exploreMaxCalls'),
+    ...optionalInt('explore-max-chars', getInput('explore-max-chars'), 1_000_000, 'exploreMaxChars'),
+    exclude: parseExcludeInput(getInput('exclude')),
     plannerTimeoutMs: positiveInt('planner-timeout', getInput('planner-timeout'), 300, 3600) * 1000,
     context: getInput('context'),
     contextBudget: positiveInt('context-budget', getInput('context-budget'), 16_000, 200_000),

@@ -55,6 +55,8 @@ export async function run(): Promise<void> {
       secrets,
       log: (message) => core.info(message),
       cancelSignal: cancel.signal,
+      ...(process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {}),
+      serverUrl: context.serverUrl,
     })
 
     // 4. Report: outputs, job summary, exit status.

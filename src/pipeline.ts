@@ -10,7 +10,8 @@ import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import type { FetchLike } from './planners/http.js'
 import { createPlanner, runsLocally } from './planners/index.js'
-import { type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planners/planner.js'
+import type { ExploreSettings } from './planners/llm/index.js'
+import { type ExplorationReport, type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planners/planner.js'
 import { type IssueRef, type PlanComment, PlanCommentWriter, type RenderFrom, replyOnce } from './publish/comment.js'
 import { type FinalComment, cancelledComment, failedComment, needsInfoComment, plannedComment, subIssuesComment, writeFinal } from './publish/final.js'
 import { removeLabelIfPresent, syncNeedsInfoLabel } from './publish/labels.js'
@@ -45,6 +46,8 @@ export interface Outcome {
   subIssueReport?: SubIssuesResult
   /** Tokens an LLM planner spent on this plan. */
   usage?: TokenUsage
+  /** What an LLM planner read of the repository before planning. */
+  exploration?: ExplorationReport
 }
 
 /** Progress edits allowed per run: with the "planning" comment and the final one, 20 writes at most. */
@@ -82,6 +85,10 @@ export interface PipelineDeps {
   /** Aborted with a CancelledError when the runner cancels the job. */
   cancelSignal?: AbortSignal
   now?: () => number
+  /** GITHUB_WORKSPACE, where the workflow may have checked the repository out. */
+  workspace?: string
+  /** GITHUB_SERVER_URL: a checkout's remote must be on this host. */
+  serverUrl?: string
 }
 
 /**
@@ -133,6 +140,11 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
       ...(trigger.command ? { refinement: { guidance: trigger.command.guidance, previousPlan: planSection(existing?.body) ?? '' } } : {}),
     },
     ...(gathered.paths ? { repositoryPaths: gathered.paths } : {}),
+    repositoryAccess: {
+      repository: { owner: ref.owner, repo: ref.repo, defaultBranch: repository.default_branch || deps.defaultBranch || 'HEAD', ...(deps.serverUrl ? { serverUrl: deps.serverUrl } : {}) },
+      ...(deps.workspace ? { workspace: deps.workspace } : {}),
+      octokit,
+    },
     // Only an accidental re-label is guarded: a command or a dispatch asks for a new plan on purpose.
     ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),
     onStarted: write,
@@ -226,6 +238,8 @@ export interface ProduceArgs {
   unchangedHash?: string
   /** The repository's paths, to flag files a plan names that do not exist. */
   repositoryPaths?: RepositoryPaths
+  /** Where an LLM planner may read the repository's files (input `explore`). */
+  repositoryAccess?: Pick<ExploreSettings, 'repository' | 'workspace' | 'octokit'>
 }
 
 /**
@@ -281,7 +295,10 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     }
 
     // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
-    const planner = createPlanner(inputs, args.fetch, log)
+    const explore = args.repositoryAccess
+      ? { ...args.repositoryAccess, enabled: inputs.explore, exclude: inputs.exclude, ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}), ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}) }
+      : undefined
+    const planner = createPlanner(inputs, args.fetch, log, explore)
     if (planner.remote) await args.onStarted?.((current) => renderPlanning(current, ctx))
     reporter = new ProgressReporter({
       intervalMs: inputs.progressIntervalMs,
@@ -292,7 +309,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     })
     log(`Asking the ${planner.name} planner${inputs.stream && planner.remote ? ' (streaming)' : ''}…`)
     const result = await askPlanner(planner, request, inputs.plannerTimeoutMs, now, reporter.report, args.cancelSignal)
-    const usage = result.usage ? { usage: result.usage } : {}
+    const usage = { ...(result.usage ? { usage: result.usage } : {}), ...(result.exploration ? { exploration: result.exploration } : {}) }
     if (result.usage) log(`The model used ${result.usage.inputTokens} input and ${result.usage.outputTokens} output tokens.`)
 
     // 4. Render the final state.

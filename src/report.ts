@@ -1,4 +1,5 @@
 import type { Outcome } from './pipeline.js'
+import type { ExplorationReport } from './planners/planner.js'
 import { redact } from './secrets.js'
 import { parseMarker } from './publish/marker.js'
 import { safeInline } from './publish/sanitize.js'
@@ -37,6 +38,7 @@ export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly s
   if (outcome.status === 'skipped' && outcome.message) parts.push(outcome.message)
   if (outcome.usage) parts.push(`Tokens: ${outcome.usage.inputTokens.toLocaleString('en-US')} input, ${outcome.usage.outputTokens.toLocaleString('en-US')} output.`)
   if (outcome.progressEdits !== undefined) parts.push(`Progress edits of the comment while the planner streamed: ${outcome.progressEdits}.`)
+  if (outcome.exploration) parts.push(explorationSection(outcome.exploration))
   const report = outcome.subIssueReport
   if (report) {
     const cell = (text: string): string => safeInline(text, 200).replace(/\|/g, '\\|')
@@ -56,4 +58,23 @@ export function summaryOf(outcome: Outcome, dryRun: boolean, secrets: readonly s
     parts.push(`<details><summary>What the planner was sent (${sent.length.toLocaleString('en-US')} characters)</summary>\n\n\`\`\`\`json\n${sent}\n\`\`\`\`\n\n</details>`)
   }
   return redact(parts.join('\n\n'), secrets)
+}
+
+/** Every tool call the planner made while exploring: what it asked for and how much came back. */
+function explorationSection(report: ExplorationReport): string {
+  // Paths and queries come from the model: one line each, no table breaks, no mentions.
+  const cell = (text: string): string => safeInline(text, 200).replace(/\|/g, '\\|')
+  const rows = report.calls.map((c, i) => {
+    const lines = c.lines ? `${c.lines.from}-${c.lines.to}` : ''
+    return `| ${i + 1} | ${c.tool} | ${cell(c.path)}${c.query ? ` · ${cell(c.query)}` : ''} | ${lines} | ${c.chars.toLocaleString('en-US')} | ${c.outcome} |`
+  })
+  const { calls, chars, maxCalls, maxChars } = report.budget
+  const requests = report.mode === 'api' ? `, ${report.githubRequests} GitHub requests` : ''
+  return [
+    `### Exploration`,
+    '',
+    `The planner read ${cell(report.source)}: ${calls} of ${maxCalls} tool calls, ${chars.toLocaleString('en-US')} of ${maxChars.toLocaleString('en-US')} characters${requests}.`,
+    '',
+    ...(rows.length ? ['| # | tool | path | lines | characters | outcome |', '| --- | --- | --- | --- | --- | --- |', ...rows] : ['It made no tool calls.']),
+  ].join('\n')
 }

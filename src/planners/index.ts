@@ -1,7 +1,7 @@
 import type { Inputs } from '../inputs.js'
 import type { FetchLike } from './http.js'
 import { createKubiyaPlanner } from './kubiya.js'
-import { createLlmPlanner } from './llm/index.js'
+import { type ExploreSettings, createLlmPlanner } from './llm/index.js'
 import { createOutlinePlanner } from './outline.js'
 import type { Planner } from './planner.js'
 import { createTaskPlanningPlanner } from './task-planning.js'
@@ -11,6 +11,7 @@ export function createPlanner(
   inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream' | 'model' | 'azureResource' | 'maxOutputTokens' | 'maxSteps'>,
   fetch: FetchLike,
   log: (message: string) => void,
+  explore?: ExploreSettings,
 ): Planner {
   const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, stream: inputs.stream, fetch, log }
   switch (inputs.planner) {
@@ -28,6 +29,7 @@ export function createPlanner(
         azureResource: inputs.azureResource,
         maxOutputTokens: inputs.maxOutputTokens,
         maxSteps: inputs.maxSteps,
+        ...(explore ? { explore } : {}),
       })
   }
 }

@@ -1,3 +1,4 @@
+import type { ToolCallRecord } from './llm/explore/tools.js'
 import type { PlanRequest } from '../context/request.js'
 import type { Plan, PlanStep } from '../plan.js'
 
@@ -7,11 +8,22 @@ export interface TokenUsage {
   outputTokens: number
 }
 
+/** What an LLM planner read of the repository before it planned, for the job summary. */
+export interface ExplorationReport {
+  /** Where the files came from, e.g. "a checkout of octo-org/api on branch main". */
+  source: string
+  mode: 'checkout' | 'api'
+  calls: readonly ToolCallRecord[]
+  budget: { calls: number; chars: number; maxCalls: number; maxChars: number }
+  /** GitHub requests the exploration made (0 with a checkout). */
+  githubRequests: number
+}
+
 export type PlannerResult = (
   | { kind: 'plan'; plan: Plan }
   /** The planner asked questions or refused a vague task instead of planning. */
   | { kind: 'needs-info'; message: string; questions: string[] }
-) & { usage?: TokenUsage }
+) & { usage?: TokenUsage; exploration?: ExplorationReport }
 
 /** What a streaming planner has reported so far. */
 export interface PlanProgress {

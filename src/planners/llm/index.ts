@@ -1,4 +1,5 @@
 import { type Planner, PlannerError } from '../planner.js'
+import type { GitHub } from '../../github/client.js'
 import type { FetchLike } from '../http.js'
 import { type LlmPlannerName, PROVIDERS } from './providers.js'
 
@@ -13,6 +14,21 @@ export interface LlmPlannerOptions {
   maxSteps: number
   fetch: FetchLike
   log?: (message: string) => void
+  /** Read-only exploration of the repository before planning; absent or disabled, the model plans from the context alone. */
+  explore?: ExploreSettings
+}
+
+/** What the exploration may read, and how much. */
+export interface ExploreSettings {
+  enabled: boolean
+  maxCalls?: number
+  maxChars?: number
+  exclude: readonly string[]
+  repository: { owner: string; repo: string; defaultBranch: string; serverUrl?: string }
+  /** GITHUB_WORKSPACE: read when it holds a checkout of this repository. */
+  workspace?: string
+  /** Without a usable checkout, files are read through the API (none in local previews). */
+  octokit?: GitHub
 }
 
 /**

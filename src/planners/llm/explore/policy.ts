@@ -1,4 +1,4 @@
-import { InputError } from '../../../inputs.js'
+import { InputError } from '../../../input-error.js'
 import { compileGlob, type Glob } from './glob.js'
 
 /**
