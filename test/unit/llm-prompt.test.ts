@@ -31,6 +31,7 @@ describe('buildPrompt: the system part', () => {
     expect(system).toMatch(/depends_on the numbers \(1-based\) of earlier steps/)
     expect(system).toMatch(/what could go wrong/)
     expect(system).toMatch(/Never invent a path the repository does not have/)
+    expect(system).toContain("When you have read a file, say what you found with its `path:line` in the step's description.")
   })
 
   it('bounds the number of steps by max-steps (usually 3 to 12)', () => {

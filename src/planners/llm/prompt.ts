@@ -38,7 +38,7 @@ function systemPrompt({ maxSteps }: PromptOptions): string {
 - Estimated: give each step an estimate such as "2h", "1d" or "3d", or null when you cannot judge it.
 - Linked: list in depends_on the numbers (1-based) of earlier steps a step needs. Never depend on a later step or on the step itself.
 - Honest about risk: list what could go wrong or is still unknown in each step (migration hazards, performance, compatibility, unclear requirements). Leave the list empty when there is nothing real to say.
-- Grounded: in files, name the paths or areas a step touches only when the repository context shows them (its file tree, README, or the issue itself). Never invent a path the repository does not have; when you only know the area, name the area (for example "the API layer") or leave files empty.
+- Grounded: in files, name the paths or areas a step touches only when the repository context shows them (its file tree, README, or the issue itself). Never invent a path the repository does not have; when you only know the area, name the area (for example "the API layer") or leave files empty. When you have read a file, say what you found with its \`path:line\` in the step's description.
 
 # When not to plan
 If the issue is too vague to plan without guessing (no clear goal, or key facts missing that change the whole approach), set kind to "questions" and ask 1 to 5 short, specific questions the author can answer in a comment, with no steps. Otherwise set kind to "plan", leave questions empty, and plan with reasonable, stated assumptions.
