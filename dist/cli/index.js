@@ -29637,8 +29637,9 @@ const fmt = (n) => n.toLocaleString('en-US');
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ quoteUntrusted),
-/* harmony export */   o: () => (/* binding */ cleanUntrusted)
+/* harmony export */   X0: () => (/* binding */ quoteUntrusted),
+/* harmony export */   i: () => (/* binding */ removeInvisible),
+/* harmony export */   oD: () => (/* binding */ cleanUntrusted)
 /* harmony export */ });
 /* harmony import */ var _markdown_scan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6952);
 
@@ -29690,7 +29691,10 @@ function longestBacktickRun(text) {
  */
 // eslint-disable-next-line no-control-regex, no-misleading-character-class -- removing control and combining characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB\u{E0000}-\u{E007F}]|[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{2,}/gu;
-/** Removed everywhere, code included: in code they are the "Trojan Source" attack. */
+/**
+ * Removed everywhere, code included: in code they are the "Trojan Source" attack. Line ends become
+ * `\n`. Exported for repository files, which are code and keep their HTML.
+ */
 function removeInvisible(text) {
     return text.replace(/\r\n?/g, '\n').replace(INVISIBLE, '');
 }
@@ -29944,6 +29948,183 @@ function forwardFinder(text) {
         answers.set(needle, { from, at });
         return at;
     };
+}
+
+
+/***/ }),
+
+/***/ 2371:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   zM: () => (/* binding */ isStatus)
+/* harmony export */ });
+/* unused harmony exports loadIssue, getRepository */
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8422);
+
+/** The issue to plan: from the event payload when it carries one (no request), else from the API. */
+async function loadIssue(octokit, ref, fromEvent) {
+    let issue = fromEvent;
+    if (!issue || issue.number !== ref.issue_number) {
+        try {
+            issue = (await octokit.rest.issues.get({ owner: ref.owner, repo: ref.repo, issue_number: ref.issue_number })).data;
+        }
+        catch (error) {
+            if (isStatus(error, 404) || isStatus(error, 410)) {
+                throw new InputError(`Issue #${ref.issue_number} was not found in ${ref.owner}/${ref.repo} (input \`issue-number\`). Check the number; deleted or transferred issues cannot be planned.`);
+            }
+            throw error;
+        }
+    }
+    if (issue.pull_request) {
+        throw new InputError(`#${ref.issue_number} is a pull request (input \`issue-number\`); Issue Planner plans issues.`);
+    }
+    return issue;
+}
+/**
+ * Repository metadata for the planner's context: one `GET /repos/{owner}/{repo}`. Only the declared
+ * parameters are passed: Octokit sends any other field of `ref` (an issue ref's `issue_number`) as a
+ * query parameter.
+ */
+async function getRepository(octokit, ref) {
+    return (await octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo })).data;
+}
+function isStatus(error, status) {
+    return typeof error === 'object' && error !== null && 'status' in error && error.status === status;
+}
+
+
+/***/ }),
+
+/***/ 6236:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/** A workflow input that cannot be used as given; the message names the input and the fix. */
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+
+
+/***/ }),
+
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TL: () => (/* binding */ parseInputs),
+/* harmony export */   dz: () => (/* reexport safe */ _input_error_js__WEBPACK_IMPORTED_MODULE_2__.d)
+/* harmony export */ });
+/* unused harmony exports PLANNERS, parseIssueNumber */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9567);
+/* harmony import */ var _planners_llm_explore_policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
+/* harmony import */ var _planners_llm_providers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9555);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6236);
+
+
+
+
+
+const PLANNERS = ['outline', 'kubiya', 'task-planning', ..._planners_llm_providers_js__WEBPACK_IMPORTED_MODULE_1__/* .LLM_PLANNERS */ .Wi];
+function positiveInt(name, raw, fallback, max) {
+    if (raw.trim() === '')
+        return fallback;
+    const parsed = zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .ai().int().min(1).max(max).safeParse(raw.trim());
+    if (!parsed.success) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(`Input \`${name}\` must be a whole number from 1 to ${max}; got "${raw}".`);
+    }
+    return parsed.data;
+}
+/** A whole number the user may leave unset, as `{ [key]: n }` or nothing. */
+function optionalInt(name, raw, max, key) {
+    return raw.trim() === '' ? {} : { [key]: positiveInt(name, raw, 1, max) };
+}
+function bool(name, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', '1', 'on'].includes(value))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(value))
+        return false;
+    throw new _input_error_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(`Input \`${name}\` must be true or false; got "${raw}".`);
+}
+/** Parses and checks every input; defaults mirror action.yml so the CLI and tests behave alike. */
+function parseInputs(getInput, env = {}) {
+    const planner = (getInput('planner').trim() || 'outline').toLowerCase();
+    if (!PLANNERS.includes(planner)) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(`Input \`planner\` must be one of ${PLANNERS.join(', ')}; got "${planner}".`);
+    }
+    const plannerUrl = getInput('planner-url').trim().replace(/\/+$/, '');
+    if (plannerUrl && !/^https?:\/\/[^\s/]+/i.test(plannerUrl)) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(`Input \`planner-url\` must be an http(s) URL such as https://planner.example.com; got "${plannerUrl}".`);
+    }
+    const label = getInput('label').trim() || 'plan-me';
+    return {
+        githubToken: getInput('github-token').trim(),
+        label,
+        issueNumber: getInput('issue-number').trim(),
+        planner: planner,
+        plannerUrl,
+        plannerApiKey: getInput('planner-api-key').trim() || keyFromEnvironment(planner, env),
+        model: getInput('model').trim(),
+        azureResource: (env.AZURE_RESOURCE_NAME ?? '').trim(),
+        maxOutputTokens: positiveInt('max-output-tokens', getInput('max-output-tokens'), DEFAULT_MAX_OUTPUT_TOKENS, 200_000),
+        explore: bool('explore', getInput('explore'), true),
+        ...optionalInt('explore-max-calls', getInput('explore-max-calls'), 100, 'exploreMaxCalls'),
+        ...optionalInt('explore-max-chars', getInput('explore-max-chars'), 1_000_000, 'exploreMaxChars'),
+        exclude: (0,_planners_llm_explore_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .parseExcludeInput */ .q1)(getInput('exclude')),
+        plannerTimeoutMs: positiveInt('planner-timeout', getInput('planner-timeout'), 300, 3600) * 1000,
+        context: getInput('context'),
+        contextBudget: positiveInt('context-budget', getInput('context-budget'), 16_000, 200_000),
+        maxSteps: positiveInt('max-steps', getInput('max-steps'), 25, 100),
+        dryRun: bool('dry-run', getInput('dry-run'), false),
+        stream: bool('stream', getInput('stream'), true),
+        progressIntervalMs: positiveInt('progress-interval', getInput('progress-interval'), 5, 600) * 1000,
+        needsInfoLabel: getInput('needs-info-label').trim(),
+        command: getInput('command').trim(),
+        removeLabel: bool('remove-label', getInput('remove-label'), true),
+        output: outputMode(getInput('output')),
+        subIssueLabels: getInput('sub-issue-labels')
+            .split(',')
+            .map((l) => l.trim())
+            .filter(Boolean),
+    };
+}
+/** Room for a 25-step plan with criteria, risks and files (about 250 tokens a step), and its overview. */
+const DEFAULT_MAX_OUTPUT_TOKENS = 8_000;
+/** The planner's conventional key variable, read when `planner-api-key` is empty. */
+function keyFromEnvironment(planner, env) {
+    const names = planner === 'kubiya' ? ['KUBIYA_API_KEY'] : (0,_planners_llm_providers_js__WEBPACK_IMPORTED_MODULE_1__/* .isLlmPlanner */ .yg)(planner) ? _planners_llm_providers_js__WEBPACK_IMPORTED_MODULE_1__/* .PROVIDERS */ .xq[planner].keyVariables : [];
+    for (const name of names) {
+        const value = (env[name] ?? '').trim();
+        if (value)
+            return value;
+    }
+    return '';
+}
+function outputMode(raw) {
+    const value = raw.trim().toLowerCase() || 'comment';
+    if (value !== 'comment' && value !== 'sub-issues') {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .d(`Input \`output\` must be comment or sub-issues; got "${raw}".`);
+    }
+    return value;
+}
+/** Reads `issue-number`: a clear error when it is missing or not a positive whole number. */
+function parseIssueNumber(raw) {
+    const value = raw.trim().replace(/^#/, '');
+    if (value === '') {
+        throw new InputError('Input `issue-number` is required when the workflow is dispatched: pass the number of the issue to plan, e.g. `issue-number: ${{ inputs.issue-number }}`.');
+    }
+    if (!/^\d+$/.test(value) || Number(value) < 1) {
+        throw new InputError(`Input \`issue-number\` must be an issue number such as 42; got "${raw}".`);
+    }
+    return Number(value);
 }
 
 
@@ -30678,6 +30859,328 @@ function errorText(value) {
 
 /***/ }),
 
+/***/ 5491:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ compileGlob),
+/* harmony export */   f: () => (/* binding */ isGlob)
+/* harmony export */ });
+/** Characters that make a pattern a glob rather than a plain name. */
+const GLOB_CHARS = /[*?[{]/;
+/** Most alternatives one pattern may expand to: `{a,b}{c,d}` is four patterns. */
+const MAX_EXPANSIONS = 64;
+function isGlob(pattern) {
+    return GLOB_CHARS.test(pattern);
+}
+/** Compiles a pattern; an unclosed `[` or `{` is read literally, so every string is a pattern. */
+function compileGlob(pattern) {
+    const trimmed = pattern.trim().replace(/\/+$/, '');
+    const anchored = trimmed.includes('/');
+    const body = trimmed.replace(/^\/+/, '');
+    const alternatives = expandBraces(body).map((expanded) => {
+        const segments = expanded.split('/').filter((s) => s !== '').map(parseSegment);
+        // An unanchored pattern is a name anywhere: as if written `**/name`.
+        return anchored ? segments : [ANY_SEGMENTS, ...segments];
+    });
+    return {
+        source: pattern,
+        matches: (path) => {
+            const parts = path.split('/').filter((s) => s !== '');
+            return alternatives.some((segments) => matchSegments(segments, parts));
+        },
+    };
+}
+// ---- braces ----------------------------------------------------------------------------------------
+function expandBraces(pattern) {
+    const open = pattern.indexOf('{');
+    if (open === -1)
+        return [pattern];
+    const close = pattern.indexOf('}', open);
+    if (close === -1)
+        return [pattern];
+    const options = pattern.slice(open + 1, close).split(',');
+    const rest = expandBraces(pattern.slice(close + 1));
+    const out = [];
+    for (const option of options) {
+        for (const tail of rest) {
+            if (out.length >= MAX_EXPANSIONS)
+                return out;
+            out.push(pattern.slice(0, open) + option + tail);
+        }
+    }
+    return out;
+}
+const ANY_SEGMENTS = Symbol('**');
+function parseSegment(segment) {
+    if (segment === '**')
+        return ANY_SEGMENTS;
+    const tokens = [];
+    for (let i = 0; i < segment.length; i++) {
+        const char = segment[i];
+        if (char === '*') {
+            // `**` inside a segment (`a**b`) is just `*`.
+            if (tokens.at(-1)?.kind !== 'star')
+                tokens.push({ kind: 'star' });
+        }
+        else if (char === '?') {
+            tokens.push({ kind: 'any' });
+        }
+        else if (char === '[') {
+            const set = parseSet(segment, i);
+            if (set) {
+                tokens.push(set.token);
+                i = set.end;
+            }
+            else {
+                tokens.push({ kind: 'char', char });
+            }
+        }
+        else if (char === '\\' && i + 1 < segment.length) {
+            tokens.push({ kind: 'char', char: segment[++i] });
+        }
+        else {
+            tokens.push({ kind: 'char', char });
+        }
+    }
+    return tokens;
+}
+function parseSet(segment, start) {
+    let i = start + 1;
+    const negated = segment[i] === '!' || segment[i] === '^';
+    if (negated)
+        i++;
+    const ranges = [];
+    // A `]` right after the opening bracket is a member, as in POSIX.
+    let first = true;
+    for (; i < segment.length; i++) {
+        const char = segment[i];
+        if (char === ']' && !first)
+            return { token: { kind: 'set', negated, ranges }, end: i };
+        first = false;
+        if (segment[i + 1] === '-' && i + 2 < segment.length && segment[i + 2] !== ']') {
+            ranges.push([char, segment[i + 2]]);
+            i += 2;
+        }
+        else {
+            ranges.push([char, char]);
+        }
+    }
+    return null;
+}
+function matchToken(token, char) {
+    switch (token.kind) {
+        case 'char':
+            return token.char === char;
+        case 'any':
+            return true;
+        case 'set':
+            return token.ranges.some(([low, high]) => char >= low && char <= high) !== token.negated;
+        case 'star':
+            return true;
+    }
+}
+/** Wildcard matching of one segment: the classic two-pointer walk, linear in practice, quadratic at worst. */
+function matchName(tokens, name) {
+    let t = 0;
+    let n = 0;
+    let starAt = -1;
+    let resumeAt = 0;
+    while (n < name.length) {
+        const token = tokens[t];
+        if (token && token.kind === 'star') {
+            starAt = t++;
+            resumeAt = n;
+        }
+        else if (token && matchToken(token, name[n])) {
+            t++;
+            n++;
+        }
+        else if (starAt !== -1) {
+            t = starAt + 1;
+            n = ++resumeAt;
+        }
+        else {
+            return false;
+        }
+    }
+    while (tokens[t]?.kind === 'star')
+        t++;
+    return t === tokens.length;
+}
+/** Segment-by-segment matching with `**`, memoised so it stays polynomial however many `**` there are. */
+function matchSegments(segments, parts) {
+    const memo = new Map();
+    const match = (s, p) => {
+        const key = s * (parts.length + 1) + p;
+        const known = memo.get(key);
+        if (known !== undefined)
+            return known;
+        let result;
+        const segment = segments[s];
+        if (segment === undefined)
+            result = p === parts.length;
+        else if (segment === ANY_SEGMENTS)
+            result = match(s + 1, p) || (p < parts.length && match(s, p + 1));
+        else
+            result = p < parts.length && matchName(segment, parts[p]) && match(s + 1, p + 1);
+        memo.set(key, result);
+        return result;
+    };
+    return match(0, 0);
+}
+
+
+/***/ }),
+
+/***/ 6771:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BV: () => (/* binding */ createPolicy),
+/* harmony export */   Cg: () => (/* binding */ checkPath),
+/* harmony export */   FL: () => (/* binding */ secretKind),
+/* harmony export */   Os: () => (/* binding */ credentialRefusal),
+/* harmony export */   RF: () => (/* binding */ isExcluded),
+/* harmony export */   pS: () => (/* binding */ shownPath),
+/* harmony export */   q1: () => (/* binding */ parseExcludeInput),
+/* harmony export */   x1: () => (/* binding */ mayHoldCredentials),
+/* harmony export */   x5: () => (/* binding */ refusal)
+/* harmony export */ });
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6236);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5491);
+
+
+function createPolicy(exclude = []) {
+    return { exclude: exclude.map(_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .compileGlob */ .S) };
+}
+/**
+ * The repository-relative path (segments joined by `/`, '' for the root) the model asked for, or a
+ * short message saying why it may not be used. `./src/`, `src//x` and `.` are accepted as written.
+ */
+function checkPath(input) {
+    const raw = input.trim();
+    // eslint-disable-next-line no-control-regex -- control characters have no place in a path
+    if (/[\u0000-\u001f\u007f]/.test(raw))
+        return refuse('The path holds control characters; give a plain path relative to the repository root, like src/index.ts.');
+    if (raw.includes('\\'))
+        return refuse('Use forward slashes in paths, like src/index.ts.');
+    if (raw.startsWith('/') || raw.startsWith('~') || /^[A-Za-z]:/.test(raw)) {
+        return refuse('Absolute paths are not allowed: give a path relative to the repository root, like src/index.ts.');
+    }
+    const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
+    if (segments.includes('..'))
+        return refuse('`..` is not allowed: the tools read only inside the repository. Give a path relative to the repository root.');
+    if (segments.some(isGitDirectory))
+        return refuse('Nothing under `.git/` can be read: it is git\'s own data, not the project\'s files.');
+    return { ok: true, path: segments.join('/') };
+}
+/** Why `path` (checked, repository-relative) may not be listed as readable nor read, or null when it may. */
+function refusal(policy, path) {
+    if (path.split('/').some(isGitDirectory))
+        return 'Nothing under `.git/` can be read.';
+    if (isExcluded(policy, path))
+        return `\`${shownPath(path)}\` is excluded by the \`exclude\` input; it cannot be read.`;
+    const secret = secretKind(path);
+    if (secret)
+        return `\`${shownPath(path)}\` ${secret}; it is never read.`;
+    return null;
+}
+/** True when the path or one of its folders matches an `exclude` glob: then the tools do not even list it. */
+function isExcluded(policy, path) {
+    const parts = path.split('/');
+    for (let i = parts.length; i > 0; i--) {
+        const prefix = parts.slice(0, i).join('/');
+        if (policy.exclude.some((glob) => glob.matches(prefix)))
+            return true;
+    }
+    return false;
+}
+/**
+ * Files that hold secrets by their name alone: environment files, private keys and certificates,
+ * SSH keys and stored credentials. Matched on the name, case-insensitively, at any depth.
+ */
+const SECRET_NAMES = [
+    { test: /^\.env/i, what: 'is an environment file, which may hold secrets' },
+    { test: /\.(?:pem|key|p12|pfx|jks|keystore)$/i, what: 'is a key or certificate file' },
+    { test: /^id_(?:rsa|dsa|ecdsa|ed25519)/i, what: 'is an SSH key' },
+    { test: /^(?:\.netrc|_netrc|\.git-credentials|\.pgpass|\.htpasswd)$/i, what: 'is a credentials file' },
+];
+/** Package manager settings that are often plain configuration but may hold a registry token. */
+const CREDENTIAL_CONFIGS = /^(?:\.npmrc|\.yarnrc|\.yarnrc\.yml|\.pypirc)$/i;
+/** A token, password or auth setting in one of those files (`//registry/:_authToken=…`, `npmAuthToken: …`, `password = …`). */
+const CREDENTIAL_SETTING = /(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|password|token)\s*[=:]/i;
+/** What makes the file secret-looking by its name, or null. */
+function secretKind(path) {
+    const name = path.split('/').at(-1) ?? '';
+    return SECRET_NAMES.find((rule) => rule.test.test(name))?.what ?? null;
+}
+/** True for files such as `.npmrc` that must be read to know whether they hold credentials. */
+function mayHoldCredentials(path) {
+    return CREDENTIAL_CONFIGS.test(path.split('/').at(-1) ?? '');
+}
+/** Why a file such as `.npmrc` may not be returned once its text is known, or null when it holds no credentials. */
+function credentialRefusal(path, text) {
+    if (!mayHoldCredentials(path) || !CREDENTIAL_SETTING.test(text))
+        return null;
+    return `\`${shownPath(path)}\` holds credentials (a token or password setting); it is never returned.`;
+}
+/**
+ * Reads the `exclude` input: globs, one a line or separated by commas (commas inside `{…}` belong to
+ * the glob), `#` starting a comment line. Negations and paths that leave the repository are refused,
+ * since they cannot mean anything here.
+ */
+function parseExcludeInput(raw) {
+    const globs = raw
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .flatMap(splitOutsideBraces)
+        .map((glob) => glob.trim())
+        .filter((glob) => glob !== '');
+    for (const glob of globs) {
+        if (glob.startsWith('!')) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input \`exclude\` lists globs of files the planner must not read; negations such as "${glob}" are not supported. Remove it, or narrow the other globs instead.`);
+        }
+        if (glob.split('/').includes('..')) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input \`exclude\`: "${glob}" leaves the repository (\`..\`); write globs relative to the repository root, such as secrets/** or *.sql.`);
+        }
+    }
+    return globs;
+}
+function splitOutsideBraces(line) {
+    const parts = [];
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i < line.length; i++) {
+        if (line[i] === '{')
+            depth++;
+        else if (line[i] === '}')
+            depth = Math.max(0, depth - 1);
+        else if (line[i] === ',' && depth === 0) {
+            parts.push(line.slice(start, i));
+            start = i + 1;
+        }
+    }
+    parts.push(line.slice(start));
+    return parts;
+}
+/** A path as shown in messages: one line, no backticks, not endless (file names are untrusted too). */
+function shownPath(path) {
+    // eslint-disable-next-line no-control-regex -- control characters would break the message's line
+    const clean = (path === '' ? '.' : path).replace(/[\u0000-\u001f\u007f`]/g, '?');
+    return clean.length > 200 ? `${clean.slice(0, 199)}…` : clean;
+}
+function isGitDirectory(segment) {
+    return segment.toLowerCase() === '.git';
+}
+function refuse(message) {
+    return { ok: false, message };
+}
+
+
+/***/ }),
+
 /***/ 9555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30858,6 +31361,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -30876,6 +31386,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -49810,148 +50327,16 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/coerce.js
-var coerce = __nccwpck_require__(9567);
-// EXTERNAL MODULE: ./src/planners/llm/providers.ts
-var providers = __nccwpck_require__(9555);
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-/** A workflow input that cannot be used as given; the message names the input and the fix. */
-class inputs_InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-const PLANNERS = ['outline', 'kubiya', 'task-planning', ...providers/* LLM_PLANNERS */.Wi];
-function positiveInt(name, raw, fallback, max) {
-    if (raw.trim() === '')
-        return fallback;
-    const parsed = coerce/* number */.ai().int().min(1).max(max).safeParse(raw.trim());
-    if (!parsed.success) {
-        throw new inputs_InputError(`Input \`${name}\` must be a whole number from 1 to ${max}; got "${raw}".`);
-    }
-    return parsed.data;
-}
-function bool(name, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', '1', 'on'].includes(value))
-        return true;
-    if (['false', 'no', '0', 'off'].includes(value))
-        return false;
-    throw new inputs_InputError(`Input \`${name}\` must be true or false; got "${raw}".`);
-}
-/** Parses and checks every input; defaults mirror action.yml so the CLI and tests behave alike. */
-function parseInputs(getInput, env = {}) {
-    const planner = (getInput('planner').trim() || 'outline').toLowerCase();
-    if (!PLANNERS.includes(planner)) {
-        throw new inputs_InputError(`Input \`planner\` must be one of ${PLANNERS.join(', ')}; got "${planner}".`);
-    }
-    const plannerUrl = getInput('planner-url').trim().replace(/\/+$/, '');
-    if (plannerUrl && !/^https?:\/\/[^\s/]+/i.test(plannerUrl)) {
-        throw new inputs_InputError(`Input \`planner-url\` must be an http(s) URL such as https://planner.example.com; got "${plannerUrl}".`);
-    }
-    const label = getInput('label').trim() || 'plan-me';
-    return {
-        githubToken: getInput('github-token').trim(),
-        label,
-        issueNumber: getInput('issue-number').trim(),
-        planner: planner,
-        plannerUrl,
-        plannerApiKey: getInput('planner-api-key').trim() || keyFromEnvironment(planner, env),
-        model: getInput('model').trim(),
-        azureResource: (env.AZURE_RESOURCE_NAME ?? '').trim(),
-        maxOutputTokens: positiveInt('max-output-tokens', getInput('max-output-tokens'), DEFAULT_MAX_OUTPUT_TOKENS, 200_000),
-        plannerTimeoutMs: positiveInt('planner-timeout', getInput('planner-timeout'), 300, 3600) * 1000,
-        context: getInput('context'),
-        contextBudget: positiveInt('context-budget', getInput('context-budget'), 16_000, 200_000),
-        maxSteps: positiveInt('max-steps', getInput('max-steps'), 25, 100),
-        dryRun: bool('dry-run', getInput('dry-run'), false),
-        stream: bool('stream', getInput('stream'), true),
-        progressIntervalMs: positiveInt('progress-interval', getInput('progress-interval'), 5, 600) * 1000,
-        needsInfoLabel: getInput('needs-info-label').trim(),
-        command: getInput('command').trim(),
-        removeLabel: bool('remove-label', getInput('remove-label'), true),
-        output: outputMode(getInput('output')),
-        subIssueLabels: getInput('sub-issue-labels')
-            .split(',')
-            .map((l) => l.trim())
-            .filter(Boolean),
-    };
-}
-/** Room for a 25-step plan with criteria, risks and files (about 250 tokens a step), and its overview. */
-const DEFAULT_MAX_OUTPUT_TOKENS = 8_000;
-/** The planner's conventional key variable, read when `planner-api-key` is empty. */
-function keyFromEnvironment(planner, env) {
-    const names = planner === 'kubiya' ? ['KUBIYA_API_KEY'] : (0,providers/* isLlmPlanner */.yg)(planner) ? providers/* PROVIDERS */.xq[planner].keyVariables : [];
-    for (const name of names) {
-        const value = (env[name] ?? '').trim();
-        if (value)
-            return value;
-    }
-    return '';
-}
-function outputMode(raw) {
-    const value = raw.trim().toLowerCase() || 'comment';
-    if (value !== 'comment' && value !== 'sub-issues') {
-        throw new inputs_InputError(`Input \`output\` must be comment or sub-issues; got "${raw}".`);
-    }
-    return value;
-}
-/** Reads `issue-number`: a clear error when it is missing or not a positive whole number. */
-function parseIssueNumber(raw) {
-    const value = raw.trim().replace(/^#/, '');
-    if (value === '') {
-        throw new inputs_InputError('Input `issue-number` is required when the workflow is dispatched: pass the number of the issue to plan, e.g. `issue-number: ${{ inputs.issue-number }}`.');
-    }
-    if (!/^\d+$/.test(value) || Number(value) < 1) {
-        throw new inputs_InputError(`Input \`issue-number\` must be an issue number such as 42; got "${raw}".`);
-    }
-    return Number(value);
-}
-
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/github/read.ts
-
-/** The issue to plan: from the event payload when it carries one (no request), else from the API. */
-async function read_loadIssue(octokit, ref, fromEvent) {
-    let issue = fromEvent;
-    if (!issue || issue.number !== ref.issue_number) {
-        try {
-            issue = (await octokit.rest.issues.get({ owner: ref.owner, repo: ref.repo, issue_number: ref.issue_number })).data;
-        }
-        catch (error) {
-            if (read_isStatus(error, 404) || read_isStatus(error, 410)) {
-                throw new InputError(`Issue #${ref.issue_number} was not found in ${ref.owner}/${ref.repo} (input \`issue-number\`). Check the number; deleted or transferred issues cannot be planned.`);
-            }
-            throw error;
-        }
-    }
-    if (issue.pull_request) {
-        throw new InputError(`#${ref.issue_number} is a pull request (input \`issue-number\`); Issue Planner plans issues.`);
-    }
-    return issue;
-}
-/**
- * Repository metadata for the planner's context: one `GET /repos/{owner}/{repo}`. Only the declared
- * parameters are passed: Octokit sends any other field of `ref` (an issue ref's `issue_number`) as a
- * query parameter.
- */
-async function read_getRepository(octokit, ref) {
-    return (await octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo })).data;
-}
-function read_isStatus(error, status) {
-    return typeof error === 'object' && error !== null && 'status' in error && error.status === status;
-}
-
+// EXTERNAL MODULE: ./src/github/read.ts
+var read = __nccwpck_require__(2371);
 ;// CONCATENATED MODULE: ./src/command.ts
 
 /** Repository roles that may re-plan with the comment command. */
@@ -50009,8 +50394,8 @@ function buildPlanRequest(args) {
     const request = {
         issue: {
             number: issue.number,
-            title: (0,untrusted/* cleanUntrusted */.o)(issue.title).replace(/\s+/g, ' ').trim(),
-            body: (0,untrusted/* cleanUntrusted */.o)(issue.body ?? ''),
+            title: (0,untrusted/* cleanUntrusted */.oD)(issue.title).replace(/\s+/g, ' ').trim(),
+            body: (0,untrusted/* cleanUntrusted */.oD)(issue.body ?? ''),
             url: issue.html_url,
             labels: (issue.labels ?? [])
                 .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
@@ -50044,7 +50429,10 @@ function buildPlanRequest(args) {
         request.issue.body = `${build_cutText(body, keep)}\n\n[… ${fmt(body.length - keep)} more characters of the issue body were not sent]`;
     }
     if (keep < body.length) {
-        notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`);
+        // The budget is about what leaves the runner; a local planner still reads the whole issue.
+        request.issue.fullBody = body;
+        if (!args.localPlanner)
+            notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`);
     }
     if (extra.refinement) {
         const room = Math.max(0, Math.min(budget - requestSize(request), Math.floor(budget * REFINEMENT_SHARE)));
@@ -50073,7 +50461,7 @@ function buildPlanRequest(args) {
 }
 /** Characters a request occupies once serialised, the measure the budget is kept in. */
 function requestSize(request) {
-    return JSON.stringify({ ...request, notes: undefined }).length;
+    return JSON.stringify({ ...request, issue: { ...request.issue, fullBody: undefined }, notes: undefined }).length;
 }
 /** Cuts at a line boundary (never inside a code fence) like every other cut; one huge line is cut where it must be. */
 function build_cutText(text, limit) {
@@ -55513,13 +55901,13 @@ function parseUserContext(raw) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new inputs_InputError(`Input \`context\` is not valid YAML or JSON: ${reason}. Write it as a mapping, e.g. "environment: production".`);
+        throw new src_inputs/* InputError */.dz(`Input \`context\` is not valid YAML or JSON: ${reason}. Write it as a mapping, e.g. "environment: production".`);
     }
     if (value === null || value === undefined)
         return {};
     if (typeof value !== 'object' || Array.isArray(value)) {
         const kind = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
-        throw new inputs_InputError(`Input \`context\` must be a YAML or JSON mapping of keys to values, e.g. "environment: production"; got ${kind}.`);
+        throw new src_inputs/* InputError */.dz(`Input \`context\` must be a YAML or JSON mapping of keys to values, e.g. "environment: production"; got ${kind}.`);
     }
     return value;
 }
@@ -55535,7 +55923,7 @@ function issueAsTask(request) {
     const ask = request.step
         ? `Break down step ${request.step.number} of the plan for parent issue #${request.step.parent} into steps; the step is GitHub issue #${issue.number}.`
         : `Plan the work for GitHub issue #${issue.number} in ${request.repository.fullName}.`;
-    const quoted = (0,untrusted/* quoteUntrusted */.X)(`issue #${issue.number}`, issue.body ? `${issue.title}\n\n${issue.body}` : issue.title);
+    const quoted = (0,untrusted/* quoteUntrusted */.X0)(`issue #${issue.number}`, issue.body ? `${issue.title}\n\n${issue.body}` : issue.title);
     const refine = request.refinement
         ? `\n\nA maintainer asked to re-plan it${request.refinement.guidance ? ` with this guidance: ${request.refinement.guidance}` : ''}. Improve on the previous plan (in the context) rather than starting over.`
         : '';
@@ -55595,9 +55983,18 @@ const PlanStepSchema = cli_schemas/* object */.Ikc({
         dependencies: s.dependencies,
         ...(s.acceptance_criteria.length ? { acceptance_criteria: s.acceptance_criteria } : {}),
         ...(s.files.length ? { files: s.files } : {}),
-        ...(s.context && Object.keys(s.context).length > 0 ? { context: s.context } : {}),
+        ...contextOf(s.context),
     };
 });
+/**
+ * A reply's step context, without the keys that mark a step or subtask done: those are the outline
+ * planner's copy of ticks in the issue itself, and a remote planner must never tick a box.
+ */
+function contextOf(context) {
+    const kept = Object.entries(context ?? {}).filter(([key]) => !DONE_KEYS.has(key));
+    return kept.length > 0 ? { context: Object.fromEntries(kept) } : {};
+}
+const DONE_KEYS = new Set(['done', 'done_subtasks']);
 const PlanSchema = cli_schemas/* object */.Ikc({
     title: plan_text.nullish(),
     description: plan_text.nullish(),
@@ -56567,6 +56964,8 @@ function planOverview(p) {
     return parts.filter(Boolean).join('\n\n');
 }
 
+// EXTERNAL MODULE: ./src/planners/llm/providers.ts
+var providers = __nccwpck_require__(9555);
 ;// CONCATENATED MODULE: ./src/planners/llm/index.ts
 
 
@@ -56583,7 +56982,7 @@ function createLlmPlanner(options) {
         name: `${options.provider} (${options.model})`,
         remote: true,
         async plan(request, signal, onProgress) {
-            const { planWithModel } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(535), __nccwpck_require__.e(10)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1010));
+            const { planWithModel } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(535), __nccwpck_require__.e(397)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1397));
             return planWithModel(options, request, signal, onProgress);
         },
     };
@@ -56698,249 +57097,8 @@ ${e}</tr>
 Please report this to https://github.com/markedjs/marked.`,e){let r="<p>An error occurred:</p><pre>"+y(n.message+"",!0)+"</pre>";return t?Promise.resolve(r):r}if(t)return Promise.reject(n);throw n}}};var v=new ne;function x(l,e){return v.parse(l,e)}x.options=x.setOptions=function(l){return v.setOptions(l),x.defaults=v.defaults,ue(x.defaults),x};x.getDefaults=G;x.defaults=S;function jt(...l){return v.use(...l),x.defaults=v.defaults,ue(x.defaults),x}x.use=jt;x.walkTokens=function(l,e){return v.walkTokens(l,e)};x.parseInline=v.parseInline;x.Parser=P;x.parser=P.parse;x.Renderer=I;x.TextRenderer=z;x.Lexer=w;x.lexer=w.lex;x.Tokenizer=_;x.Hooks=A;x.parse=x;var En=x.options,zn=x.setOptions,Mn=x.walkTokens,Bn=x.parseInline,Dn=(/* unused pure expression or super */ null && (x)),qn=P.parse,vn=w.lex;
 //# sourceMappingURL=marked.esm.js.map
 
-;// CONCATENATED MODULE: ./src/planners/outline.ts
+;// CONCATENATED MODULE: ./src/planners/outline/text.ts
 
-/**
- * The offline planner: no network and no AI. It reads the issue's own Markdown structure
- * (task lists, a "Tasks" section, or plain section headings) and turns it into a plan, so a
- * repository gets a useful checklist comment without configuring any planner service.
- */
-function createOutlinePlanner() {
-    return {
-        name: 'outline',
-        remote: false,
-        plan: async (request) => outlineIssue(request.issue.title, request.issue.body),
-    };
-}
-const MAX_NAME = 200;
-const MAX_HEADING_SUMMARY = 300;
-const MAX_PLAN_DESCRIPTION = 500;
-/** Section and label names whose lists are the author's own plan (compared after `normalise`). */
-const PLANNING_NAME = /^(?:(?:next|implementation|proposed|action)\s+)?(?:tasks?(?:\s+list)?|steps?|plan|acceptance\s+criteria|to-?\s?dos?|checklist|deliverables?|work\s+items?|implementation|requirements?)$/;
-/** What issue templates leave behind in a field nobody filled in, e.g. GitHub issue forms' "_No response_". */
-const BOILERPLATE = new Set(['no response', 'n/a', 'na', 'none', 'tbd', '-']);
-/** A duration such as `2h`, `~3 days`, `1-2 wks` or `30 min`. */
-const DURATION = String.raw `~?\s*\d+(?:[.,]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?\s*(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|m|mins?|minutes?)`;
-const ESTIMATE_PREFIX = String.raw `(?:est(?:imate)?\.?:?\s*)?`;
-/** A trailing estimate: `(2h)`, `[4h]`, `(est. 1d)` or a dash-separated `— 2d`. */
-const TRAILING_ESTIMATE = new RegExp(String.raw `\s*(?:[(\[]\s*${ESTIMATE_PREFIX}(${DURATION})\s*[)\]]|\s(?:--|[—–-])\s*${ESTIMATE_PREFIX}(${DURATION}))$`, 'i');
-function outlineIssue(title, body) {
-    const outline = scan(w.lex(body, { gfm: true }), title);
-    const found = taskListSteps(outline) ?? planningListSteps(outline) ?? headingSteps(outline);
-    if (!found)
-        return outline_needsInfo(body);
-    const plan = {
-        title: title.trim(),
-        description: outline.intro || found.fallbackDescription,
-        steps: found.steps,
-    };
-    return { kind: 'plan', plan };
-}
-/** Rule 1: every task item in the document, in order, with its heading as context. */
-function taskListSteps(outline) {
-    const steps = outline.lists.flatMap(({ list, section }) => taskItems(list).flatMap((item) => itemStep(item, section) ?? []));
-    return nonEmpty(steps, "Outline of the issue's own task list.");
-}
-/** Top-level task items; a plain item is looked through, so "- Backend" with tasks under it still counts. */
-function taskItems(list) {
-    return list.items.flatMap((item) => {
-        if (!item.task)
-            return nestedLists(item).flatMap(taskItems);
-        return isAcknowledgement(item) ? [] : [item];
-    });
-}
-/**
- * Issue forms render their checkbox fields as task items ("- [x] I agree to follow the Code of
- * Conduct", "- [X] I have searched existing issues"); those first-person ticks are not work.
- */
-function isAcknowledgement(item) {
-    return /^I(?:['’](?:ve|m))?\s/.test(itemLines(item)[0] ?? '');
-}
-/** Rule 2: the items of lists the author put under "Tasks", "Acceptance criteria" and the like. */
-function planningListSteps(outline) {
-    const steps = outline.lists
-        .filter((placed) => placed.planning)
-        .flatMap(({ list, section }) => list.items.flatMap((item) => itemStep(item, section) ?? []));
-    return nonEmpty(steps, "Outline of the issue's own list of steps.");
-}
-/** Rule 3: each filled-in section (heading levels 2-4) becomes a step summarised by its text. */
-function headingSteps(outline) {
-    const steps = outline.sections
-        .filter(({ heading }) => heading.depth >= 2 && heading.depth <= 4)
-        .flatMap(({ heading, parent, blocks }) => {
-        const summary = sectionSummary(blocks);
-        // An empty section is template boilerplate, or only a grouping for the headings below it.
-        if (!summary)
-            return [];
-        return [step(truncate(heading.text, MAX_NAME), summary, parent)];
-    });
-    return nonEmpty(steps, "Outline of the issue's own sections.");
-}
-function nonEmpty(steps, fallbackDescription) {
-    return steps.length > 0 ? { steps, fallbackDescription } : undefined;
-}
-/** Rule 4: nothing to outline, so explain what the planner looks for instead of inventing steps. */
-function outline_needsInfo(body) {
-    const what = body.trim() ? 'this issue has no task list, "Tasks" section or section headings yet' : 'this issue has no description yet';
-    return {
-        kind: 'needs-info',
-        message: `The outline planner builds a plan from the issue's own structure, and ${what}. ` +
-            'Give it a little structure and it will turn that into a plan:',
-        questions: [
-            'Add a task list (`- [ ] step`) with one line per step.',
-            'Or add a `## Tasks` heading with a numbered list.',
-            'Or choose an AI planner (`planner: kubiya` or `task-planning`) in the workflow.',
-        ],
-    };
-}
-/**
- * One pass over the top-level blocks. Code blocks are single tokens, so a list inside a fence is
- * never seen as a list; blockquotes are skipped because they usually quote someone else's text.
- */
-function scan(tokens, title) {
-    const outline = { intro: '', lists: [], sections: [] };
-    const headings = [];
-    let afterLabel = false;
-    for (const token of tokens) {
-        // Leftover HTML (comments, <details>) is neither content nor a break between a label and its list.
-        if (token.type === 'space' || token.type === 'html' || token.type === 'def')
-            continue;
-        if (token.type === 'heading') {
-            afterLabel = false;
-            const text = headingText(token);
-            // The CLI's issue files (and some authors) repeat the title as a level-1 heading.
-            if (token.depth === 1 && sameText(text, title))
-                continue;
-            const heading = { text, depth: token.depth, planning: isPlanningName(text) };
-            while ((headings.at(-1)?.depth ?? 0) >= heading.depth)
-                headings.pop();
-            // Headings deeper than 4 are details inside the current section, not sections of their own.
-            if (heading.depth <= 4) {
-                outline.sections.push({ heading, parent: headings.at(-1)?.text, blocks: [] });
-            }
-            else {
-                outline.sections.at(-1)?.blocks.push(token);
-            }
-            headings.push(heading);
-            continue;
-        }
-        outline.sections.at(-1)?.blocks.push(token);
-        if (token.type === 'list') {
-            outline.lists.push({
-                list: token,
-                section: headings.at(-1)?.text,
-                planning: afterLabel || headings.some((h) => h.planning),
-            });
-        }
-        if (token.type === 'paragraph') {
-            const text = inlineText(token.tokens);
-            const label = isPlanningLabel(text);
-            if (!outline.intro && !label && !isBoilerplate(text))
-                outline.intro = truncate(outline_oneLine(text), MAX_PLAN_DESCRIPTION);
-            afterLabel = label;
-        }
-        else {
-            afterLabel = false;
-        }
-    }
-    return outline;
-}
-/** A list item as a step: first line is the name, the rest is the description, nested items are subtasks. */
-function itemStep(item, section) {
-    const [headline = '', ...rest] = itemLines(item);
-    const { name, estimate } = splitEstimate(headline);
-    if (!name)
-        return undefined;
-    const result = step(truncate(name, MAX_NAME), outline_oneLine(rest.join(' ')), section);
-    if (estimate)
-        result.estimated_time = estimate;
-    result.subtasks = nestedLists(item).flatMap(subtaskNames);
-    // The plan has no "done" field; keep the author's tick so a renderer can show it.
-    if (item.checked)
-        result.context = { ...result.context, done: true };
-    return result;
-}
-/** Nested items at any depth, flattened: subtasks are plain strings. */
-function subtaskNames(list) {
-    return list.items.flatMap((item) => {
-        const name = truncate(itemLines(item)[0] ?? '', MAX_NAME);
-        return [...(name ? [name] : []), ...nestedLists(item).flatMap(subtaskNames)];
-    });
-}
-/** The item's own text (not its nested lists), as trimmed non-empty lines. */
-function itemLines(item) {
-    const text = item.tokens
-        .filter((token) => token.type !== 'list')
-        .map(blockText)
-        .join('\n');
-    const lines = text
-        .split('\n')
-        .map((line) => line.trim())
-        .filter(Boolean);
-    // An empty checkbox ("- [ ]") is not parsed as a task, so its brackets arrive as text.
-    if (lines[0])
-        lines[0] = lines[0].replace(/^\[[ xX]?\]\s*/, '');
-    return lines.filter(Boolean);
-}
-function nestedLists(item) {
-    return item.tokens.filter((token) => token.type === 'list');
-}
-/** Takes a trailing `(2h)`, `[4h]` or `— 2d` off a step name. */
-function splitEstimate(headline) {
-    const match = TRAILING_ESTIMATE.exec(headline);
-    const estimate = (match?.[1] ?? match?.[2])?.replace(/\s+/g, ' ').trim();
-    if (!match || !estimate)
-        return { name: headline.trim() };
-    return { name: headline.slice(0, match.index).trim(), estimate };
-}
-/** A section's first paragraph, or the start of its text when it has no paragraph (a list, a log). */
-function sectionSummary(blocks) {
-    const content = blocks.filter((block) => !isBoilerplate(blockText(block)));
-    const paragraph = content.find((block) => block.type === 'paragraph');
-    const text = paragraph ? outline_oneLine(blockText(paragraph)) : joinLines(content.map(blockText).join('\n'));
-    return truncate(text, MAX_HEADING_SUMMARY);
-}
-/** List items and log lines on one line, separated so "Open the page" and "Click save" don't run together. */
-function joinLines(text) {
-    return text
-        .split('\n')
-        .map(outline_oneLine)
-        .filter(Boolean)
-        .reduce((joined, line) => (joined ? `${joined}${/[.!?:;,]$/.test(joined) ? ' ' : '; '}${line}` : line), '');
-}
-function step(name, description, section) {
-    return {
-        name,
-        description,
-        prerequisites: [],
-        risks: [],
-        subtasks: [],
-        required_skills: [],
-        dependencies: [],
-        ...(section ? { context: { section } } : {}),
-    };
-}
-/** Plain text of a block, keeping line breaks so callers can take the first line. */
-function blockText(token) {
-    switch (token.type) {
-        case 'paragraph':
-        case 'heading':
-            return inlineText(token.tokens);
-        case 'text':
-            // Tight list items hold their text directly, with inline tokens when it has any markup.
-            return token.tokens ? inlineText(token.tokens) : token.text;
-        case 'list':
-            return token.items.map((item) => item.tokens.map(blockText).join('\n')).join('\n');
-        case 'blockquote':
-            return token.tokens.map(blockText).join('\n');
-        case 'code':
-            return token.text;
-        case 'table':
-            return [token.header, ...token.rows].map((row) => row.map((cell) => inlineText(cell.tokens)).join(' | ')).join('\n');
-        default:
-            return '';
-    }
-}
 /** Inline code stays code: it is safe in a comment and often names the thing to change. */
 function codeSpan(code) {
     if (code.trim() === '')
@@ -56969,8 +57127,44 @@ function inlineText(tokens) {
     })
         .join('');
 }
-function headingText(heading) {
-    return outline_oneLine(inlineText(heading.tokens)).replace(/\s*:$/, '');
+/** Plain text of a block, keeping line breaks so callers can take the first line. */
+function blockText(token) {
+    switch (token.type) {
+        case 'paragraph':
+        case 'heading':
+            return inlineText(token.tokens);
+        case 'text':
+            // Tight list items hold their text directly, with inline tokens when it has any markup.
+            return token.tokens ? inlineText(token.tokens) : token.text;
+        case 'list':
+            return token.items.map((item) => item.tokens.map(blockText).join('\n')).join('\n');
+        case 'blockquote':
+            return token.tokens.map(blockText).join('\n');
+        case 'code':
+            return token.text;
+        case 'table':
+            return [token.header, ...token.rows].map((row) => row.map((cell) => inlineText(cell.tokens)).join(' | ')).join('\n');
+        default:
+            return '';
+    }
+}
+/**
+ * Blocks as the author wrote them (code fences, tables and links intact), for a description the
+ * renderer shows as Markdown. Leftover HTML and blank space are left out.
+ */
+function blocksMarkdown(blocks) {
+    return blocks
+        .filter((block) => block.type !== 'space' && block.type !== 'html' && block.type !== 'def')
+        .map((block) => block.raw.replace(/\s+$/, ''))
+        .filter(Boolean)
+        .join('\n\n');
+}
+/** Cuts Markdown at a line boundary, closing a code fence the cut would leave open. */
+function cutMarkdown(markdown, max) {
+    if (markdown.length <= max)
+        return markdown;
+    const cut = (0,sections/* cutText */.IN)(markdown, max - 2);
+    return cut ? `${cut}\n…` : truncate(text_oneLine(markdown), max);
 }
 /** Lowercase letters, digits and spaces only, so "### 📋 Tasks:" and "TODO" compare as names. */
 function normalise(text) {
@@ -56980,22 +57174,7 @@ function normalise(text) {
         .replace(/\s+/g, ' ')
         .trim();
 }
-function isPlanningName(text) {
-    return PLANNING_NAME.test(normalise(text));
-}
-/** A paragraph ending in a line like "**Tasks:**" or "Steps:" introduces the list after it. */
-function isPlanningLabel(paragraph) {
-    const lastLine = paragraph.trim().split('\n').at(-1) ?? '';
-    return isPlanningName(lastLine);
-}
-function isBoilerplate(text) {
-    const plain = text.trim().toLowerCase();
-    return plain === '' || BOILERPLATE.has(plain);
-}
-function sameText(a, b) {
-    return normalise(a) === normalise(b);
-}
-function outline_oneLine(text) {
+function text_oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
 }
 /** Cuts at a word boundary so a long line ends in a whole word and an ellipsis. */
@@ -57005,6 +57184,628 @@ function truncate(text, max) {
     const cut = text.slice(0, max - 1);
     const space = cut.lastIndexOf(' ');
     return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/fields.ts
+
+/** Tested in order against the normalised heading (lowercase, punctuation gone). */
+const ROLES = [
+    [
+        'acknowledgement',
+        /^(?:is there an existing (?:issue|feature request|request|discussion|pr)|(?:have you )?(?:searched|checked) (?:the )?existing|code of conduct|(?:pre ?flight|pre submission|submission|prerequisite) checklist|before (?:submitting|you submit|opening)|terms|agreements?|(?:contribution|contributing) guidelines|validations?)\b/,
+    ],
+    [
+        'meta',
+        /^(?:contact(?: details| info(?:rmation)?)?|anything else|additional (?:context|information|info|notes|details|comments)|other (?:context|information|details)|further (?:information|context)|(?:are you |would you be |would you )?(?:willing|interested|able) to (?:submit|contribute|help|work|implement|open)|would you like to (?:work|contribute|submit|implement|help)|priority|severity|urgency|labels?|sponsorship)\b/,
+    ],
+    ['media', /^(?:screenshots?|screen ?shots?|screen recordings?|videos?|recordings?|attachments?)\b/],
+    [
+        'logs',
+        /^(?:(?:relevant |full |error |console |crash |build )?(?:logs?|log output|output|error messages?|stack ?traces?|tracebacks?|crash reports?)|ログ|日志|protokoll)$|\blog output$/,
+    ],
+    [
+        'environment',
+        /^(?:(?:your |test |runtime |system |build )?(?:environment|env|setup)(?: details| info(?:rmation)?)?|system info(?:rmation)?|platforms?|operating systems?|os|browsers?|devices?|hardware|(?:desktop|smartphone)\b.*|(?:\S+ ){0,2}versions?|(?:what|which) .*\b(?:browsers?|platforms?|os|operating systems?|devices?|versions?)\b.*|umgebung|entorno|environnement|環境|动作环境|動作環境)$/,
+    ],
+    ['repro', /reprodu|\brepro\b|how to trigger|再現|重现|复现/],
+    ['expected', /^expected|\bexpected (?:behaviou?r|result|outcome)|what did you expect|erwartet|attendu|esperado|期待/],
+    [
+        'actual',
+        /^(?:(?:current|actual|observed) (?:behaviou?r|results?)|what happened|describe the bug|bug description|what went wrong|what is the bug|tatsächliches? verhalten|現在の動作|実際の動作)\b|^(?:the )?bug$/,
+    ],
+    ['cause', /\b(?:root )?cause\b|ursache|原因/],
+    ['alternatives', /\balternatives?\b/],
+    [
+        'solution',
+        /\bsolution\b|^(?:proposal|proposed (?:change|feature|fix|api|design)|possible fix|suggested (?:fix|change|feature)|workaround|describe the feature|feature description|what would you like|idea)\b/,
+    ],
+    ['problem', /related to a problem|^(?:the )?problem\b|^motivation\b|^use cases?\b|^why\b/],
+];
+/** The role of a section, from its heading; undefined for the issue's own sections. */
+function fieldRole(heading) {
+    const name = normalise(heading);
+    return ROLES.find(([, pattern]) => pattern.test(name))?.[0];
+}
+/** Fields that are the reporter's answers about the form, never steps (and never plan text). */
+function isBoilerplateRole(role) {
+    return role === 'acknowledgement' || role === 'meta' || role === 'media' || role === 'logs' || role === 'environment';
+}
+/** Headings that describe the issue rather than name a piece of work. */
+const DESCRIPTIVE = /^(?:description|summary|overview|background|context|details|notes?|about|introduction|intro|goals?|non goals?|rationale|out of scope|not in scope|open questions|questions|references|links|related(?: issues| work)?|see also|resources|glossary|faq)$/;
+function isDescriptive(heading) {
+    return DESCRIPTIVE.test(normalise(heading));
+}
+/** Section and label names whose lists are the author's own plan (compared after `normalise`). */
+const PLANNING_NAME = /^(?:(?:next|implementation|proposed|action)\s+)?(?:tasks?(?:\s+list)?|steps?|plan|acceptance\s+criteria|to-?\s?dos?|checklist|deliverables?|work\s+items?|implementation|requirements?)$/;
+function isPlanningName(text) {
+    return PLANNING_NAME.test(normalise(text));
+}
+/** What templates leave behind in a field nobody filled in, e.g. GitHub issue forms' "_No response_". */
+const EMPTY_ANSWER = new Set(['no response', 'n/a', 'na', 'none', 'tbd', '-', '—', 'no', 'nothing']);
+/**
+ * Text a template put there for the reporter to replace, as GitHub's default templates word it
+ * ("A clear and concise description of what the bug is.", "Go to '...'", "OS: [e.g. iOS]").
+ */
+const PLACEHOLDER = /^(?:a clear and concise description\b|add any other context\b|if applicable, add screenshots\b|steps to reproduce the behaviou?r:?$|tell us what you see!?$|a bug happened!?$)|'\.{3,}'|\[e\.g\.[^\]]*\]/i;
+function isBoilerplateText(text) {
+    const plain = text.trim();
+    return plain === '' || EMPTY_ANSWER.has(plain.toLowerCase().replace(/[.!]$/, '')) || PLACEHOLDER.test(plain);
+}
+/**
+ * Issue forms render their checkbox fields as task items ("- [x] I agree to follow the Code of
+ * Conduct", "- [X] I have searched existing issues"); those first-person ticks are not work.
+ */
+function isAcknowledgement(itemText) {
+    return /^I(?:['’](?:ve|m|d))?\s/.test(itemText.trim()) || /^(?:yes|no),?\s+I\b/i.test(itemText.trim());
+}
+/** A bug, by its labels or a title such as "[Bug]: …" or "Bug: …". */
+function looksLikeBug(title, labels) {
+    return labels.some((label) => /^(?:(?:type|kind)[:/ ]\s*)?(?:bug|defect|regression)$/i.test(label.trim())) || /^\W*(?:bug|defect)\b/i.test(title.trim());
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/document.ts
+
+
+
+const MAX_PLAN_DESCRIPTION = 500;
+/** Longer bold lines are emphasis, not a heading. */
+const MAX_PSEUDO_HEADING = 100;
+/**
+ * One pass over the top-level blocks. Code blocks are single tokens, so a list inside a fence is
+ * never seen as a list; blockquotes are kept as content but never read for lists, because they
+ * usually quote someone else's text.
+ */
+function readIssue(title, body) {
+    const doc = { intro: '', sections: [], lists: [] };
+    const headings = [];
+    let current;
+    /** Paragraphs seen in the current section before its first other block. */
+    let lead = 0;
+    let afterLabel = false;
+    const open = (heading, parent) => {
+        current = { heading, ...(parent ? { parent } : {}), blocks: [] };
+        doc.sections.push(current);
+        lead = 0;
+        afterLabel = false;
+    };
+    const content = (token) => {
+        current?.blocks.push(token);
+        const direct = current !== undefined && lead >= 0 && lead <= 2;
+        if (token.type === 'list') {
+            const planning = afterLabel || headings.some((h) => h.planning) || (current?.heading.pseudo === true && current.heading.planning && direct);
+            doc.lists.push({ list: token, ...(current ? { section: current } : {}), planning, direct });
+        }
+        if (token.type === 'paragraph') {
+            const text = inlineText(token.tokens);
+            const label = isPlanningLabel(text);
+            if (!doc.intro && !label && !isBoilerplateText(text) && !isBoilerplateRole(current?.heading.role)) {
+                doc.intro = truncate(text_oneLine(text), MAX_PLAN_DESCRIPTION);
+            }
+            afterLabel = label;
+            if (lead >= 0)
+                lead++;
+        }
+        else {
+            afterLabel = false;
+            lead = -1;
+        }
+    };
+    for (const token of w.lex(body, { gfm: true })) {
+        // Leftover HTML (comments, <details>) is neither content nor a break between a label and its list.
+        if (token.type === 'space' || token.type === 'html' || token.type === 'def')
+            continue;
+        if (token.type === 'heading') {
+            const text = headingText(inlineText(token.tokens));
+            // The CLI's issue files (and some authors) repeat the title as a level-1 heading.
+            if (token.depth === 1 && normalise(text) === normalise(title))
+                continue;
+            // Headings deeper than 4 are details inside the current section, not sections of their own.
+            if (token.depth > 4) {
+                content(token);
+                continue;
+            }
+            while ((headings.at(-1)?.depth ?? 0) >= token.depth)
+                headings.pop();
+            const heading = makeHeading(text, token.depth, false);
+            open(heading, headings.at(-1)?.text);
+            headings.push(heading);
+            continue;
+        }
+        const pseudo = token.type === 'paragraph' ? pseudoHeading(token) : undefined;
+        if (pseudo) {
+            open(makeHeading(pseudo.text, Math.min((headings.at(-1)?.depth ?? 2) + 1, 6), true), headings.at(-1)?.text);
+            pseudo.rest.forEach(content);
+            continue;
+        }
+        content(token);
+    }
+    return doc;
+}
+function makeHeading(text, depth, pseudo) {
+    const role = fieldRole(text);
+    return { text, depth, planning: isPlanningName(text), pseudo, ...(role ? { role } : {}) };
+}
+/**
+ * "**Describe the bug**" on a line of its own, or at the start of a paragraph whose other lines are
+ * the answer: GitHub's default Markdown templates use these as headings.
+ */
+function pseudoHeading(paragraph) {
+    const [first, next] = paragraph.tokens;
+    if (first?.type !== 'strong')
+        return undefined;
+    const text = headingText(inlineText(first.tokens));
+    if (!text || text.includes('\n') || text.length > MAX_PSEUDO_HEADING)
+        return undefined;
+    const after = next === undefined ? '' : next.type === 'text' || next.type === 'br' ? next.raw : 'x';
+    if (!/^[ \t]*[:：]?[ \t]*(?:\n|$)/.test(after))
+        return undefined;
+    const newline = paragraph.raw.indexOf('\n');
+    const rest = newline === -1 ? '' : paragraph.raw.slice(newline + 1).trim();
+    return { text, rest: rest ? w.lex(rest, { gfm: true }).filter((t) => t.type !== 'space') : [] };
+}
+function headingText(text) {
+    return text_oneLine(text).replace(/\s*[:：]$/, '');
+}
+/** A paragraph ending in a line like "**Tasks:**" or "Steps:" introduces the list after it. */
+function isPlanningLabel(paragraph) {
+    const lastLine = paragraph.trim().split('\n').at(-1) ?? '';
+    return isPlanningName(lastLine);
+}
+/** A section's content that a reporter actually wrote: no "_No response_", no template placeholders. */
+function answered(blocks) {
+    return blocks.filter((block) => !isBoilerplateText(blockText(block)));
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/estimate.ts
+/**
+ * Units people write estimates in, longest first so `hours` is not read as `h` + "ours": English,
+ * German (`Std.`, `Tage`), French (`j`, `jours`), Spanish and Portuguese (`horas`, `días`) and
+ * Japanese or Chinese (`時間`, `日`, `分`, `週間`, `小时`, `天`).
+ */
+const UNIT = String.raw `(?:hours?|hrs?|h|stunden|stunde|std\.?|heures?|horas?|小时|時間|days?|d|tage?|t\.?|jours?|j|d[ií]as?|天|日|weeks?|wks?|w|wochen?|semaines?|semanas?|週間|周|週|minutes?|minuten?|mins?\.?|m|分钟|分)`;
+const NUMBER = String.raw `\d+(?:[.,]\d+)?`;
+/** `2h`, `~3 days`, `1-2 wks`, `30 min`, `3 Std.`, `2時間`. */
+const DURATION = String.raw `(?:~|≈|ca\.|approx\.?|about)?\s*${NUMBER}(?:\s*(?:-|–|to|bis)\s*${NUMBER})?\s*${UNIT}`;
+const PREFIX = String.raw `(?:est(?:imate)?\.?:?\s*|estimate:\s*|aufwand:?\s*|見積(?:もり)?[:：]?\s*)?`;
+/** A trailing estimate: `(2h)`, `[4h]`, `（2時間）`, `(est. 1d)` or a dash-separated `— 2d`. */
+const TRAILING_ESTIMATE = new RegExp(String.raw `\s*(?:[(\[（]\s*${PREFIX}(${DURATION})\s*[)\]）]|\s(?:--|[—–-])\s*${PREFIX}(${DURATION}))$`, 'iu');
+/** Takes a trailing `(2h)`, `[4h]`, `(3 Std.)` or `— 2d` off a step name, as written. */
+function splitEstimate(headline) {
+    const match = TRAILING_ESTIMATE.exec(headline);
+    const estimate = (match?.[1] ?? match?.[2])?.replace(/\s+/g, ' ').trim();
+    if (!match || !estimate)
+        return { name: headline.trim() };
+    return { name: headline.slice(0, match.index).trim(), estimate };
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/items.ts
+
+
+
+const MAX_NAME = 200;
+const MAX_DESCRIPTION = 1500;
+/** Steps keep the issue's nesting to three levels: the step, its subtasks, and theirs. */
+const NESTED_MARK = '↳ ';
+/** An empty step, as every planner's steps look once normalised. */
+function step(name, description, section) {
+    return {
+        name,
+        description,
+        prerequisites: [],
+        risks: [],
+        subtasks: [],
+        required_skills: [],
+        dependencies: [],
+        ...(section ? { context: { section } } : {}),
+    };
+}
+/**
+ * A list item as a step: its first sentence or line is the name (with a trailing estimate taken
+ * off), the rest of its text, code and tables are the description as written, and nested items are
+ * the subtasks. Ticks stay: a ticked item is `context.done`, ticked sub-items are listed in
+ * `context.done_subtasks`.
+ */
+function itemStep(item, section) {
+    const parts = itemParts(item);
+    const { name: headline, estimate } = splitEstimate(parts.headline);
+    if (!headline)
+        return undefined;
+    const { name, overflow } = stepName(headline);
+    const nested = subtasksOf(parts.nested);
+    const description = [overflow, parts.rest, ...nested.notes].filter(Boolean).join('\n\n');
+    const result = step(name, cutMarkdown(description, MAX_DESCRIPTION), section);
+    if (estimate)
+        result.estimated_time = estimate;
+    result.subtasks = nested.names;
+    const context = { ...result.context };
+    if (item.checked)
+        context.done = true;
+    if (nested.done.length > 0)
+        context.done_subtasks = nested.done;
+    if (Object.keys(context).length > 0)
+        result.context = context;
+    return result;
+}
+/** The items of `lists` as subtasks: a third-level item starts with "↳ " so the nesting stays readable. */
+function subtasksOf(lists) {
+    const out = { names: [], done: [], notes: [] };
+    lists.forEach((list) => collectSubtasks(list, 1, out));
+    return out;
+}
+/** `level` 1 is a subtask, 2 and deeper are shown as its subtasks ("↳ "). */
+function collectSubtasks(list, level, out) {
+    for (const item of list.items) {
+        const parts = itemParts(item);
+        const text = truncate(parts.headline, MAX_NAME);
+        if (text) {
+            const name = level >= 2 ? `${NESTED_MARK}${text}` : text;
+            out.names.push(name);
+            if (item.checked)
+                out.done.push(name);
+            if (parts.rest)
+                out.notes.push(`${text.replace(/[:：]$/, '')}:\n\n${parts.rest}`);
+        }
+        parts.nested.forEach((nested) => collectSubtasks(nested, level + 1, out));
+    }
+}
+/** Items nested in this one. */
+function nestedLists(item) {
+    return item.tokens.filter((token) => token.type === 'list');
+}
+/** The item's own text split into its headline and the rest, and the lists nested in it. */
+function itemParts(item) {
+    const tokens = item.tokens.filter((token) => token.type !== 'checkbox' && token.type !== 'space');
+    const nested = tokens.filter((token) => token.type === 'list');
+    const [first, ...others] = tokens.filter((token) => token.type !== 'list');
+    if (!first)
+        return { headline: '', rest: '', nested };
+    if (first.type !== 'paragraph' && first.type !== 'text') {
+        // An item that opens with code or a table: named by its first line, shown whole below.
+        const firstLine = blockText(first).split('\n').find((line) => line.trim()) ?? '';
+        return { headline: first.type === 'code' ? codeSpan(firstLine.trim()) : text_oneLine(firstLine), rest: blocksMarkdown([first, ...others]), nested };
+    }
+    // An empty checkbox ("- [ ]") is not parsed as a task, and a loose item keeps its box in the text.
+    const lines = first.raw.replace(/^\[[ xX]?\](?:[ \t]+|$)/, '').replace(/\s+$/, '').split('\n');
+    const count = headlineLines(lines);
+    const headline = text_oneLine(inlineText(w.lexInline(lines.slice(0, count).join('\n'), { gfm: true })));
+    const rest = [lines.slice(count).join('\n').trim(), blocksMarkdown(others)].filter(Boolean).join('\n\n');
+    return { headline, rest, nested };
+}
+/**
+ * How many of a paragraph's lines make up its first sentence. A line break ends it after a sentence
+ * mark, a colon or an estimate, or before a capital letter; a sentence wrapped onto a line that goes
+ * on in lower case, or with an open code span, continues it, so no name is cut mid-sentence.
+ */
+function headlineLines(lines) {
+    let count = 1;
+    while (count < lines.length) {
+        const joined = lines.slice(0, count).join('\n');
+        const previous = (lines[count - 1] ?? '').trim();
+        const next = (lines[count] ?? '').trim();
+        const openCode = (joined.match(/`/g) ?? []).length % 2 === 1;
+        const ended = /[.!?。！？:：;]$/.test(previous) || splitEstimate(previous).estimate !== undefined;
+        // Upper case (or a script without case, such as Japanese) after an unfinished line starts anew.
+        const wraps = /^[\p{Ll}\d`("'“‘]/u.test(next) || /[,(/&–—-]$/.test(previous);
+        if (!openCode && (ended || !wraps))
+            break;
+        count++;
+    }
+    return count;
+}
+/** Abbreviations whose full stop does not end a sentence. */
+const ABBREVIATION = /(?:\b(?:e\.g|i\.e|etc|vs|approx|ca|cf|no|z\.B|bzw|usw|Nr)|\.\.)$/i;
+/**
+ * A name no longer than MAX_NAME: the first sentence when the headline holds more, cut at a word
+ * only when one sentence is that long. Whatever the name leaves out opens the description.
+ */
+function stepName(headline) {
+    if (headline.length <= MAX_NAME)
+        return { name: headline, overflow: '' };
+    for (const match of headline.matchAll(/[.!?](?=\s)|[。！？]/gu)) {
+        const end = match.index + match[0].length;
+        if (end > MAX_NAME)
+            break;
+        const sentence = headline.slice(0, end);
+        if ((sentence.match(/`/g) ?? []).length % 2 === 1 || ABBREVIATION.test(sentence.slice(0, -1)))
+            continue;
+        return { name: sentence.trim(), overflow: headline.slice(end).trim() };
+    }
+    return { name: truncate(headline, MAX_NAME), overflow: headline };
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/reports.ts
+
+
+
+
+const MAX_PREREQUISITES = 10;
+const MAX_LINE = 300;
+/**
+ * A bug report (steps to reproduce, or what happened together with what was expected, its logs, a
+ * `bug` label or a "[Bug]" title) becomes the plan every fix follows, filled in from the report:
+ * reproduce it (its steps as subtasks, its environment as prerequisites), find the cause (with its
+ * logs), fix it with a regression test, verify.
+ */
+function bugFixPlan(doc, title, labels) {
+    const fields = answeredFields(doc);
+    const repro = blocksOf(fields, 'repro');
+    const actual = blocksOf(fields, 'actual');
+    const expected = blocksOf(fields, 'expected');
+    const logs = blocksOf(fields, 'logs');
+    const isBug = repro.length > 0 || (actual.length > 0 && (expected.length > 0 || logs.length > 0 || looksLikeBug(title, labels)));
+    if (!isBug)
+        return undefined;
+    const reproSteps = subtasksOf(repro.filter((block) => block.type === 'list'));
+    const reproText = blocksMarkdown(repro.filter((block) => block.type !== 'list'));
+    const environment = environmentLines(fields.get('environment') ?? []);
+    const expectedText = firstParagraph(expected);
+    const where = environment.length > 0 ? ' in the environment it was reported in (see prerequisites)' : '';
+    const reproduce = step('Reproduce the bug', join([
+        reproSteps.names.length > 0 ? `Follow the reported steps${where} until the bug shows.` : `Make the bug happen on purpose${where}.`,
+        // The report's first paragraph is the plan's description already.
+        cutMarkdown(blocksMarkdown(withoutFirstParagraph(actual)), 800),
+        reproText ? cutMarkdown(reproText, 800) : '',
+        cutMarkdown(reproSteps.notes.join('\n\n'), 800),
+    ]), undefined);
+    reproduce.subtasks = reproSteps.names;
+    reproduce.prerequisites = environment;
+    const logText = blocksMarkdown(logs);
+    const cause = blocksMarkdown(blocksOf(fields, 'cause'));
+    const investigate = step('Find the cause', join([
+        cause ? `The report suggests a cause:\n\n${cutMarkdown(cause, 600)}` : 'Trace where the behaviour departs from what is expected, and why.',
+        logText ? `The logs from the report:\n\n${cutMarkdown(logText, 1000)}` : '',
+    ]), undefined);
+    investigate.dependencies = ['1'];
+    const suggestion = blocksMarkdown(blocksOf(fields, 'solution'));
+    const fix = step('Fix it and add a regression test', join([
+        'Write a test that follows the steps to reproduce and fails on the current code, then fix the cause so that it passes.',
+        suggestion ? `The report suggests:\n\n${cutMarkdown(suggestion, 600)}` : '',
+    ]), undefined);
+    fix.dependencies = ['2'];
+    fix.acceptance_criteria = [...(expectedText ? [expectedText] : []), 'The regression test fails without the fix and passes with it.'];
+    const verify = step('Verify the fix', join([
+        `Follow the steps to reproduce again${where} and check that the bug is gone.`,
+        expected.length > 0 ? `Expected:\n\n${cutMarkdown(blocksMarkdown(expected), 800)}` : '',
+    ]), undefined);
+    verify.dependencies = ['3'];
+    return { steps: [reproduce, investigate, fix, verify], description: firstParagraph(actual) || firstParagraph(repro) };
+}
+/**
+ * A feature request (a proposed solution, often with the problem behind it and alternatives) becomes
+ * agree, build, test, document, filled in from the request.
+ */
+function featurePlan(doc) {
+    const fields = answeredFields(doc);
+    const solution = blocksOf(fields, 'solution');
+    if (solution.length === 0)
+        return undefined;
+    const problem = blocksOf(fields, 'problem');
+    const alternatives = blocksOf(fields, 'alternatives');
+    const agree = step('Agree on the approach', join([
+        problem.length > 0 ? `The problem:\n\n${cutMarkdown(blocksMarkdown(problem), 800)}` : 'Confirm the problem this solves and that the proposed solution is the one to build.',
+        alternatives.length > 0 ? `Alternatives the request considered:\n\n${cutMarkdown(blocksMarkdown(alternatives), 600)}` : '',
+    ]), undefined);
+    agree.acceptance_criteria = [alternatives.length > 0 ? 'The proposed solution, or one of the alternatives, is agreed on.' : 'The proposed solution is agreed on.'];
+    const parts = subtasksOf(solution.filter((block) => block.type === 'list'));
+    const build = step('Build the proposed solution', cutMarkdown(join([blocksMarkdown(solution.filter((block) => block.type !== 'list')), ...parts.notes]), 1500), undefined);
+    build.subtasks = parts.names;
+    build.dependencies = ['1'];
+    const test = step('Test the new behaviour', 'Add tests that show the problem is solved the way the request describes.', undefined);
+    test.dependencies = ['2'];
+    const document = step('Document it', 'Describe the new behaviour where people will look for it: the documentation and the changelog.', undefined);
+    document.dependencies = ['2'];
+    return { steps: [agree, build, test, document], description: firstParagraph(problem) || firstParagraph(solution) };
+}
+/** The answered sections of each role, in document order. */
+function answeredFields(doc) {
+    const fields = new Map();
+    for (const section of doc.sections) {
+        const role = section.heading.role;
+        const blocks = answered(section.blocks);
+        if (!role || blocks.length === 0)
+            continue;
+        fields.set(role, [...(fields.get(role) ?? []), { ...section, blocks }]);
+    }
+    return fields;
+}
+function blocksOf(fields, role) {
+    return (fields.get(role) ?? []).flatMap((section) => section.blocks);
+}
+function withoutFirstParagraph(blocks) {
+    const at = blocks.findIndex((block) => block.type === 'paragraph');
+    return at === -1 ? [...blocks] : [...blocks.slice(0, at), ...blocks.slice(at + 1)];
+}
+function firstParagraph(blocks) {
+    const paragraph = blocks.find((block) => block.type === 'paragraph');
+    return paragraph ? truncate(text_oneLine(inlineText(paragraph.tokens)), MAX_LINE) : '';
+}
+/**
+ * The environment as one line per fact ("OS: Ubuntu 22.04"): list items, the lines of a form's
+ * rendered code block, or a one-line answer named by its field ("Version: 1.0.2").
+ */
+function environmentLines(sections) {
+    const lines = sections.flatMap((section) => {
+        const facts = section.blocks.flatMap(factLines);
+        const only = facts.length === 1 ? facts[0] : undefined;
+        if (only !== undefined && !/[:：]/.test(only))
+            return [`${section.heading.text.replace(/[?？]$/, '')}: ${only}`];
+        return facts;
+    });
+    return lines.slice(0, MAX_PREREQUISITES).map((line) => truncate(line, MAX_LINE));
+}
+function factLines(block) {
+    const text = block.type === 'list' ? block.items.map(itemText).join('\n') : blockText(block);
+    return text
+        .split('\n')
+        .map((line) => text_oneLine(line.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '')))
+        // "- OS:" is a form's prefilled answer nobody completed.
+        .filter((line) => line && !/[:：]$/.test(line) && !isBoilerplateText(line));
+}
+/** The item's own text, without its nested lists. */
+function itemText(item) {
+    return item.tokens
+        .filter((token) => token.type !== 'list')
+        .map(blockText)
+        .join('\n');
+}
+function join(parts) {
+    return parts.filter(Boolean).join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline.ts
+
+
+
+
+
+/**
+ * The offline planner: no network and no AI. It reads the issue's own Markdown structure (task
+ * lists, lists under headings, a bug report's or feature request's fields, or plain section
+ * headings) and turns it into a plan, so a repository gets a useful checklist comment without
+ * configuring any planner service. It runs on the runner, so it reads the whole issue body, not
+ * the part `context-budget` lets a remote planner be sent.
+ */
+function createOutlinePlanner() {
+    return {
+        name: 'outline',
+        remote: false,
+        plan: async (request) => outlineIssue(request.issue.title, request.issue.fullBody ?? request.issue.body, { labels: request.issue.labels }),
+    };
+}
+const MAX_HEADING_SUMMARY = 300;
+/** The plan the issue's own structure gives, or a request for structure when it has none. */
+function outlineIssue(title, body, options = {}) {
+    const doc = readIssue(title, body);
+    const found = taskListSteps(doc) ??
+        planningListSteps(doc) ??
+        fromReport(bugFixPlan(doc, title, options.labels ?? []), 'Plan to fix the reported bug.') ??
+        sectionListSteps(doc) ??
+        fromReport(featurePlan(doc), 'Plan for the requested feature.') ??
+        headingSteps(doc);
+    if (!found)
+        return outline_needsInfo(body);
+    const plan = {
+        title: title.trim(),
+        description: found.description || doc.intro || found.fallbackDescription,
+        steps: found.steps,
+    };
+    return { kind: 'plan', plan };
+}
+/** Rule 1: every task item in the document, in order, with its heading as section. */
+function taskListSteps(doc) {
+    const steps = doc.lists
+        .filter(({ section }) => !isBoilerplateRole(section?.heading.role))
+        .flatMap(({ list, section }) => taskItems(list).flatMap((item) => itemStep(item, section?.heading.text) ?? []));
+    return nonEmpty(steps, "Outline of the issue's own task list.");
+}
+/** Top-level task items; a plain item is looked through, so "- Backend" with tasks under it still counts. */
+function taskItems(list) {
+    return list.items.flatMap((item) => {
+        if (!item.task)
+            return nestedLists(item).flatMap(taskItems);
+        return isAcknowledgement(itemParts(item).headline) ? [] : [item];
+    });
+}
+/** Rule 2: the items of lists the author put under "Tasks", "Acceptance criteria" and the like. */
+function planningListSteps(doc) {
+    return nonEmpty(listSteps(doc.lists.filter((placed) => placed.planning && !isBoilerplateRole(placed.section?.heading.role))), "Outline of the issue's own list of steps.");
+}
+/**
+ * Rule 4: a list that is what a section says, whatever language its heading is in ("## Aufgaben",
+ * "## タスク", "**Tasks**"). Sections that describe rather than plan, a form's fields, lists of
+ * questions and lists of facts ("OS: Ubuntu 22.04") are not work.
+ */
+function sectionListSteps(doc) {
+    const lists = doc.lists.filter(({ section, direct, list }) => {
+        if (!section || !direct)
+            return false;
+        const { role, text } = section.heading;
+        return (role === undefined || role === 'solution') && !isDescriptive(text) && !isQuestionsOrFacts(list);
+    });
+    return nonEmpty(listSteps(lists), "Outline of the lists in the issue's sections.");
+}
+function listSteps(lists) {
+    return lists.flatMap(({ list, section }) => list.items.flatMap((item) => itemStep(item, section?.heading.text) ?? []));
+}
+/** Every item a question ("Soll X bleiben?") or a bare link, or every item a fact with a number ("Node: 20.11"). */
+function isQuestionsOrFacts(list) {
+    if (list.items.every((item) => /[?？]$/.test(itemParts(item).headline) || isOnlyLink(item)))
+        return true;
+    const lines = list.items.map((item) => itemParts(item).headline);
+    const facts = lines.filter((line) => /^[^:：]{1,30}[:：]\s*\S/.test(line) && line.split(/[:：]/)[0].trim().split(/\s+/).length <= 3);
+    return facts.length === lines.length && facts.filter((line) => /\d/.test(line)).length * 2 >= lines.length;
+}
+/** An item that is only a link (a reading list, not work). */
+function isOnlyLink(item) {
+    const first = item.tokens.find((token) => token.type === 'text' || token.type === 'paragraph');
+    const inline = first && 'tokens' in first && first.tokens ? first.tokens.filter((token) => token.type !== 'checkbox' && !(token.type === 'text' && !token.text.trim())) : [];
+    return inline.length === 1 && inline[0].type === 'link';
+}
+/** Rule 6: each filled-in section (heading levels 2-4, or a bold line) becomes a step summarised by its text. */
+function headingSteps(doc) {
+    const steps = doc.sections
+        .filter(({ heading }) => (heading.pseudo || (heading.depth >= 2 && heading.depth <= 4)) && heading.role === undefined && !isDescriptive(heading.text))
+        .flatMap(({ heading, parent, blocks }) => {
+        const content = answered(blocks);
+        // Only questions, links or facts: nothing to do in it.
+        if (content.every((block) => block.type === 'list' && isQuestionsOrFacts(block)))
+            return [];
+        const summary = sectionSummary(content);
+        // An empty section is template boilerplate, or only a grouping for the headings below it.
+        if (!summary)
+            return [];
+        return [step(truncate(heading.text, MAX_NAME), summary, parent)];
+    });
+    return nonEmpty(steps, "Outline of the issue's own sections.");
+}
+/** A section's first paragraph, or the start of what it holds when it has none (a list, code). */
+function sectionSummary(blocks) {
+    const paragraph = blocks.find((block) => block.type === 'paragraph');
+    if (paragraph)
+        return truncate(text_oneLine(inlineText(paragraph.tokens)), MAX_HEADING_SUMMARY);
+    return cutMarkdown(blocksMarkdown(blocks), MAX_HEADING_SUMMARY);
+}
+function fromReport(report, fallbackDescription) {
+    return report ? { steps: report.steps, description: report.description, fallbackDescription } : undefined;
+}
+function nonEmpty(steps, fallbackDescription) {
+    return steps.length > 0 ? { steps, fallbackDescription } : undefined;
+}
+/**
+ * Nothing to outline: ask the issue's author, in words they can act on, for what a plan needs
+ * instead of inventing steps. Replying is enough; nothing here is a setting only maintainers have.
+ */
+function outline_needsInfo(body) {
+    const what = body.trim() ? 'does not say yet what needs to be done' : 'has no description yet';
+    return {
+        kind: 'needs-info',
+        message: `This issue ${what}, so there is nothing to plan from yet.`,
+        questions: [
+            'What needs to be done? A task list with one line per step (`- [ ] step`) is the quickest way to say it.',
+            'If something is broken: what are the steps to reproduce it, and what did you expect to happen instead?',
+            'How will we know it is done?',
+        ],
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/partial-json/dist/index.js
@@ -57236,7 +58037,7 @@ function isObject(value) {
 
 
 /** The planner the `planner` input names, configured from the other planner inputs. */
-function createPlanner(inputs, fetch, log) {
+function createPlanner(inputs, fetch, log, explore) {
     const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, stream: inputs.stream, fetch, log };
     switch (inputs.planner) {
         case 'kubiya':
@@ -57253,12 +58054,17 @@ function createPlanner(inputs, fetch, log) {
                 azureResource: inputs.azureResource,
                 maxOutputTokens: inputs.maxOutputTokens,
                 maxSteps: inputs.maxSteps,
+                ...(explore ? { explore } : {}),
             });
     }
 }
+/** Planners that run on the runner itself: nothing leaves it, and the budget does not limit what they read. */
+function runsLocally(planner) {
+    return planner === 'outline';
+}
 
 // EXTERNAL MODULE: ./src/markdown/scan.ts
-var markdown_scan = __nccwpck_require__(6952);
+var scan = __nccwpck_require__(6952);
 ;// CONCATENATED MODULE: ./src/publish/checks.ts
 
 const TASK_ITEM = /^( *)[-*+] \[([ xX])\] (.*)$/;
@@ -57278,6 +58084,11 @@ function checks_itemKey(text) {
 /** A subtask's key includes its step's, so "Write tests" under two steps are two items. */
 function subtaskKey(stepKey, text) {
     return `${stepKey} > ${checks_itemKey(text)}`;
+}
+/** Subtasks the plan itself marks done (`context.done_subtasks`: the outline planner's copy of ticks in the issue). */
+function doneSubtasks(step) {
+    const done = step.context?.done_subtasks;
+    return new Set(Array.isArray(done) ? done.filter((name) => typeof name === 'string') : []);
 }
 /** How a kept tick is written in the earlier-ticks list. */
 function earlierTickLine(item) {
@@ -57324,7 +58135,7 @@ function earlierSubtask(stepText, text) {
 }
 /** Fenced code (a planner's example checklist, say) is never the reader's ticks. */
 function withoutCodeBlocks(markdown) {
-    return (0,markdown_scan/* scanMarkdown */.N)(markdown)
+    return (0,scan/* scanMarkdown */.N)(markdown)
         .map((s) => (s.kind === 'block' ? '\n'.repeat(s.text.split('\n').length - 1) : s.text))
         .join('');
 }
@@ -57378,14 +58189,14 @@ function neutraliseProse(prose) {
 }
 /** Markdown block text (descriptions, messages): code kept verbatim, everything else neutralised. */
 function safeBlock(text, maxLength = 4000) {
-    return closeOpenFence((0,markdown_scan/* mapProse */.k)(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), neutraliseProse).trim());
+    return closeOpenFence((0,scan/* mapProse */.k)(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), neutraliseProse).trim());
 }
 /**
  * Closes a code fence the planner left open (or that the length cap cut): GitHub would otherwise
  * show everything after it in the comment or issue as code.
  */
 function closeOpenFence(text) {
-    const last = (0,markdown_scan/* scanMarkdown */.N)(`${text}\n\n.`).at(-1);
+    const last = (0,scan/* scanMarkdown */.N)(`${text}\n\n.`).at(-1);
     if (last?.kind !== 'block')
         return text;
     const fence = /^ {0,3}(`{3,}|~{3,})/.exec(last.text)?.[1] ?? '```';
@@ -57394,7 +58205,7 @@ function closeOpenFence(text) {
 /** A one-line field (step names, list items): newlines folded, Markdown structure cannot escape the line. */
 function safeInline(text, maxLength = 300) {
     const line = cap(text.replace(/\s+/g, ' ').trim(), maxLength);
-    return (0,markdown_scan/* mapProse */.k)(line, neutraliseProse);
+    return (0,scan/* mapProse */.k)(line, neutraliseProse);
 }
 function cap(text, max) {
     return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
@@ -57638,11 +58449,12 @@ function renderStep(step, index, all, compact, ticked, seen, paths) {
         lines.push(indent(safeBlock(step.description, compact ? 300 : 1500)));
     if (step.subtasks.length > 0) {
         lines.push('');
+        const doneInPlan = doneSubtasks(step);
         for (const subtask of step.subtasks.slice(0, 20)) {
             const text = safeInline(subtask, 200);
             const subKey = subtaskKey(key, text);
             seen.add(subKey);
-            lines.push(`  - [${ticked.has(subKey) ? 'x' : ' '}] ${text}`);
+            lines.push(`  - [${ticked.has(subKey) || doneInPlan.has(subtask) ? 'x' : ' '}] ${text}`);
         }
     }
     const details = compact ? [] : detailLines(step, all, paths);
@@ -57686,7 +58498,7 @@ function fileLabel(file, paths) {
     return `${shown} (not in the repository)`;
 }
 /** Context keys the renderer shows as structure (a group heading, a tick) rather than as details. */
-const SHOWN_ELSEWHERE = new Set(['section', 'done']);
+const SHOWN_ELSEWHERE = new Set(['section', 'done', 'done_subtasks']);
 function sectionOf(step) {
     const section = step.context?.section;
     return typeof section === 'string' ? section : '';
@@ -58522,6 +59334,11 @@ async function planIssue(deps) {
             ...(trigger.command ? { refinement: { guidance: trigger.command.guidance, previousPlan: planSection(existing?.body) ?? '' } } : {}),
         },
         ...(gathered.paths ? { repositoryPaths: gathered.paths } : {}),
+        repositoryAccess: {
+            repository: { owner: ref.owner, repo: ref.repo, defaultBranch: repository.default_branch || deps.defaultBranch || 'HEAD', ...(deps.serverUrl ? { serverUrl: deps.serverUrl } : {}) },
+            ...(deps.workspace ? { workspace: deps.workspace } : {}),
+            octokit,
+        },
         // Only an accidental re-label is guarded: a command or a dispatch asks for a new plan on purpose.
         ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),
         onStarted: write,
@@ -58632,7 +59449,7 @@ async function produceComment(args) {
     };
     try {
         // 2. Context: issue, repository and the workflow's own context, within the budget.
-        request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, ...(args.extra ? { extra: args.extra } : {}) });
+        request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, localPlanner: runsLocally(inputs.planner), ...(args.extra ? { extra: args.extra } : {}) });
         ctx.notes = request.notes;
         // Gathering logged its own notes, with details, as it made them; log each note once.
         const gathered = new Set(args.extra?.notes);
@@ -58644,7 +59461,10 @@ async function produceComment(args) {
             return { status: 'skipped', issueNumber: issue.number, body: '', comment: null, message, request };
         }
         // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
-        const planner = createPlanner(inputs, args.fetch, log);
+        const explore = args.repositoryAccess
+            ? { ...args.repositoryAccess, enabled: inputs.explore, exclude: inputs.exclude, ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}), ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}) }
+            : undefined;
+        const planner = createPlanner(inputs, args.fetch, log, explore);
         if (planner.remote)
             await args.onStarted?.((current) => renderPlanning(current, ctx));
         reporter = new ProgressReporter({
@@ -58656,7 +59476,7 @@ async function produceComment(args) {
         });
         log(`Asking the ${planner.name} planner${inputs.stream && planner.remote ? ' (streaming)' : ''}…`);
         const result = await askPlanner(planner, request, inputs.plannerTimeoutMs, now, reporter.report, args.cancelSignal);
-        const usage = result.usage ? { usage: result.usage } : {};
+        const usage = { ...(result.usage ? { usage: result.usage } : {}), ...(result.exploration ? { exploration: result.exploration } : {}) };
         if (result.usage)
             log(`The model used ${result.usage.inputTokens} input and ${result.usage.outputTokens} output tokens.`);
         // 4. Render the final state.
@@ -58772,7 +59592,7 @@ function readIssueFile(text, fileName) {
     const lines = text.replace(/\r\n?/g, '\n').split('\n');
     const at = lines.findIndex((l) => /^#{1,6}\s+\S/.test(l));
     if (at === -1)
-        return { title: (0,external_node_path_namespaceObject.basename)(fileName).replace(/\.[^.]+$/, ''), body: text.trim() };
+        return { title: (0,external_node_path_.basename)(fileName).replace(/\.[^.]+$/, ''), body: text.trim() };
     return { title: lines[at].replace(/^#{1,6}\s+/, '').replace(/\s+#+\s*$/, '').trim(), body: [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n').trim() };
 }
 async function main(argv) {
@@ -58804,15 +59624,15 @@ async function main(argv) {
     }
     const file = values['issue-file'];
     if (!file)
-        throw new inputs_InputError('--issue-file is required: the Markdown file of the issue to plan, e.g. examples/epic-checklist.md.');
+        throw new src_inputs/* InputError */.dz('--issue-file is required: the Markdown file of the issue to plan, e.g. examples/epic-checklist.md.');
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
     }
     catch (error) {
-        throw new inputs_InputError(`--issue-file ${file} cannot be read: ${error.message}`);
+        throw new src_inputs/* InputError */.dz(`--issue-file ${file} cannot be read: ${error.message}`);
     }
-    const inputs = parseInputs((name) => String(values[name] ?? ''), process.env);
+    const inputs = (0,src_inputs/* parseInputs */.TL)((name) => String(values[name] ?? ''), process.env);
     const { title, body } = readIssueFile(text, file);
     const repo = values.repo ?? 'local/preview';
     const outcome = await produceComment({
