@@ -13,7 +13,8 @@ import { Tiktoken } from 'js-tiktoken/lite'
 import o200k from 'js-tiktoken/ranks/o200k_base'
 import { EXAMPLE_REPO, issuesEvent, labeledEvent } from '../test/support/events.ts'
 import { FakeGitHub } from '../test/support/fake-github.ts'
-import { FakeModelServer, atTokensPerSecond } from '../test/support/fake-models.ts'
+import { FakeModelServer, type Reply, atTokensPerSecond } from '../test/support/fake-models.ts'
+import { exploreRepoFiles, materializeExploreRepo } from '../test/support/explore-repo.ts'
 import { DIST_ENTRY, runAction } from '../test/support/run-action.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
@@ -112,6 +113,42 @@ prompts.push({ name: 'an issue with 300 comments (default `context-budget`, 16,0
   const sent = `${models.requests[0]!.prompt}\n${JSON.stringify(models.requests[0]!.schema)}`
   return { tokens: tokens(sent), chars: sent.length }
 })()) })
+// 4. Exploration: a typical look around (list, find, search, two reads), then the plan; checkout and API.
+const exploreScript = (): Reply[] => [
+  { toolCalls: [{ name: 'list_directory', args: { path: '' } }] },
+  { toolCalls: [{ name: 'find_files', args: { pattern: '*.ts', path: 'src' } }] },
+  { toolCalls: [{ name: 'search_files', args: { pattern: 'requestsPerMinute', path: 'src', include: '*.ts', ignoreCase: false } }] },
+  { toolCalls: [{ name: 'read_file', args: { path: 'src/limits/config.ts', startLine: 1, endLine: 60 } }, { name: 'read_file', args: { path: 'src/limits/limiter.ts', startLine: 1, endLine: 80 } }] },
+  { text: planText },
+]
+github.setFiles(await exploreRepoFiles())
+const checkout = await materializeExploreRepo({ remoteUrl: `https://github.com/${REPOSITORY}.git` })
+const exploring: { mode: string; calls: number; chars: number; inputTokens: number; ms: number[]; requests: number; steps: number }[] = []
+for (const [mode, env] of [['checkout', { GITHUB_WORKSPACE: checkout.root }], ['GitHub API', {}]] as const) {
+  const ms: number[] = []
+  let last = { calls: 0, chars: 0, inputTokens: 0, requests: 0, steps: 0 }
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    github.reset()
+    models.requests.length = 0
+    models.script(...exploreScript())
+    const issue = github.addIssue({ title: 'Make the rate limit configurable per route', body: 'Some routes need a higher limit than the global one.' })
+    const started = performance.now()
+    const run = await runAction({ eventName: 'issues', payload: labeledEvent(issue), inputs: { planner: 'anthropic', model: 'claude-sonnet-5', 'planner-url': models.baseURL('anthropic'), 'planner-api-key': KEY, 'dry-run': 'true' }, env, apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+    ms.push(performance.now() - started)
+    if (run.outputs.status !== 'planned') throw new Error(`explore (${mode}): ${run.outputs.status}`)
+    const summary = /: (\d+) of \d+ tool calls, ([\d,]+) of [\d,]+ characters/.exec(run.summary)
+    last = {
+      calls: Number(summary?.[1] ?? 0),
+      chars: Number((summary?.[2] ?? '0').replace(/,/g, '')),
+      // Every step sends the model the whole conversation again: count them all.
+      inputTokens: models.requests.reduce((sum, r) => sum + tokens(`${r.prompt}\n${JSON.stringify(r.schema ?? '')}`), 0),
+      requests: github.requests.filter((r) => r.operationId === 'repos/get-content' || (r.operationId === 'git/get-tree')).length,
+      steps: models.requests.length,
+    }
+  }
+  exploring.push({ mode, ms, ...last })
+}
+await checkout.cleanup()
 await Promise.all([github.close(), models.close()])
 
 // Report.
@@ -138,3 +175,7 @@ console.log('\n| prompt (system + user message + schema) | characters | tokens (
 console.log('| --- | --- | --- |')
 for (const p of prompts) console.log(`| ${p.name} | ${p.chars.toLocaleString('en-US')} | ${p.tokens.toLocaleString('en-US')} |`)
 console.log(`| reply: the ${(realisticPlan.steps as unknown[]).length}-step plan in bench/fixtures/llm-plan.json | ${planText.length.toLocaleString('en-US')} | ${tokens(planText).toLocaleString('en-US')} |`)
+
+console.log('\n| exploration (list, find, search, 2 reads, then the plan; anthropic fake answering at once) | tool calls | characters returned | model calls | input tokens, all steps (o200k_base) | GitHub tree and content requests | median wall time |')
+console.log('| --- | --- | --- | --- | --- | --- | --- |')
+for (const e of exploring) console.log(`| ${e.mode} | ${e.calls} | ${e.chars.toLocaleString('en-US')} | ${e.steps} | ${e.inputTokens.toLocaleString('en-US')} | ${e.requests} | ${median(e.ms).toFixed(0)} ms |`)

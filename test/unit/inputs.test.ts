@@ -28,6 +28,8 @@ describe('parseInputs: defaults', () => {
       model: '',
       azureResource: '',
       maxOutputTokens: 8_000,
+      explore: true,
+      exclude: [],
       plannerTimeoutMs: 300_000,
       context: '',
       contextBudget: 16_000,
@@ -156,6 +158,24 @@ describe('parseInputs: planner-api-key', () => {
   it('passes an explicit key to the task-planning planner', () => {
     const inputs = parseInputs(from({ planner: 'task-planning', 'planner-url': 'https://planner.example.com', 'planner-api-key': 'tp-secret' }), env)
     expect(inputs.plannerApiKey).toBe('tp-secret')
+  })
+})
+
+describe('parseInputs: exploration', () => {
+  it('reads the switch, the budget and the exclude globs', () => {
+    const inputs = parseInputs(from({ explore: 'false', 'explore-max-calls': '5', 'explore-max-chars': '20000', exclude: 'secrets/**, *.sql\nvendor/**' }))
+    expect([inputs.explore, inputs.exploreMaxCalls, inputs.exploreMaxChars]).toEqual([false, 5, 20_000])
+    expect(inputs.exclude).toEqual(['secrets/**', '*.sql', 'vendor/**'])
+  })
+
+  it('leaves the budget to the source when unset', () => {
+    const inputs = parseInputs(from({}))
+    expect(inputs).not.toHaveProperty('exploreMaxCalls')
+    expect(inputs).not.toHaveProperty('exploreMaxChars')
+  })
+
+  it('rejects a budget that is not a whole number, naming the input', () => {
+    expect(inputErrorOf(() => parseInputs(from({ 'explore-max-calls': 'lots' }))).message).toContain('`explore-max-calls`')
   })
 })
 
