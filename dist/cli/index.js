@@ -59575,6 +59575,12 @@ Options:
                             ANTHROPIC_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY, AZURE_API_KEY
                             (with AZURE_RESOURCE_NAME) or KUBIYA_API_KEY
   --max-output-tokens <n>   most tokens an LLM planner may write (default 8000)
+  --no-explore              do not let an LLM planner read the repository first; by
+                            default it reads the current directory when it is a git
+                            checkout of --repo
+  --explore-max-calls <n>   most tool calls while exploring (default 20)
+  --explore-max-chars <n>   most characters the tools return (default 60000)
+  --exclude <globs>         paths the exploration never reads (comma-separated)
   --planner-timeout <s>     overall planner timeout in seconds (default 300)
   --no-stream               use the plain plan route instead of the streaming one
   --progress-interval <s>   least seconds between two progress lines (default 5)
@@ -59603,6 +59609,10 @@ async function main(argv) {
             planner: { type: 'string', default: 'outline' },
             model: { type: 'string' },
             'max-output-tokens': { type: 'string' },
+            explore: { type: 'boolean', default: true },
+            'explore-max-calls': { type: 'string' },
+            'explore-max-chars': { type: 'string' },
+            exclude: { type: 'string' },
             'planner-url': { type: 'string' },
             'planner-api-key': { type: 'string' },
             'planner-timeout': { type: 'string' },
@@ -59643,6 +59653,8 @@ async function main(argv) {
         previousBody: null,
         runUrl: '',
         secrets: [inputs.plannerApiKey].filter(Boolean),
+        // The checkout in the current directory, when it is one of --repo: the same exploration as in a workflow.
+        repositoryAccess: { repository: { owner: repo.split('/')[0] ?? '', repo: repo.split('/')[1] ?? '', defaultBranch: 'main' }, workspace: process.cwd() },
         log: (message) => process.stderr.write(`${message}\n`),
     });
     process.stdout.write(`${outcome.body}\n`);

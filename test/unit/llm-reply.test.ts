@@ -64,11 +64,12 @@ describe('toPlannerResult', () => {
 })
 
 describe('visibleSteps (streaming)', () => {
-  it('shows every step but the last, which may still be growing', () => {
+  it('shows every step whose title is complete: a later field or the next step has started', () => {
     expect(visibleSteps({ title: 'Rate', steps: [{ title: 'Audit' }, { title: 'Bui' }] })).toEqual({
       title: 'Rate',
       steps: [expect.objectContaining({ name: 'Audit' })],
     })
+    expect(visibleSteps({ title: 'Rate', steps: [{ title: 'Audit', description: 'Lo' }] }).steps).toEqual([expect.objectContaining({ name: 'Audit', description: 'Lo' })])
   })
 
   it('shows nothing before the first step, and copes with junk', () => {

@@ -73,15 +73,18 @@ export function toPlanStep(step: PartialModelStep): PlanStep {
 }
 
 /**
- * The steps of a reply still streaming that the reader can already see: all but the last, which
- * may still be growing (its title can be cut mid-word), unless the reply is complete.
+ * The steps of a reply still streaming that the reader can already see: every step whose title is
+ * complete. The model writes the fields in the schema's order, so a title is complete once a later
+ * field of its step has started, or the next step has.
  */
 export function visibleSteps(partial: unknown): { title?: string; steps: PlanStep[] } {
   if (typeof partial !== 'object' || partial === null) return { steps: [] }
   const reply = partial as { title?: unknown; steps?: unknown }
   const raw = Array.isArray(reply.steps) ? (reply.steps as unknown[]) : []
+  const last = raw.at(-1)
+  const lastTitled = typeof last === 'object' && last !== null && Object.keys(last).some((key) => key !== 'title')
   const steps = raw
-    .slice(0, -1)
+    .slice(0, lastTitled ? raw.length : -1)
     .filter((s): s is PartialModelStep => typeof s === 'object' && s !== null)
     .map(toPlanStep)
     .filter((s) => s.name !== '')
