@@ -80,7 +80,7 @@ function expectNoLeak(run: ActionRun): void {
 }
 
 /** A streamed plan: small pieces, slow enough that the comment shows steps before the end. */
-const streamed = (plan = modelPlan(), extra: Partial<Reply> = {}): Reply => ({ text: JSON.stringify(plan), pieceDelayMs: 4, usage: { input: 1234, output: 567 }, ...extra }) as Reply
+const streamed = (plan = modelPlan(), extra: Partial<Reply> = {}): Reply => ({ text: JSON.stringify(plan), pieceDelayMs: 10, usage: { input: 1234, output: 567 }, ...extra }) as Reply
 
 describe.each(PROVIDERS)('%s', (provider) => {
   it('streams a plan: the comment grows step by step, then holds the plan; usage is an output; nothing leaks', async () => {

@@ -121,7 +121,7 @@ const ERROR_MARKER: Partial<Record<ErrorKind, Record<Api, string>>> = {
 const ERROR_KINDS = Object.keys(ERROR_STATUS) as ErrorKind[]
 
 /** Runs `streamText` with `Output.object` the way the planner does and collects everything it yields. */
-async function streamPlan(model: LanguageModel, options: { abortSignal?: AbortSignal; maxRetries?: number; tools?: Parameters<typeof streamText>[0]['tools']; steps?: number } = {}) {
+async function streamPlan(model: LanguageModel, options: { abortSignal?: AbortSignal; maxRetries?: number; tools?: Parameters<typeof streamText>[0]['tools']; steps?: number; onPartial?: () => void } = {}) {
   const errors: unknown[] = []
   const result = streamText({
     model,
@@ -137,7 +137,10 @@ async function streamPlan(model: LanguageModel, options: { abortSignal?: AbortSi
   const partials: unknown[] = []
   let streamFailure: unknown
   try {
-    for await (const partial of result.partialOutputStream) partials.push(partial)
+    for await (const partial of result.partialOutputStream) {
+      partials.push(partial)
+      options.onPartial?.()
+    }
   } catch (error) {
     streamFailure = error
   }
@@ -330,9 +333,11 @@ describe.each(CASES)('$name', (c) => {
     for (const expectPartials of [true, false]) {
       const controller = new AbortController()
       const started = fake.requests.length
-      const running = streamPlan(c.model(fake), { abortSignal: controller.signal })
+      let sawPartial = false
+      const running = streamPlan(c.model(fake), { abortSignal: controller.signal, onPartial: () => (sawPartial = true) })
       const [request] = (await fake.waitForRequests(started + 1)).slice(started)
-      if (expectPartials) await until(() => request!.firstPieceAt !== undefined)
+      // Abort only once the client has read output, not merely once the server wrote it.
+      if (expectPartials) await until(() => sawPartial)
       controller.abort()
       const run = await running
 
