@@ -92,7 +92,8 @@ function classifyMessage(message, status, ctx, when = '') {
 function describeNoObject(error, ctx) {
     const text = error.text ?? '';
     if (error.finishReason === 'content-filter') {
-        return new planner/* PlannerError */.P(`The ${ctx.label} model ${ctx.model} refused to plan this issue (content filter)${text ? `: ${(0,planners_http/* quote */.hD)(text, 300)}` : ''}.`, 'invalid-reply');
+        const why = text || ctx.refusal;
+        return new planner/* PlannerError */.P(`The ${ctx.label} model ${ctx.model} refused to plan this issue (content filter)${why ? `: ${(0,planners_http/* quote */.hD)(why, 300)}` : ''}.`, 'invalid-reply');
     }
     if (error.finishReason === 'length') {
         return new planner/* PlannerError */.P(`The ${ctx.label} model ${ctx.model} ran out of output tokens before the plan was complete. Raise input \`max-output-tokens\`, or lower \`max-steps\`.`, 'invalid-reply');
@@ -135,6 +136,21 @@ function findInChain(error, match) {
         current = next.lastError ?? next.cause ?? (Array.isArray(next.errors) ? next.errors.at(-1) : undefined);
     }
     return undefined;
+}
+/**
+ * The reason a provider gave for refusing, from the step's metadata: Anthropic's stop explanation, or
+ * the Gemini safety categories that blocked the reply.
+ */
+function refusalReason(metadata) {
+    const m = (metadata ?? {});
+    const explanation = m.anthropic?.stopDetails?.explanation;
+    if (typeof explanation === 'string' && explanation.trim())
+        return explanation.trim();
+    const ratings = Array.isArray(m.google?.safetyRatings) ? m.google.safetyRatings : [];
+    const blocked = ratings.filter((r) => r.blocked === true || r.probability === 'HIGH');
+    if (blocked.length === 0)
+        return undefined;
+    return `blocked for ${blocked.map((r) => `${String(r.category ?? 'a safety category')}${r.probability ? ` (${String(r.probability)})` : ''}`).join(', ')}`;
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -1529,16 +1545,19 @@ async function planWithModel(run, request, signal, onProgress) {
             : {}),
     };
     const report = () => (exploring ? { exploration: exploring.report() } : {});
+    // A refusal's reason travels in the provider's metadata, which the SDK's error does not carry.
+    let refusal;
+    const callWithReason = { ...call, onStepEnd: (step) => void (refusal = refusalReason(step.providerMetadata) ?? refusal) };
     try {
         if (!run.stream) {
-            const result = await (0,dist/* generateText */.Df5)(call);
+            const result = await (0,dist/* generateText */.Df5)(callWithReason);
             return { ...toPlannerResult(result.output), usage: usageOf(result.totalUsage), ...report() };
         }
         // Errors in a stream do not throw from the partial stream; they reach only onError, whose default
         // would print the whole request (the issue text) to the log.
         let failure;
         const result = (0,dist/* streamText */.gM3)({
-            ...call,
+            ...callWithReason,
             onError: ({ error }) => {
                 failure ??= error;
             },
@@ -1553,7 +1572,7 @@ async function planWithModel(run, request, signal, onProgress) {
     catch (error) {
         if (signal.aborted)
             throw (0,planners_http/* abortReason */.Js)(signal);
-        throw describeModelError(error, ctx);
+        throw describeModelError(error, { ...ctx, ...(refusal ? { refusal } : {}) });
     }
 }
 function usageOf(usage) {

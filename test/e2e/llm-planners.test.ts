@@ -151,6 +151,17 @@ describe('LLM planners: replies', () => {
     expect(github.issue(issue.number).labels.map((l) => l.name)).toContain('plan-needs-info')
   })
 
+  it.each([
+    ['openai', 'OpenAI model gpt-5.4-mini refused to plan this issue (content filter): "I cannot help with planning this request."'],
+    ['anthropic', 'Anthropic model claude-sonnet-5 refused to plan this issue (content filter): "I cannot help with planning this request."'],
+    ['google', 'Google Gemini model gemini-3.7-flash refused to plan this issue (content filter): "blocked for HARM_CATEGORY_DANGEROUS_CONTENT (HIGH)"'],
+  ] as const)('a refusal by %s ends in a failure that quotes the provider\'s reason', async (provider, said) => {
+    models.script({ refusal: 'I cannot help with planning this request.' })
+    const run = await label(inputsFor(provider))
+    expect(run.outputs.status).toBe('failed')
+    expect(finalBody()).toContain(said)
+  })
+
   it('a reply that does not match the schema fails, quoting its start', async () => {
     models.script({ text: '{"kind":"plan","title":"T","summary":"S","questions":[],"steps":"none"}' })
     const run = await label(inputsFor('openai'))

@@ -1,7 +1,7 @@
 import { APICallError, NoObjectGeneratedError, NoOutputGeneratedError, RetryError, StreamProviderError } from 'ai'
 import { describe, expect, it } from 'vitest'
 import { configProblem } from '../../src/planners/llm/index.ts'
-import { type ErrorContext, describeModelError } from '../../src/planners/llm/errors.ts'
+import { type ErrorContext, describeModelError, refusalReason } from '../../src/planners/llm/errors.ts'
 import { PlannerError } from '../../src/planners/planner.ts'
 
 const ctx: ErrorContext = { label: 'OpenAI', model: 'gpt-5.4-mini', origin: 'https://api.openai.com', keyHint: 'OPENAI_API_KEY' }
@@ -116,6 +116,13 @@ describe('describeModelError: replies that are not a plan', () => {
 
   it('a content-filtered reply says it was refused', () => {
     expect(described(new NoObjectGeneratedError({ text: '', response, usage, finishReason: 'content-filter' })).message).toBe('The OpenAI model gpt-5.4-mini refused to plan this issue (content filter).')
+  })
+
+  it('a refusal without text takes its reason from the provider\'s metadata', () => {
+    const error = describeModelError(new NoObjectGeneratedError({ text: '', response, usage, finishReason: 'content-filter' }), { ...ctx, refusal: refusalReason({ anthropic: { stopDetails: { explanation: 'Policy: weapons' } } }) })
+    expect(error.message).toBe('The OpenAI model gpt-5.4-mini refused to plan this issue (content filter): "Policy: weapons".')
+    expect(refusalReason({ google: { safetyRatings: [{ category: 'HARM_CATEGORY_HARASSMENT', probability: 'NEGLIGIBLE' }, { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] } })).toBe('blocked for HARM_CATEGORY_DANGEROUS_CONTENT (HIGH)')
+    expect(refusalReason(undefined)).toBeUndefined()
   })
 
   it('a reply cut at the token limit names max-output-tokens', () => {

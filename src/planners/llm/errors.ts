@@ -11,6 +11,8 @@ export interface ErrorContext {
   origin: string
   /** The variable(s) the key may come from, for the "key rejected" hint. */
   keyHint: string
+  /** Why the provider refused, when its metadata said (Anthropic's explanation, Gemini's safety ratings). */
+  refusal?: string
 }
 
 const KEY_REJECTED = /API_KEY_INVALID|api key not valid|invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|authentication_error|permission_denied|unauthenticated/i
@@ -81,7 +83,8 @@ function classifyMessage(message: string, status: number | undefined, ctx: Error
 function describeNoObject(error: NoObjectGeneratedError, ctx: ErrorContext): PlannerError {
   const text = error.text ?? ''
   if (error.finishReason === 'content-filter') {
-    return new PlannerError(`The ${ctx.label} model ${ctx.model} refused to plan this issue (content filter)${text ? `: ${quote(text, 300)}` : ''}.`, 'invalid-reply')
+    const why = text || ctx.refusal
+    return new PlannerError(`The ${ctx.label} model ${ctx.model} refused to plan this issue (content filter)${why ? `: ${quote(why, 300)}` : ''}.`, 'invalid-reply')
   }
   if (error.finishReason === 'length') {
     return new PlannerError(`The ${ctx.label} model ${ctx.model} ran out of output tokens before the plan was complete. Raise input \`max-output-tokens\`, or lower \`max-steps\`.`, 'invalid-reply')
@@ -120,4 +123,18 @@ function findInChain<T>(error: unknown, match: (e: unknown) => e is T): T | unde
     current = next.lastError ?? next.cause ?? (Array.isArray(next.errors) ? next.errors.at(-1) : undefined)
   }
   return undefined
+}
+
+/**
+ * The reason a provider gave for refusing, from the step's metadata: Anthropic's stop explanation, or
+ * the Gemini safety categories that blocked the reply.
+ */
+export function refusalReason(metadata: unknown): string | undefined {
+  const m = (metadata ?? {}) as { anthropic?: { stopDetails?: { explanation?: unknown } }; google?: { safetyRatings?: unknown } }
+  const explanation = m.anthropic?.stopDetails?.explanation
+  if (typeof explanation === 'string' && explanation.trim()) return explanation.trim()
+  const ratings = Array.isArray(m.google?.safetyRatings) ? (m.google.safetyRatings as { category?: unknown; probability?: unknown; blocked?: unknown }[]) : []
+  const blocked = ratings.filter((r) => r.blocked === true || r.probability === 'HIGH')
+  if (blocked.length === 0) return undefined
+  return `blocked for ${blocked.map((r) => `${String(r.category ?? 'a safety category')}${r.probability ? ` (${String(r.probability)})` : ''}`).join(', ')}`
 }

@@ -2,7 +2,7 @@ import { Output, extractJsonMiddleware, generateText, isStepCount, streamText, w
 import type { PlanRequest } from '../../context/request.js'
 import { abortReason, retryingFetch } from '../http.js'
 import type { ExplorationReport, PlannerResult, ProgressListener, TokenUsage } from '../planner.js'
-import { type ErrorContext, describeModelError } from './errors.js'
+import { type ErrorContext, describeModelError, refusalReason } from './errors.js'
 import { inspectCheckout, createCheckoutSource } from './explore/checkout.js'
 import { createGitHubSource } from './explore/github-source.js'
 import { type Exploration, createExploration } from './explore/tools.js'
@@ -54,16 +54,19 @@ export async function planWithModel(run: ModelRun, request: PlanRequest, signal:
       : {}),
   }
   const report = (): { exploration?: ExplorationReport } => (exploring ? { exploration: exploring.report() } : {})
+  // A refusal's reason travels in the provider's metadata, which the SDK's error does not carry.
+  let refusal: string | undefined
+  const callWithReason = { ...call, onStepEnd: (step: { providerMetadata?: unknown }) => void (refusal = refusalReason(step.providerMetadata) ?? refusal) }
   try {
     if (!run.stream) {
-      const result = await generateText(call)
+      const result = await generateText(callWithReason)
       return { ...toPlannerResult(result.output), usage: usageOf(result.totalUsage), ...report() }
     }
     // Errors in a stream do not throw from the partial stream; they reach only onError, whose default
     // would print the whole request (the issue text) to the log.
     let failure: unknown
     const result = streamText({
-      ...call,
+      ...callWithReason,
       onError: ({ error }) => {
         failure ??= error
       },
@@ -74,7 +77,7 @@ export async function planWithModel(run: ModelRun, request: PlanRequest, signal:
     return { ...toPlannerResult(output), usage: usageOf(await result.totalUsage), ...report() }
   } catch (error) {
     if (signal.aborted) throw abortReason(signal)
-    throw describeModelError(error, ctx)
+    throw describeModelError(error, { ...ctx, ...(refusal ? { refusal } : {}) })
   }
 }
 
