@@ -42691,7 +42691,9 @@ function isObject(value) {
 
 
 /** The planner the `planner` input names, configured from the other planner inputs. */
-function createPlanner(inputs, fetch, log, explore) {
+function createPlanner(inputs, fetch, log, 
+/** Where an LLM planner may read the repository; without it, it plans from the context alone. */
+access) {
     const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, stream: inputs.stream, fetch, log };
     switch (inputs.planner) {
         case 'kubiya':
@@ -42708,7 +42710,17 @@ function createPlanner(inputs, fetch, log, explore) {
                 azureResource: inputs.azureResource,
                 maxOutputTokens: inputs.maxOutputTokens,
                 maxSteps: inputs.maxSteps,
-                ...(explore ? { explore } : {}),
+                ...(access
+                    ? {
+                        explore: {
+                            ...access,
+                            enabled: inputs.explore,
+                            exclude: inputs.exclude,
+                            ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}),
+                            ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}),
+                        },
+                    }
+                    : {}),
             });
     }
 }
@@ -44233,10 +44245,7 @@ async function produceComment(args) {
             return { status: 'skipped', issueNumber: issue.number, body: '', comment: null, message, request };
         }
         // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
-        const explore = args.repositoryAccess
-            ? { ...args.repositoryAccess, enabled: inputs.explore, exclude: inputs.exclude, ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}), ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}) }
-            : undefined;
-        const planner = createPlanner(inputs, args.fetch, log, explore);
+        const planner = createPlanner(inputs, args.fetch, log, args.repositoryAccess);
         if (planner.remote)
             await args.onStarted?.((current) => renderPlanning(current, ctx));
         reporter = new ProgressReporter({

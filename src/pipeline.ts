@@ -10,7 +10,7 @@ import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import type { FetchLike } from './planners/http.js'
 import { createPlanner, runsLocally } from './planners/index.js'
-import type { ExploreSettings } from './planners/llm/index.js'
+import type { RepositoryAccess } from './planners/llm/index.js'
 import { type ExplorationReport, type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planners/planner.js'
 import { type IssueRef, type PlanComment, PlanCommentWriter, type RenderFrom, replyOnce } from './publish/comment.js'
 import { type FinalComment, cancelledComment, failedComment, needsInfoComment, plannedComment, subIssuesComment, writeFinal } from './publish/final.js'
@@ -239,7 +239,7 @@ export interface ProduceArgs {
   /** The repository's paths, to flag files a plan names that do not exist. */
   repositoryPaths?: RepositoryPaths
   /** Where an LLM planner may read the repository's files (input `explore`). */
-  repositoryAccess?: Pick<ExploreSettings, 'repository' | 'workspace' | 'octokit'>
+  repositoryAccess?: RepositoryAccess
 }
 
 /**
@@ -295,10 +295,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     }
 
     // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
-    const explore = args.repositoryAccess
-      ? { ...args.repositoryAccess, enabled: inputs.explore, exclude: inputs.exclude, ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}), ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}) }
-      : undefined
-    const planner = createPlanner(inputs, args.fetch, log, explore)
+    const planner = createPlanner(inputs, args.fetch, log, args.repositoryAccess)
     if (planner.remote) await args.onStarted?.((current) => renderPlanning(current, ctx))
     reporter = new ProgressReporter({
       intervalMs: inputs.progressIntervalMs,

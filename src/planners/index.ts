@@ -1,17 +1,18 @@
 import type { Inputs } from '../inputs.js'
 import type { FetchLike } from './http.js'
 import { createKubiyaPlanner } from './kubiya.js'
-import { type ExploreSettings, createLlmPlanner } from './llm/index.js'
+import { type RepositoryAccess, createLlmPlanner } from './llm/index.js'
 import { createOutlinePlanner } from './outline.js'
 import type { Planner } from './planner.js'
 import { createTaskPlanningPlanner } from './task-planning.js'
 
 /** The planner the `planner` input names, configured from the other planner inputs. */
 export function createPlanner(
-  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream' | 'model' | 'azureResource' | 'maxOutputTokens' | 'maxSteps'>,
+  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream' | 'model' | 'azureResource' | 'maxOutputTokens' | 'maxSteps' | 'explore' | 'exploreMaxCalls' | 'exploreMaxChars' | 'exclude'>,
   fetch: FetchLike,
   log: (message: string) => void,
-  explore?: ExploreSettings,
+  /** Where an LLM planner may read the repository; without it, it plans from the context alone. */
+  access?: RepositoryAccess,
 ): Planner {
   const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, stream: inputs.stream, fetch, log }
   switch (inputs.planner) {
@@ -29,7 +30,17 @@ export function createPlanner(
         azureResource: inputs.azureResource,
         maxOutputTokens: inputs.maxOutputTokens,
         maxSteps: inputs.maxSteps,
-        ...(explore ? { explore } : {}),
+        ...(access
+          ? {
+              explore: {
+                ...access,
+                enabled: inputs.explore,
+                exclude: inputs.exclude,
+                ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}),
+                ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}),
+              },
+            }
+          : {}),
       })
   }
 }

@@ -18,17 +18,21 @@ export interface LlmPlannerOptions {
   explore?: ExploreSettings
 }
 
-/** What the exploration may read, and how much. */
-export interface ExploreSettings {
-  enabled: boolean
-  maxCalls?: number
-  maxChars?: number
-  exclude: readonly string[]
+/** Where the repository's files can be read from. */
+export interface RepositoryAccess {
   repository: { owner: string; repo: string; defaultBranch: string; serverUrl?: string }
   /** GITHUB_WORKSPACE: read when it holds a checkout of this repository. */
   workspace?: string
   /** Without a usable checkout, files are read through the API (none in local previews). */
   octokit?: GitHub
+}
+
+/** What the exploration may read, and how much (inputs `explore`, `explore-max-calls`, `explore-max-chars`, `exclude`). */
+export interface ExploreSettings extends RepositoryAccess {
+  enabled: boolean
+  maxCalls?: number
+  maxChars?: number
+  exclude: readonly string[]
 }
 
 /**
