@@ -136,9 +136,12 @@ function proseLines(markdown: string): string[] {
     .split('\n')
 }
 
-/** Undoes the entities `safeInline` writes; `&amp;` last, so `&amp;lt;` stays the text `&lt;`. */
+/**
+ * Undoes the entities and escapes `safeInline` writes; `&amp;` last, so `&amp;lt;` stays the text
+ * `&lt;`. A title is plain text: `[x]` in it ticks nothing.
+ */
 function decodeEntities(text: string): string {
-  return text.replace(/&#8203;/g, '\u200b').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  return text.replace(/\\([[\]`])/g, '$1').replace(/&#8203;/g, '\u200b').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 }
 
 function isMarker(data: unknown): data is ChildMarker {

@@ -108,7 +108,8 @@ describe('safeBlock / safeInline: HTML and structure', () => {
   it('folds newlines in one-line fields so list items and headings cannot escape the line', () => {
     const out = safeInline('a\n- [x] b\n# h')
     expect(out).not.toContain('\n')
-    expect(out).toBe('a - [x] b # h')
+    // `[x\]` shows as `[x]`, but GitHub no longer ticks the task item whose line holds it.
+    expect(out).toBe('a - [x\\] b # h')
   })
 
   it('caps length with an ellipsis', () => {
@@ -181,9 +182,9 @@ describe('renderPlanned', () => {
     const { body } = renderPlanned(plan, null, ctx)
     expect(parseMarker(body)).toEqual({ state: 'planned' })
     expect(body).toContain('### 🗺️ Move sessions to Postgres')
-    expect(stepLines(body)).toEqual(['- [ ] **1. Add migration** · ⏱ 2h', '- [ ] **2. Deploy to staging**', '- [ ] **3. Remove legacy flag**'])
+    expect(stepLines(body)).toEqual(['- [ ] **1. Add migration** · ⏱ 2h', '- [ ] **2. Deploy to staging** · after 1', '- [ ] **3. Remove legacy flag**'])
     expect(body).toContain('  - [ ] Write the migration\n  - [ ] Add an index on user_id')
-    expect(body).toContain('**Depends on:** step 1 (Add migration)')
+    expect(body).toContain('- [ ] **2. Deploy to staging** · after 1\n  Roll out behind the `pg_sessions` flag.\n  ⚠️ Cold cache after the switch\n')
     expect(body).toContain('`plan-me`')
   })
 
@@ -211,11 +212,11 @@ describe('renderPlanned', () => {
   it('ties a subtask tick to its own step, not to a same-named subtask elsewhere', () => {
     const twoSteps: Plan = { title: '', description: '', steps: [step('API', { subtasks: ['Write tests'] }), step('UI', { subtasks: ['Write tests'] })] }
     const rendered = renderPlanned(twoSteps, null, ctx).body
-    const previous = rendered.replace('- [ ] **2. UI**\n\n  - [ ] Write tests', '- [ ] **2. UI**\n\n  - [x] Write tests')
+    const previous = rendered.replace('- [ ] **2. UI**\n  - [ ] Write tests', '- [ ] **2. UI**\n  - [x] Write tests')
     expect(previous).not.toBe(rendered)
     const { body } = renderPlanned(twoSteps, previous, ctx)
-    expect(body).toContain('- [ ] **1. API**\n\n  - [ ] Write tests')
-    expect(body).toContain('- [ ] **2. UI**\n\n  - [x] Write tests')
+    expect(body).toContain('- [ ] **1. API**\n  - [ ] Write tests')
+    expect(body).toContain('- [ ] **2. UI**\n  - [x] Write tests')
   })
 
   it('does not read task boxes written by the planner as the reader’s ticks', () => {
@@ -304,7 +305,7 @@ describe('renderPlanned', () => {
     expect(body).not.toContain('<img')
     expect(body).not.toContain('<script')
     expect(outsideCode(body)).not.toMatch(/@alice|@bob|@acme/)
-    expect(body).toContain('  - [ ] Ask @&#8203;bob - [x] fake')
+    expect(body).toContain('  - [ ] Ask @&#8203;bob - [x\\] fake')
   })
 
   it('includes the context notes from the request', () => {
@@ -391,10 +392,11 @@ describe('when GitHub refuses the final comment', () => {
   it('the shortened plan has no details, says why, keeps the ticks and fits in 20,000 characters', () => {
     const subtasks = Array.from({ length: 20 }, (_, i) => `${'Refactor the session store '.repeat(8)}${i}`)
     const big: Plan = { ...plan, steps: [...plan.steps, ...Array.from({ length: 22 }, (_, i) => step(`Service ${i + 1}`, { subtasks, description: 'x'.repeat(2000) }))] }
-    expect(renderPlanned(plan, current, ctx).body).toContain('<summary>Details</summary>')
-    expect(renderPlanned(plan, current, ctx, { shortened: true }).body).not.toContain('<summary>Details</summary>')
+    const detailed: Plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, prerequisites: ['Access to staging'] })) }
+    expect(renderPlanned(detailed, current, ctx).body).toContain('<details><summary>1 prerequisite</summary>')
+    expect(renderPlanned(detailed, current, ctx, { shortened: true }).body).not.toContain('<details>')
     const short = renderPlanned(big, current, ctx, { shortened: true })
-    expect(short.body).not.toContain('<summary>Details</summary>')
+    expect(short.body).not.toContain('<details>')
     expect(short.body.length).toBeLessThan(20_500)
     expect(short.body).toContain('GitHub refused the full plan comment, so this one is shortened')
     expect(short.body).not.toContain('Step details were shortened to fit')
