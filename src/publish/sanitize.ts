@@ -30,6 +30,7 @@ function neutraliseInline(prose: string): string {
     .replace(/\[([xX])\]/g, '[$1\\]')
     .replace(/^\[ \]/, '\\[ ]')
     .replace(/`/g, '\\`')
+    .replace(/^( ?)~~~/, '$1\\~~~')
 }
 
 /**
@@ -61,7 +62,10 @@ function closeOpenFence(text: string): string {
 /** A one-line field (step names, list items): newlines folded, Markdown structure cannot escape the line. */
 export function safeInline(text: string, maxLength = 300): string {
   const line = cap(text.replace(/\s+/g, ' ').trim(), maxLength)
-  return mapProse(line, neutraliseInline)
+  // A fence at the start of a one-line field is no code block: placed after `1. ` it would open one.
+  return scanMarkdown(line)
+    .map((s) => (s.kind === 'code' ? s.text : s.kind === 'comment' ? '' : neutraliseInline(s.text)))
+    .join('')
 }
 
 /**

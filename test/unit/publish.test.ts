@@ -5,7 +5,7 @@ import { isPlanComment } from '../../src/publish/comment.ts'
 import { PLAN_SECTION_MARKER, parseMarker, planSection, renderMarker } from '../../src/publish/marker.ts'
 import { needsInfoComment, plannedComment, subIssuesComment } from '../../src/publish/final.ts'
 import { COMMENT_LIMIT, type RenderContext, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning, renderRefused } from '../../src/publish/render.ts'
-import { safeBlock, safeInline } from '../../src/publish/sanitize.ts'
+import { inlineHtml, safeBlock, safeInline, safeTaskText } from '../../src/publish/sanitize.ts'
 import { redact } from '../../src/secrets.ts'
 
 const ctx: RenderContext = {
@@ -103,6 +103,36 @@ describe('safeBlock / safeInline: HTML and structure', () => {
 
   it('escapes a task box the planner wrote, so it cannot pass for a reader tick', () => {
     expect(safeBlock('- [x] Already done\n* [ ] Not yet')).toBe('- \\[x] Already done\n* \\[ ] Not yet')
+  })
+
+  it('escapes a task box in a numbered list too (GitHub makes task items of those)', () => {
+    expect(safeBlock('1. [x] Done\n2) [X] Also done\n10. [ ] Not yet')).toBe('1. \\[x] Done\n2) \\[X] Also done\n10. \\[ ] Not yet')
+  })
+
+  it('breaks `[x]` anywhere in a one-line field, since GitHub ticks a task item whose line holds it', () => {
+    expect(safeInline('Parse [x] and [X] markers')).toBe('Parse [x\\] and [X\\] markers')
+    expect(safeInline('[ ] box first')).toBe('\\[ ] box first')
+    expect(safeTaskText('Handle `[x]` in code')).toBe('Handle `[x\u200b]` in code')
+    expect(safeInline('Handle `[x]` in code')).toBe('Handle `[x]` in code')
+  })
+
+  it('escapes a lone backtick or a leading fence in a one-line field, so no code runs past it', () => {
+    expect(safeInline('a `b` c `d')).toBe('a `b` c \\`d')
+    expect(safeInline('```js')).toBe('\\`\\`\\`js')
+    expect(safeInline('~~~')).toBe('\\~~~')
+  })
+
+  it('moves a fence written at the end of a line onto its own line, so its closing fence does not open a block', () => {
+    expect(safeBlock('Run it: ```bash\nnpm ci\n```\nThen deploy.')).toBe('Run it:\n```bash\nnpm ci\n```\nThen deploy.')
+  })
+
+  it('does not take text up to a line that starts a block for a code span, so it is still neutralised', () => {
+    // GitHub ends the paragraph at `</details>`: it is HTML there, not the inside of a code span.
+    expect(safeBlock('See `foo\n</details>` end')).toBe('See `foo\n&lt;/details&gt;` end')
+  })
+
+  it('writes a one-line field as HTML for the inside of an HTML block', () => {
+    expect(inlineHtml('Use `<b>` for @alice & <i>x</i>')).toBe('Use <code>&lt;b&gt;</code> for @&#8203;alice &amp; &lt;i&gt;x&lt;/i&gt;')
   })
 
   it('folds newlines in one-line fields so list items and headings cannot escape the line', () => {
