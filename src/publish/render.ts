@@ -85,6 +85,8 @@ export function renderPlanned(plan: Plan, previousBody: string | null, ctx: Rend
 export function renderPlannedSubIssues(plan: Plan, proposed: number, result: SubIssuesResult, ctx: RenderContext): string {
   const notes = [...ctx.notes, ...result.warnings]
   if (result.error) notes.push(`**Not every step has an issue yet.** ${result.error}`)
+  const later = resolveDependencies(plan.steps).after.flatMap((after, i) => after.filter((n) => n > i + 1).map((n) => `step ${i + 1} after ${n}`))
+  if (later.length > 0) notes.push(`Issue dependencies are recorded on the issue of a step only for earlier steps, so these links to a later step are in the graph but not on the issues: ${later.join(', ')}.`)
   const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { children: { result, proposed } })
   return compose('planned', '', section, ctx.contextHash)
 }

@@ -22,7 +22,7 @@ export function renderGfm(markdown: string): Rendered {
   const events = postprocess(parse(options).document().write(preprocess()(markdown, undefined, true)))
   const lines = markdown.split('\n')
   const boxes = events
-    .filter(([kind, token]) => kind === 'enter' && token.type === 'taskListCheck')
+    .filter(([kind, token]) => kind === 'enter' && (token.type as string) === 'taskListCheck')
     .map(([, token]) => {
       const line = lines[token.start.line - 1] ?? ''
       // cmark-gfm searches the whole line it was handed, from the list marker on.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { formatHours, parseEstimate } from '../../src/estimate.ts'
 import { criticalPath, linkCount, resolveDependencies } from '../../src/plan-graph.ts'
 import { droppedNote } from '../../src/publish/render-steps.ts'
+import { outputsOf, stepsOutput } from '../../src/report.ts'
 
 const steps = (...list: [name: string, ...dependencies: string[]][]) => list.map(([name, ...dependencies]) => ({ name, dependencies }))
 
@@ -177,5 +178,26 @@ describe('formatHours', () => {
     [100, '≈ 2.5 weeks'],
   ])('writes %s hours as %s', (hours, text) => {
     expect(formatHours(hours)).toBe(text)
+  })
+})
+
+describe('the steps output', () => {
+  const plan = {
+    title: 'T',
+    description: '',
+    steps: [
+      { name: 'Audit', description: '', prerequisites: [], risks: [], subtasks: [], required_skills: [], dependencies: ['None'] },
+      { name: 'Build', description: 'b', estimated_time: '2h', prerequisites: [], risks: ['r'], subtasks: ['s'], required_skills: [], dependencies: ['audit', '99'] },
+      { name: 'Ship', description: '', prerequisites: [], risks: [], subtasks: [], required_skills: [], dependencies: ['2', 'step 1', 'Ship'] },
+    ],
+  }
+
+  it('numbers each step and carries its dependencies as resolved step numbers', () => {
+    expect(stepsOutput(plan)).toEqual([
+      { number: 1, ...plan.steps[0], dependencies: [] },
+      { number: 2, ...plan.steps[1], dependencies: [1] },
+      { number: 3, ...plan.steps[2], dependencies: [1, 2] },
+    ])
+    expect(JSON.parse(outputsOf({ status: 'planned', plan, comment: null }, []).steps!)).toEqual(JSON.parse(JSON.stringify(stepsOutput(plan))))
   })
 })

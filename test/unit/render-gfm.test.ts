@@ -199,6 +199,13 @@ describe('the other layouts stay sound', () => {
     parseFlowchart(mermaidOf(html))
     expect(unbalancedTags(html)).toEqual([])
   })
+
+  it('sub-issues mode: says which links to a later step are not on the issues', () => {
+    const forward: Plan = { title: '', description: '', steps: [step('Docs', { dependencies: ['3'] }), step('Build'), step('Design', { dependencies: ['2'] })] }
+    const result: SubIssuesResult = { children: forward.steps.map((s, i) => ({ step: i + 1, name: s.name, number: 40 + i, state: 'open', action: 'created' })), linked: true, dependencies: 'recorded', warnings: [] }
+    const { html } = renderGfm(renderPlannedSubIssues(forward, 3, result, ctx))
+    expect(html).toContain('these links to a later step are in the graph but not on the issues: step 1 after 3.')
+  })
 })
 
 describe('ticks made in the previous layout survive a re-plan', () => {
