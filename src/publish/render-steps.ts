@@ -14,6 +14,8 @@ import { inlineHtml, safeBlock, safeInline, safeTaskText } from './sanitize.js'
 
 /** "Done when" stays on the step while it is this short; longer criteria are folded away. */
 const SHORT_CRITERIA = 160
+/** About what one line of a comment shows, in characters of Markdown. */
+const ONE_LINE = 120
 
 /** Hours of each step's estimate, undefined where it has none that reads as a duration. */
 export function stepHours(steps: readonly PlanStep[]): (number | undefined)[] {
@@ -70,10 +72,11 @@ export function renderStepItem(view: StepView): string {
   const done = ticked.has(key) || step.context?.done === true
   const lines = [`- [${done ? 'x' : ' '}] ${label}${estimate}${after}`]
   if (step.description) lines.push(indent(withoutBlankLines(safeBlock(step.description, compact ? 300 : 1500))))
-  const risks = riskLine(step, compact)
-  if (risks) lines.push(`  ${risks}`)
   const criteria = criteriaText(step)
-  if (!compact && criteria && criteria.length <= SHORT_CRITERIA) lines.push(`  ✅ **Done when:** ${criteria}`)
+  const glance = [riskLine(step, compact), !compact && criteria && criteria.length <= SHORT_CRITERIA ? `✅ **Done when:** ${criteria}` : ''].filter(Boolean)
+  // Short enough for one line of a comment, risks and criteria share it.
+  if (glance.length > 0 && glance.join(' · ').length <= ONE_LINE) lines.push(`  ${glance.join(' · ')}`)
+  else lines.push(...glance.map((part) => `  ${part}`))
   const doneInPlan = doneSubtasks(step)
   for (const subtask of step.subtasks.slice(0, 20)) {
     const text = safeTaskText(subtask, 200)

@@ -108,7 +108,7 @@ describe.each(PROVIDERS)('%s', (provider) => {
     const body = finalBody()
     expect(body).toContain('### 🗺️ Per-key rate limits')
     expect(body).toContain('- [ ] **2. Step 2: Add the token bucket** · ⏱ 2h · after 1\n')
-    expect(body).toContain('  ✅ **Done when:** Check 2 passes\n')
+    expect(body).toContain('  ⚠️ Redis latency under load · ✅ **Done when:** Check 2 passes\n')
     expect(body).toContain('<li><b>Files:</b> <code>src/limits/config.ts</code>, <code>src/limits/bucket.ts</code> (not in the repository)</li>')
     expect(body).not.toMatch(/(^|[^&#\w])@platform-team/)
 
