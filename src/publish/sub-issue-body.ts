@@ -1,7 +1,7 @@
 import { mapProse, scanMarkdown } from '../markdown/scan.js'
 import type { PlanStep } from '../plan.js'
 import { EARLIER_TICKS_HEADING, checkedItems, earlierTickLine, itemKey } from './checks.js'
-import { safeBlock, safeInline } from './sanitize.js'
+import { safeBlock, safeInline, safeTaskText } from './sanitize.js'
 
 /**
  * What a child issue (one plan step in `output: sub-issues` mode) says, and how it is recognised
@@ -103,7 +103,7 @@ function subtaskSections(subtasks: string[], previousBody: string): string[] {
   const ticked = new Set(checked.map((c) => c.key))
   const shown = new Set<string>()
   const items = subtasks.slice(0, SUBTASKS_MAX).map((subtask) => {
-    const text = safeInline(subtask, 200)
+    const text = safeTaskText(subtask, 200)
     const key = itemKey(text)
     shown.add(key)
     return `- [${ticked.has(key) ? 'x' : ' '}] ${text}`

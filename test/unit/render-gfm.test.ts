@@ -4,6 +4,7 @@ import { type Plan, type PlanStep, PlanSchema } from '../../src/plan.ts'
 import { checkedItems } from '../../src/publish/checks.ts'
 import { planSection } from '../../src/publish/marker.ts'
 import { type RenderContext, renderPlanned, renderPlannedSubIssues, renderPlanning } from '../../src/publish/render.ts'
+import { childTitle, renderChildBody } from '../../src/publish/sub-issue-body.ts'
 import type { SubIssuesResult } from '../../src/publish/sub-issues.ts'
 import { renderGfm, textOf, unbalancedTags } from '../support/gfm.ts'
 
@@ -245,5 +246,19 @@ describe('ticks made in the previous layout survive a re-plan', () => {
     expect(body).not.toContain('Ticked in an earlier plan')
     const { boxes } = renderGfm(body)
     expect(boxes.filter((b) => b.checked).map((b) => b.line.trim())).toEqual(['- [x] **1. Audit current limits** · ⏱ 2h', '- [x] One bucket per API key'])
+  })
+})
+
+describe('a sub-issue\'s body', () => {
+  it('has no box ticked by planner text in its subtasks', () => {
+    const body = renderChildBody({ parent: 7, step: step('Parse markers', { subtasks: ['Handle `[x]` in code', '[X] upper case', '- [x] listed'] }), position: 1, total: 1, blockedBy: [] })
+    const { boxes, html } = renderGfm(body)
+    expect(boxes).toHaveLength(3)
+    expect(boxes.filter((b) => b.checked)).toEqual([])
+    expect(html).toContain('Handle <code>[x\u200b]</code> in code')
+  })
+
+  it('has a title with no escapes in it (GitHub shows titles as plain text)', () => {
+    expect(childTitle('Parse [x] and `tick` <b>', 1)).toBe('Parse [x] and `tick` <b>')
   })
 })
