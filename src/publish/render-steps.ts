@@ -23,7 +23,7 @@ export function stepHours(steps: readonly PlanStep[]): (number | undefined)[] {
 }
 
 /**
- * "**6 steps** · ⏱ ≈ 5.5 days in total (1 step without a time estimate) · ⚠️ 6 risks · critical
+ * "**6 steps** · ⏱ ≈ 5.5 days in total (1 step without a time estimate) · ⚠️ 5 risks · critical
  * path 1 → 2 → 3 → 4 → 6 (≈ 5.5 days)": how big, what is risky, what comes first.
  */
 export function summaryLine(steps: readonly PlanStep[], graph: DependencyGraph): string {
