@@ -1,5 +1,7 @@
 import type { Outcome } from './pipeline.js'
 import type { ExplorationReport } from './planners/planner.js'
+import type { Plan, PlanStep } from './plan.js'
+import { resolveDependencies } from './plan-graph.js'
 import { redact } from './secrets.js'
 import { parseMarker } from './publish/marker.js'
 import { safeInline } from './publish/sanitize.js'
@@ -13,13 +15,25 @@ export function outputsOf(outcome: Pick<Outcome, 'status' | 'plan' | 'comment' |
   return {
     status: outcome.status,
     plan: outcome.plan ? clean(JSON.stringify(outcome.plan)) : '',
-    steps: outcome.plan ? clean(JSON.stringify(outcome.plan.steps)) : '[]',
+    steps: outcome.plan ? clean(JSON.stringify(stepsOutput(outcome.plan))) : '[]',
     'step-count': String(outcome.plan?.steps.length ?? 0),
     'comment-id': outcome.comment ? String(outcome.comment.id) : '',
     'comment-url': outcome.comment?.html_url ?? '',
     'sub-issues': JSON.stringify(outcome.subIssues ?? []),
     usage: outcome.usage ? JSON.stringify(outcome.usage) : '',
   }
+}
+
+/** A step of the `steps` output: numbered, its dependencies resolved to the numbers of the steps it comes after. */
+export type OutputStep = Omit<PlanStep, 'dependencies'> & { number: number; dependencies: number[] }
+
+/**
+ * The steps for later jobs: each with its 1-based `number`, and `dependencies` as the numbers of
+ * the published steps it comes after (references the comment's note lists as dropped are not there).
+ */
+export function stepsOutput(plan: Plan): OutputStep[] {
+  const { after } = resolveDependencies(plan.steps)
+  return plan.steps.map((step, i) => ({ number: i + 1, ...step, dependencies: after[i] ?? [] }))
 }
 
 const HEADINGS: Record<Outcome['status'], string> = {

@@ -80,7 +80,7 @@ function runEnd(text: string, start: number): number {
 
 /**
  * The index just past an inline code span starting at `start`, or past the backtick run if it never
- * closes. Like GitHub, a span never reaches past a blank line into the next paragraph.
+ * closes. Like GitHub, a span never reaches past the end of its paragraph.
  */
 function codeSpanEnd(text: string, start: number, paragraphEnd: (from: number) => number): number {
   const opening = runEnd(text, start)
@@ -96,7 +96,12 @@ function codeSpanEnd(text: string, start: number, paragraphEnd: (from: number) =
   }
 }
 
-const PARAGRAPH_BREAK = /\n[ \t]*\n/g
+/**
+ * Where a paragraph ends: at a blank line, or at a line that may start a block of its own (a code
+ * fence, HTML, a list item, a quote, a heading), since GitHub ends the paragraph there and a code
+ * span cannot reach past it. Erring towards "ends here" only means text is treated as prose.
+ */
+const PARAGRAPH_BREAK = /\n[ \t]*\n|\n(?= {0,3}(?:`{3,}|~{3,}|<|>|#{1,6}(?:[ \t]|$)|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)))/gm
 
 /**
  * Where the paragraph containing `from` ends. The scanner asks with increasing positions, so one

@@ -299,7 +299,9 @@ function mapTaskPlan(taskPlan: TaskPlan): Plan {
   const hasTasks = teams.some((t) => t.tasks.length > 0)
   const steps: PlanStep[] = []
   if (hasTasks) {
-    // Dependencies name task ids, also ids of subtasks; both resolve to the step that holds them.
+    // Dependencies name task ids, also ids of subtasks; both resolve to the step that holds them. An
+    // id of no task is kept as text, so the comment's note on dropped dependencies lists it; a task
+    // waiting on its own subtask is no dependency between steps.
     const stepOfId = new Map<string, number>()
     let stepNumber = 0
     for (const team of teams) {
@@ -311,7 +313,9 @@ function mapTaskPlan(taskPlan: TaskPlan): Plan {
     for (const team of teams) {
       for (const task of team.tasks) {
         const own = steps.length + 1
-        const deps = [...new Set(allDependencies(task).map((d) => stepOfId.get(String(d))).filter((n): n is number => n !== undefined && n !== own))]
+        const ids = allDependencies(task).map(String)
+        const deps = [...new Set(ids.map((id) => stepOfId.get(id)).filter((n): n is number => n !== undefined && n !== own))]
+        const unknown = [...new Set(ids.filter((id) => !stepOfId.has(id)))].map((id) => `task id ${id}`)
         steps.push({
           name: task.title || task.description.split('\n')[0] || `Task ${task.id ?? own}`,
           description: [task.description, task.details].filter(Boolean).join('\n\n'),
@@ -319,7 +323,7 @@ function mapTaskPlan(taskPlan: TaskPlan): Plan {
           risks: [],
           subtasks: flattenSubtasks(task.subtasks),
           required_skills: task.skills_to_use,
-          dependencies: deps.sort((a, b) => a - b).map(String),
+          dependencies: [...deps.sort((a, b) => a - b).map(String), ...unknown],
           ...taskContext(team, task),
         })
       }

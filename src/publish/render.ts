@@ -1,10 +1,12 @@
 import type { RepositoryPaths } from '../context/gather.js'
 import type { Plan, PlanStep } from '../plan.js'
+import { resolveDependencies } from '../plan-graph.js'
 import type { PlanProgress } from '../planners/planner.js'
 import type { ChildReport, SubIssuesResult } from './sub-issues.js'
-import { type CheckedItem, EARLIER_TICKS_HEADING, checkedItems, doneSubtasks, earlierTickLine, itemKey, subtaskKey } from './checks.js'
+import { type CheckedItem, EARLIER_TICKS_HEADING, checkedItems, earlierTickLine } from './checks.js'
 import { type CommentState, PLAN_SECTION_MARKER, planSection, renderMarker } from './marker.js'
-import { safeBlock, safeInline } from './sanitize.js'
+import { dependencyGraphSection, droppedNote, renderStepItem, summaryLine } from './render-steps.js'
+import { safeBlock, safeInline, safeTaskText } from './sanitize.js'
 
 /** GitHub refuses comment bodies longer than this. */
 export const COMMENT_LIMIT = 65_536
@@ -83,6 +85,8 @@ export function renderPlanned(plan: Plan, previousBody: string | null, ctx: Rend
 export function renderPlannedSubIssues(plan: Plan, proposed: number, result: SubIssuesResult, ctx: RenderContext): string {
   const notes = [...ctx.notes, ...result.warnings]
   if (result.error) notes.push(`**Not every step has an issue yet.** ${result.error}`)
+  const later = resolveDependencies(plan.steps).after.flatMap((after, i) => after.filter((n) => n > i + 1).map((n) => `step ${i + 1} after ${n}`))
+  if (later.length > 0) notes.push(`Issue dependencies are recorded on the issue of a step only for earlier steps, so these links to a later step are in the graph but not on the issues: ${later.join(', ')}.`)
   const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { children: { result, proposed } })
   return compose('planned', '', section, ctx.contextHash)
 }
@@ -211,18 +215,25 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
   const ticked = new Set(checked.map((c) => c.key))
   const seen = new Set<string>()
   const out: string[] = []
-  out.push(`### 🗺️ ${plan.title ? safeInline(plan.title, 200) : 'Plan'}`, '')
-  if (plan.description) out.push(safeBlock(plan.description, compact ? 1000 : 4000), '')
   const shown = plan.steps.slice(0, count)
+  const graph = resolveDependencies(plan.steps, count)
+  out.push(`### 🗺️ ${plan.title ? safeInline(plan.title, 200) : 'Plan'}`, '', summaryLine(shown, graph), '')
+  if (plan.description) out.push(safeBlock(plan.description, compact ? 1000 : 4000), '')
   // Steps from different sections of the issue (an epic's "Backend" and "Frontend") are grouped under them.
   const grouped = new Set(shown.map(sectionOf)).size > 1
   shown.forEach((step, index) => {
     const section = sectionOf(step)
-    if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1]!))) out.push(`**${safeInline(section, 120)}**`, '')
+    if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1]!))) {
+      // A blank line ends the list above; none between items, so each list stays tight.
+      if (index > 0) out.push('')
+      out.push(`**${safeInline(section, 120)}**`, '')
+    }
     const child = children?.result.children.find((c) => c.step === index + 1)
-    out.push(children ? renderChildItem(step, index, child) : renderStep(step, index, plan.steps, compact, ticked, seen, ctx.paths))
+    out.push(children ? renderChildItem(step, index, child) : renderStepItem({ step, index, after: graph.after[index] ?? [], ticked, seen, compact, ...(ctx.paths ? { paths: ctx.paths } : {}) }))
   })
-  if (children) out.push('', ...leftoverChildren(children.result))
+  out.push('')
+  if (children) out.push(...leftoverChildren(children.result))
+  if (!compact || children) out.push(...dependencyGraphSection(shown, graph))
 
   const orphans = checked.filter((c) => !seen.has(c.key))
   if (orphans.length > 0) {
@@ -231,6 +242,8 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
   }
 
   const notes = [...ctx.notes]
+  const dropped = droppedNote(graph.dropped)
+  if (dropped) notes.push(dropped)
   const proposed = children?.proposed ?? plan.steps.length
   if (children && proposed > plan.steps.length) {
     notes.push(`The planner proposed ${proposed} steps; issues were made for the first ${plan.steps.length} (input \`max-steps\` is ${ctx.maxSteps}).`)
@@ -253,7 +266,7 @@ function renderSection(plan: Plan, count: number, compact: boolean, checked: Che
 function renderChildItem(step: PlanStep, index: number, child: ChildReport | undefined): string {
   if (child?.number !== undefined) return `- [${child.state === 'closed' ? 'x' : ' '}] #${child.number}`
   const why = child?.error ? `: ${safeInline(child.error, 200)}` : child?.action.startsWith('would-') ? ', dry run' : ''
-  return `- [ ] **${index + 1}. ${safeInline(step.name.replace(/\*\*|__/g, ''), 200)}** (no issue yet${why})`
+  return `- [ ] **${index + 1}. ${safeTaskText(step.name.replace(/\*\*|__/g, ''), 200)}** (no issue yet${why})`
 }
 
 /**
@@ -272,80 +285,7 @@ function leftoverChildren(result: SubIssuesResult): string[] {
   return out
 }
 
-function renderStep(step: PlanStep, index: number, all: PlanStep[], compact: boolean, ticked: Set<string>, seen: Set<string>, paths?: RepositoryPaths): string {
-  const name = safeInline(step.name.replace(/\*\*|__/g, ''), 200)
-  const label = `**${index + 1}. ${name}**`
-  const key = itemKey(label)
-  seen.add(key)
-  const estimate = step.estimated_time ? ` · ⏱ ${safeInline(step.estimated_time, 40)}` : ''
-  // The outline planner marks items already ticked in the issue itself as done.
-  const done = ticked.has(key) || step.context?.done === true
-  const lines = [`- [${done ? 'x' : ' '}] ${label}${estimate}`]
-  if (step.description) lines.push(indent(safeBlock(step.description, compact ? 300 : 1500)))
-  if (step.subtasks.length > 0) {
-    lines.push('')
-    const doneInPlan = doneSubtasks(step)
-    for (const subtask of step.subtasks.slice(0, 20)) {
-      const text = safeInline(subtask, 200)
-      const subKey = subtaskKey(key, text)
-      seen.add(subKey)
-      lines.push(`  - [${ticked.has(subKey) || doneInPlan.has(subtask) ? 'x' : ' '}] ${text}`)
-    }
-  }
-  const details = compact ? [] : detailLines(step, all, paths)
-  if (details.length > 0) {
-    lines.push('', '  <details><summary>Details</summary>', '', ...details.map((d) => `  - ${d}`), '', '  </details>')
-  }
-  return `${lines.join('\n')}\n`
-}
-
-function detailLines(step: PlanStep, all: PlanStep[], paths?: RepositoryPaths): string[] {
-  const list = (items: string[]): string => items.slice(0, 10).map((i) => safeInline(i, 300)).join('; ')
-  const lines: string[] = []
-  if (step.acceptance_criteria?.length) lines.push(`**Done when:** ${list(step.acceptance_criteria)}`)
-  if (step.files?.length) lines.push(`**Files:** ${step.files.slice(0, 15).map((file) => fileLabel(file, paths)).join(', ')}`)
-  if (step.prerequisites.length) lines.push(`**Prerequisites:** ${list(step.prerequisites)}`)
-  if (step.risks.length) lines.push(`**Risks:** ${list(step.risks)}`)
-  if (step.required_skills.length) lines.push(`**Skills:** ${list(step.required_skills)}`)
-  if (step.dependencies.length) lines.push(`**Depends on:** ${list(step.dependencies.map((d) => dependencyLabel(d, all)))}`)
-  const context = Object.entries(step.context ?? {}).filter(([key]) => !SHOWN_ELSEWHERE.has(key))
-  for (const [key, value] of context.slice(0, 6)) {
-    const text = typeof value === 'string' ? value : JSON.stringify(value)
-    lines.push(`**${safeInline(key.replace(/_/g, ' '), 40)}:** ${safeInline(text ?? '', 300)}`)
-  }
-  return lines
-}
-
-/**
- * A path the plan names, as code; flagged when the repository's tree was read in full and has no such
- * path, so a reader is not sent looking for a file a model made up. Areas ("the API layer") are not paths.
- */
-function fileLabel(file: string, paths?: RepositoryPaths): string {
-  const shown = `\`${safeInline(file, 200).replace(/`/g, '')}\``
-  const path = file.trim().replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/:\d+(?:-\d+)?$/, '')
-  const looksLikePath = /^[\w@.-]+(?:\/[\w@.-]+)*$/.test(path) && (path.includes('/') || path.includes('.'))
-  if (!paths?.complete || !looksLikePath || paths.paths.has(path)) return shown
-  return `${shown} (not in the repository)`
-}
-
-/** Context keys the renderer shows as structure (a group heading, a tick) rather than as details. */
-const SHOWN_ELSEWHERE = new Set(['section', 'done', 'done_subtasks'])
-
 function sectionOf(step: PlanStep): string {
   const section = step.context?.section
   return typeof section === 'string' ? section : ''
-}
-
-/** Planners name dependencies by step number or by name; show both when the number resolves. */
-function dependencyLabel(dependency: string, all: PlanStep[]): string {
-  const n = /^\d+$/.test(dependency) ? Number(dependency) : NaN
-  const step = all[n - 1]
-  return step ? `step ${n} (${step.name})` : dependency
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => (l ? `  ${l}` : ''))
-    .join('\n')
 }

@@ -1,7 +1,7 @@
 import { mapProse, scanMarkdown } from '../markdown/scan.js'
 import type { PlanStep } from '../plan.js'
 import { EARLIER_TICKS_HEADING, checkedItems, earlierTickLine, itemKey } from './checks.js'
-import { safeBlock, safeInline } from './sanitize.js'
+import { safeBlock, safeInline, safeTaskText } from './sanitize.js'
 
 /**
  * What a child issue (one plan step in `output: sub-issues` mode) says, and how it is recognised
@@ -103,7 +103,7 @@ function subtaskSections(subtasks: string[], previousBody: string): string[] {
   const ticked = new Set(checked.map((c) => c.key))
   const shown = new Set<string>()
   const items = subtasks.slice(0, SUBTASKS_MAX).map((subtask) => {
-    const text = safeInline(subtask, 200)
+    const text = safeTaskText(subtask, 200)
     const key = itemKey(text)
     shown.add(key)
     return `- [${ticked.has(key) ? 'x' : ' '}] ${text}`
@@ -136,9 +136,12 @@ function proseLines(markdown: string): string[] {
     .split('\n')
 }
 
-/** Undoes the entities `safeInline` writes; `&amp;` last, so `&amp;lt;` stays the text `&lt;`. */
+/**
+ * Undoes the entities and escapes `safeInline` writes; `&amp;` last, so `&amp;lt;` stays the text
+ * `&lt;`. A title is plain text: `[x]` in it ticks nothing.
+ */
 function decodeEntities(text: string): string {
-  return text.replace(/&#8203;/g, '\u200b').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  return text.replace(/\\([[\]`])/g, '$1').replace(/&#8203;/g, '\u200b').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 }
 
 function isMarker(data: unknown): data is ChildMarker {

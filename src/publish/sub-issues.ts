@@ -2,7 +2,8 @@ import type { GitHub } from '../github/client.js'
 import { httpDetail, statusOf } from '../github/errors.js'
 import { isStatus } from '../github/read.js'
 import type { Plan, PlanStep } from '../plan.js'
-import { checkedItems, itemKey } from './checks.js'
+import { resolveDependencies } from '../plan-graph.js'
+import { checkedItems } from './checks.js'
 import { type IssueRef, isTrustedAuthor } from './comment.js'
 import { type ChildMarker, childKey, childTitle, parseChildMarker, renderChildBody } from './sub-issue-body.js'
 
@@ -140,6 +141,8 @@ class SubIssuePublisher {
   private readonly owner: string
   private readonly repo: string
   private readonly keys: string[]
+  /** The steps each step comes after (1-based), resolved as the plan comment shows them. */
+  private readonly after: number[][]
   private readonly warnings: string[] = []
   /** The child of each plan step (by index) once it is known or created. */
   private readonly childOf: (Child | undefined)[] = []
@@ -167,6 +170,7 @@ class SubIssuePublisher {
     this.owner = ref.owner
     this.repo = ref.repo
     this.keys = plan.steps.map((step, i) => childKey(step.name, i + 1))
+    this.after = resolveDependencies(plan.steps).after
   }
 
   async run(): Promise<SubIssuesResult> {
@@ -279,7 +283,7 @@ class SubIssuePublisher {
       report.error = `not created: #${this.parent.number} has no room for more sub-issues (GitHub allows ${MAX_SUB_ISSUES})`
       return
     }
-    const blockers = this.blockersOf(step, index)
+    const blockers = this.blockersOf(index)
     const missing = await this.missingBlockers(null, blockers)
     const title = childTitle(step.name, index + 1)
     if (this.options.dryRun) {
@@ -308,7 +312,7 @@ class SubIssuePublisher {
     const { child } = found
     report.action = child.open ? 'unchanged' : 'done'
     if (child.open) {
-      const blockers = this.blockersOf(step, index)
+      const blockers = this.blockersOf(index)
       const missing = await this.missingBlockers(child, blockers)
       const title = childTitle(step.name, index + 1)
       const body = this.renderBody(step, index, blockers, child.body)
@@ -367,10 +371,12 @@ class SubIssuePublisher {
 
   // ---- dependencies ---------------------------------------------------------------------------
 
-  /** Children of the earlier steps this step depends on (by number or name), in plan order. */
-  private blockersOf(step: PlanStep, index: number): Child[] {
-    const indices = new Set(step.dependencies.flatMap((dependency) => dependencyIndex(dependency, index, this.keys) ?? []))
-    return [...indices].sort((a, b) => a - b).flatMap((i) => this.childOf[i] ?? [])
+  /**
+   * Children of the earlier steps this step comes after, in plan order. A later step has no child
+   * yet when this one is written; the plan comment's graph shows that link, and its note says so.
+   */
+  private blockersOf(index: number): Child[] {
+    return (this.after[index] ?? []).filter((n) => n <= index).flatMap((n) => this.childOf[n - 1] ?? [])
   }
 
   /**
@@ -455,7 +461,7 @@ class SubIssuePublisher {
 
   /** The child was written before GitHub turned out to have no dependencies API: its body gets the "Blocked by #n" lines. True if it was edited. */
   private async addBlockedByLines(step: PlanStep, index: number, child: Child): Promise<boolean> {
-    const body = this.renderBody(step, index, this.blockersOf(step, index), child.body)
+    const body = this.renderBody(step, index, this.blockersOf(index), child.body)
     if (body === child.body) return false
     await this.write(`update #${child.number} (step ${index + 1})`, "check the step's text", () =>
       this.octokit.rest.issues.update({ ...this.repoRef, issue_number: child.number, body }),
@@ -557,13 +563,6 @@ function matchSteps(keys: string[], found: Found[]): { byStep: (Found | undefine
   const byStep = keys.map((key) => pool.get(key)?.shift())
   const leftovers = [...pool.values()].flat().sort((a, b) => a.child.number - b.child.number)
   return { byStep, leftovers }
-}
-
-/** The index of the earlier step a dependency names ("2", "step 2", "#2" or its name), if any. */
-function dependencyIndex(dependency: string, index: number, keys: string[]): number | undefined {
-  const numbered = /^(?:step\s*)?#?(\d+)$/i.exec(dependency.trim())
-  const target = numbered ? Number(numbered[1]) - 1 : keys.indexOf(itemKey(dependency))
-  return target >= 0 && target < index ? target : undefined
 }
 
 type Move = { sub_issue_id: number; after_id: number } | { sub_issue_id: number; before_id: number }

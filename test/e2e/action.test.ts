@@ -67,7 +67,8 @@ describe('label → plan comment', () => {
     expect(comment!.body).toMatch(/^<!-- issue-planner:plan \{"state":"planned","hash":"[0-9a-f]{16}"\} -->/)
     expect(comment!.body).toContain('### 🗺️ Add rate limiting to the public API')
     expect(comment!.body).toContain('- [ ] **1. Step 1: Design the limits** · ⏱ 1h')
-    expect(comment!.body).toContain('**Depends on:** step 1 (Step 1: Design the limits)')
+    expect(comment!.body).toContain('- [ ] **2. Step 2: Add the middleware** · ⏱ 2h · after 1\n')
+    expect(comment!.body).toContain('**4 steps** · ⏱ ≈ 7 hours in total · ⚠️ 4 risks · critical path 1 → 2 → 3 → 4 (≈ 7 hours)')
     // The planner wrote "@platform-team": it must not ping anyone.
     expect(comment!.body).not.toMatch(/(^|[^&#\w])@platform-team/)
     expect(comment!.body).toContain('@&#8203;platform-team')
@@ -79,7 +80,11 @@ describe('label → plan comment', () => {
     expect(sent.context.repository).toMatchObject({ full_name: REPOSITORY, default_branch: github.repository.default_branch })
 
     expect(run.outputs['step-count']).toBe('4')
-    expect(JSON.parse(run.outputs.steps!)).toHaveLength(4)
+    const steps = JSON.parse(run.outputs.steps!) as { number: number; name: string; dependencies: number[] }[]
+    expect(steps.map((s) => [s.number, s.dependencies])).toEqual([[1, []], [2, [1]], [3, [2]], [4, [3]]])
+    expect(steps[1]!.name).toBe('Step 2: Add the middleware')
+    // The plan output keeps the Task Planning shape: dependencies as the planner wrote them.
+    expect(JSON.parse(run.outputs.plan!).steps[1].dependencies).toEqual(['1'])
     expect(JSON.parse(run.outputs.plan!).title).toBe('Add rate limiting to the public API')
     expect(run.outputs['comment-id']).toBe(String(comment!.id))
     expect(run.outputs['comment-url']).toBe(comment!.html_url)
@@ -335,7 +340,7 @@ describe('GitHub refuses the final comment', () => {
     expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"planned","hash":"[0-9a-f]{16}"\} -->/)
     expect(body).toContain('GitHub refused the full plan comment, so this one is shortened')
     expect(body).toContain('- [ ] **4. Step 4: Roll out**')
-    expect(body).not.toContain('<summary>Details</summary>')
+    expect(body).not.toContain('<details>')
     expect(run.stdout).toContain('GitHub refused the final comment (HTTP 422: Validation Failed: Body is too long (maximum is 65536 characters))')
   })
 

@@ -107,10 +107,9 @@ describe.each(PROVIDERS)('%s', (provider) => {
 
     const body = finalBody()
     expect(body).toContain('### 🗺️ Per-key rate limits')
-    expect(body).toContain('- [ ] **2. Step 2: Add the token bucket** · ⏱ 2h')
-    expect(body).toContain('**Done when:** Check 2 passes')
-    expect(body).toContain('**Files:** `src/limits/config.ts`, `src/limits/bucket.ts` (not in the repository)')
-    expect(body).toContain('**Depends on:** step 1 (Step 1: Measure current traffic)')
+    expect(body).toContain('- [ ] **2. Step 2: Add the token bucket** · ⏱ 2h · after 1\n')
+    expect(body).toContain('  ⚠️ Redis latency under load · ✅ **Done when:** Check 2 passes\n')
+    expect(body).toContain('<li><b>Files:</b> <code>src/limits/config.ts</code>, <code>src/limits/bucket.ts</code> (not in the repository)</li>')
     expect(body).not.toMatch(/(^|[^&#\w])@platform-team/)
 
     expect(JSON.parse(run.outputs.usage!)).toEqual({ inputTokens: 1234, outputTokens: 567 })

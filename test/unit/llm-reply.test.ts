@@ -47,7 +47,7 @@ describe('toPlannerResult', () => {
         description: 'Add limits.',
         steps: [
           { name: 'Audit', description: 'Do Audit.', estimated_time: '2h', prerequisites: [], risks: [], subtasks: [], required_skills: [], dependencies: [], acceptance_criteria: ['A doc lists every limit'], files: ['src/limits.ts'] },
-          { name: 'Build', description: 'Do Build.', prerequisites: [], risks: ['Redis latency'], subtasks: ['Bucket'], required_skills: [], dependencies: ['1'], },
+          { name: 'Build', description: 'Do Build.', prerequisites: [], risks: ['Redis latency'], subtasks: ['Bucket'], required_skills: [], dependencies: ['1', '0', '-2'] },
         ],
       },
     })

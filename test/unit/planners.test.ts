@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PlanRequest } from '../../src/context/request.ts'
 import type { Plan } from '../../src/plan.ts'
+import { resolveDependencies } from '../../src/plan-graph.ts'
 import { type FetchLike, type Reply, errorMessage, quote } from '../../src/planners/http.ts'
 import { KUBIYA_DEFAULT_URL, createKubiyaPlanner, kubiyaBody, priorityFor, readKubiyaReply } from '../../src/planners/kubiya.ts'
 import { PlannerError, type PlannerResult } from '../../src/planners/planner.ts'
@@ -231,10 +232,11 @@ describe('readKubiyaReply: plans', () => {
     expect(plan.steps[1]!.subtasks).toEqual([])
   })
 
-  it('maps task-id dependencies, including subtask ids, to step numbers and drops unknown ids', () => {
+  it('maps task-id dependencies, including subtask ids, to step numbers, and keeps unknown ids for the note on dropped ones', () => {
     expect(plan.steps[0]!.dependencies).toEqual([]) // 12 → 11 is inside the same step
     expect(plan.steps[1]!.dependencies).toEqual(['1'])
-    expect(plan.steps[2]!.dependencies).toEqual(['1', '2'])
+    expect(plan.steps[2]!.dependencies).toEqual(['1', '2', 'task id 99'])
+    expect(resolveDependencies(plan.steps).dropped).toEqual([{ step: 3, reference: 'task id 99', reason: 'unknown' }])
   })
 
   it('joins description and details, and keeps skills', () => {

@@ -5,7 +5,7 @@ import { isPlanComment } from '../../src/publish/comment.ts'
 import { PLAN_SECTION_MARKER, parseMarker, planSection, renderMarker } from '../../src/publish/marker.ts'
 import { needsInfoComment, plannedComment, subIssuesComment } from '../../src/publish/final.ts'
 import { COMMENT_LIMIT, type RenderContext, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning, renderRefused } from '../../src/publish/render.ts'
-import { safeBlock, safeInline } from '../../src/publish/sanitize.ts'
+import { inlineHtml, safeBlock, safeInline, safeTaskText } from '../../src/publish/sanitize.ts'
 import { redact } from '../../src/secrets.ts'
 
 const ctx: RenderContext = {
@@ -105,10 +105,41 @@ describe('safeBlock / safeInline: HTML and structure', () => {
     expect(safeBlock('- [x] Already done\n* [ ] Not yet')).toBe('- \\[x] Already done\n* \\[ ] Not yet')
   })
 
+  it('escapes a task box in a numbered list too (GitHub makes task items of those)', () => {
+    expect(safeBlock('1. [x] Done\n2) [X] Also done\n10. [ ] Not yet')).toBe('1. \\[x] Done\n2) \\[X] Also done\n10. \\[ ] Not yet')
+  })
+
+  it('breaks `[x]` anywhere in a one-line field, since GitHub ticks a task item whose line holds it', () => {
+    expect(safeInline('Parse [x] and [X] markers')).toBe('Parse [x\\] and [X\\] markers')
+    expect(safeInline('[ ] box first')).toBe('\\[ ] box first')
+    expect(safeTaskText('Handle `[x]` in code')).toBe('Handle `[x\u200b]` in code')
+    expect(safeInline('Handle `[x]` in code')).toBe('Handle `[x]` in code')
+  })
+
+  it('escapes a lone backtick or a leading fence in a one-line field, so no code runs past it', () => {
+    expect(safeInline('a `b` c `d')).toBe('a `b` c \\`d')
+    expect(safeInline('```js')).toBe('\\`\\`\\`js')
+    expect(safeInline('~~~')).toBe('\\~~~')
+  })
+
+  it('moves a fence written at the end of a line onto its own line, so its closing fence does not open a block', () => {
+    expect(safeBlock('Run it: ```bash\nnpm ci\n```\nThen deploy.')).toBe('Run it:\n```bash\nnpm ci\n```\nThen deploy.')
+  })
+
+  it('does not take text up to a line that starts a block for a code span, so it is still neutralised', () => {
+    // GitHub ends the paragraph at `</details>`: it is HTML there, not the inside of a code span.
+    expect(safeBlock('See `foo\n</details>` end')).toBe('See `foo\n&lt;/details&gt;` end')
+  })
+
+  it('writes a one-line field as HTML for the inside of an HTML block', () => {
+    expect(inlineHtml('Use `<b>` for @alice & <i>x</i>')).toBe('Use <code>&lt;b&gt;</code> for @&#8203;alice &amp; &lt;i&gt;x&lt;/i&gt;')
+  })
+
   it('folds newlines in one-line fields so list items and headings cannot escape the line', () => {
     const out = safeInline('a\n- [x] b\n# h')
     expect(out).not.toContain('\n')
-    expect(out).toBe('a - [x] b # h')
+    // `[x\]` shows as `[x]`, but GitHub no longer ticks the task item whose line holds it.
+    expect(out).toBe('a - [x\\] b # h')
   })
 
   it('caps length with an ellipsis', () => {
@@ -181,9 +212,9 @@ describe('renderPlanned', () => {
     const { body } = renderPlanned(plan, null, ctx)
     expect(parseMarker(body)).toEqual({ state: 'planned' })
     expect(body).toContain('### 🗺️ Move sessions to Postgres')
-    expect(stepLines(body)).toEqual(['- [ ] **1. Add migration** · ⏱ 2h', '- [ ] **2. Deploy to staging**', '- [ ] **3. Remove legacy flag**'])
+    expect(stepLines(body)).toEqual(['- [ ] **1. Add migration** · ⏱ 2h', '- [ ] **2. Deploy to staging** · after 1', '- [ ] **3. Remove legacy flag**'])
     expect(body).toContain('  - [ ] Write the migration\n  - [ ] Add an index on user_id')
-    expect(body).toContain('**Depends on:** step 1 (Add migration)')
+    expect(body).toContain('- [ ] **2. Deploy to staging** · after 1\n  Roll out behind the `pg_sessions` flag.\n  ⚠️ Cold cache after the switch\n')
     expect(body).toContain('`plan-me`')
   })
 
@@ -211,11 +242,11 @@ describe('renderPlanned', () => {
   it('ties a subtask tick to its own step, not to a same-named subtask elsewhere', () => {
     const twoSteps: Plan = { title: '', description: '', steps: [step('API', { subtasks: ['Write tests'] }), step('UI', { subtasks: ['Write tests'] })] }
     const rendered = renderPlanned(twoSteps, null, ctx).body
-    const previous = rendered.replace('- [ ] **2. UI**\n\n  - [ ] Write tests', '- [ ] **2. UI**\n\n  - [x] Write tests')
+    const previous = rendered.replace('- [ ] **2. UI**\n  - [ ] Write tests', '- [ ] **2. UI**\n  - [x] Write tests')
     expect(previous).not.toBe(rendered)
     const { body } = renderPlanned(twoSteps, previous, ctx)
-    expect(body).toContain('- [ ] **1. API**\n\n  - [ ] Write tests')
-    expect(body).toContain('- [ ] **2. UI**\n\n  - [x] Write tests')
+    expect(body).toContain('- [ ] **1. API**\n  - [ ] Write tests')
+    expect(body).toContain('- [ ] **2. UI**\n  - [x] Write tests')
   })
 
   it('does not read task boxes written by the planner as the reader’s ticks', () => {
@@ -304,7 +335,7 @@ describe('renderPlanned', () => {
     expect(body).not.toContain('<img')
     expect(body).not.toContain('<script')
     expect(outsideCode(body)).not.toMatch(/@alice|@bob|@acme/)
-    expect(body).toContain('  - [ ] Ask @&#8203;bob - [x] fake')
+    expect(body).toContain('  - [ ] Ask @&#8203;bob - [x\\] fake')
   })
 
   it('includes the context notes from the request', () => {
@@ -391,10 +422,11 @@ describe('when GitHub refuses the final comment', () => {
   it('the shortened plan has no details, says why, keeps the ticks and fits in 20,000 characters', () => {
     const subtasks = Array.from({ length: 20 }, (_, i) => `${'Refactor the session store '.repeat(8)}${i}`)
     const big: Plan = { ...plan, steps: [...plan.steps, ...Array.from({ length: 22 }, (_, i) => step(`Service ${i + 1}`, { subtasks, description: 'x'.repeat(2000) }))] }
-    expect(renderPlanned(plan, current, ctx).body).toContain('<summary>Details</summary>')
-    expect(renderPlanned(plan, current, ctx, { shortened: true }).body).not.toContain('<summary>Details</summary>')
+    const detailed: Plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, prerequisites: ['Access to staging'] })) }
+    expect(renderPlanned(detailed, current, ctx).body).toContain('<details><summary>1 prerequisite</summary>')
+    expect(renderPlanned(detailed, current, ctx, { shortened: true }).body).not.toContain('<details>')
     const short = renderPlanned(big, current, ctx, { shortened: true })
-    expect(short.body).not.toContain('<summary>Details</summary>')
+    expect(short.body).not.toContain('<details>')
     expect(short.body.length).toBeLessThan(20_500)
     expect(short.body).toContain('GitHub refused the full plan comment, so this one is shortened')
     expect(short.body).not.toContain('Step details were shortened to fit')

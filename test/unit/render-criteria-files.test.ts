@@ -19,10 +19,21 @@ const plan: Plan = {
 const paths = { paths: new Set(['src', 'src/app.ts', 'src/limits', 'src/limits/bucket.ts', 'docs']), complete: true }
 
 describe('acceptance criteria and files on a step', () => {
-  it('renders "Done when" and the files, flagging only paths the repository lacks', () => {
+  it('shows short "Done when" on the step and folds the files away, flagging only paths the repository lacks', () => {
     const { body } = renderPlanned(plan, null, { ...ctx, paths })
-    expect(body).toContain('- **Done when:** `GET /v1/links` answers 429 past the limit; A test covers the reset')
-    expect(body).toContain('- **Files:** `src/limits/bucket.ts`, `./src/app.ts`, `src/app.ts:42`, `the API layer`, `src/made/up.ts` (not in the repository), `docs/`')
+    expect(body).toContain('\n  ✅ **Done when:** `GET /v1/links` answers 429 past the limit; A test covers the reset\n')
+    expect(body).toContain('<details><summary>6 files (1 not in the repository)</summary>')
+    expect(body).toContain(
+      '<li><b>Files:</b> <code>src/limits/bucket.ts</code>, <code>./src/app.ts</code>, <code>src/app.ts:42</code>, <code>the API layer</code>, <code>src/made/up.ts</code> (not in the repository), <code>docs/</code></li>',
+    )
+  })
+
+  it('folds long acceptance criteria away, and says how many there are', () => {
+    const long = ['The limiter answers 429 with a Retry-After header once a key has used its whole bucket for the current window', 'A test covers the reset of every bucket at the window boundary']
+    const { body } = renderPlanned({ ...plan, steps: [step('Add the bucket', { acceptance_criteria: long })] }, null, ctx)
+    expect(body).not.toContain('✅')
+    expect(body).toContain('<details><summary>2 acceptance criteria</summary>')
+    expect(body).toContain(`<li><b>Done when:</b> ${long.join('; ')}</li>`)
   })
 
   it('flags nothing when the tree was not read, or read only in part (truncated)', () => {
@@ -30,9 +41,9 @@ describe('acceptance criteria and files on a step', () => {
     expect(renderPlanned(plan, null, { ...ctx, paths: { ...paths, complete: false } }).body).not.toContain('not in the repository')
   })
 
-  it('a path cannot break out of its code span', () => {
+  it('a path cannot break out of its code element', () => {
     const { body } = renderPlanned({ ...plan, steps: [step('X', { files: ['a`b` @team <b>x</b>'] })] }, null, ctx)
-    expect(body).toContain('`ab @&#8203;team &lt;b&gt;x&lt;/b&gt;`')
+    expect(body).toContain('<code>ab @&#8203;team &lt;b&gt;x&lt;/b&gt;</code>')
   })
 
   it('is read from task-planning replies that carry them, and left out when empty', () => {

@@ -248,6 +248,18 @@ describe('failures', () => {
   })
 })
 
+describe('dependencies as the plan comment resolves them', () => {
+  it('records names in any case and parts of names; not a later step, an unknown one or the step itself', async () => {
+    const result = await publish(
+      planOf(step('Audit current limits', { dependencies: ['3'] }), step('Implement token bucket', { dependencies: ['AUDIT CURRENT LIMITS!', 'Implement token bucket'] }), step('Roll out', { dependencies: ['token bucket', '99'] })),
+    )
+    const [audit, bucket, rollout] = numbersOf(result.children) as [number, number, number]
+    expect(blockers(audit)).toEqual([])
+    expect(blockers(bucket)).toEqual([audit])
+    expect(blockers(rollout)).toEqual([bucket])
+  })
+})
+
 describe('older GitHub Enterprise Server', () => {
   it('creates unlinked children without sub-issues, and finds them again through the plan comment', async () => {
     fake.disable('sub-issues')

@@ -55,7 +55,8 @@ export function toPlannerResult(reply: ModelReply): PlannerResult {
 export function toPlanStep(step: PartialModelStep): PlanStep {
   const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean) : [])
   const estimate = typeof step.estimate === 'string' ? step.estimate.trim() : ''
-  const depends = Array.isArray(step.depends_on) ? step.depends_on.filter((n): n is number => Number.isInteger(n) && n > 0) : []
+  // Every reference is kept, even one to no step (0, -2): the renderer drops those with a note, never silently.
+  const depends = Array.isArray(step.depends_on) ? step.depends_on.filter((n): n is number => Number.isInteger(n)) : []
   const acceptance = list(step.acceptance_criteria)
   const files = list(step.files)
   return {
