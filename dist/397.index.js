@@ -1469,7 +1469,8 @@ function toPlannerResult(reply) {
 function toPlanStep(step) {
     const list = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string').map((v) => v.trim()).filter(Boolean) : []);
     const estimate = typeof step.estimate === 'string' ? step.estimate.trim() : '';
-    const depends = Array.isArray(step.depends_on) ? step.depends_on.filter((n) => Number.isInteger(n) && n > 0) : [];
+    // Every reference is kept, even one to no step (0, -2): the renderer drops those with a note, never silently.
+    const depends = Array.isArray(step.depends_on) ? step.depends_on.filter((n) => Number.isInteger(n)) : [];
     const acceptance = list(step.acceptance_criteria);
     const files = list(step.files);
     return {

@@ -26933,7 +26933,7 @@ const {
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(8835)
 const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
 const { channels } = __nccwpck_require__(2414)
 const { CloseEvent } = __nccwpck_require__(5188)
@@ -27931,7 +27931,7 @@ module.exports = { PerMessageDeflate }
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
 const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(8835)
 const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
@@ -28568,7 +28568,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 8835:
 /***/ ((module) => {
 
 
@@ -28592,7 +28592,7 @@ module.exports = {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(8835)
 const { states, opcodes } = __nccwpck_require__(736)
 const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
@@ -28933,7 +28933,7 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(8835)
 const {
   isConnecting,
   isEstablished,
@@ -30211,7 +30211,7 @@ function runEnd(text, start) {
 }
 /**
  * The index just past an inline code span starting at `start`, or past the backtick run if it never
- * closes. Like GitHub, a span never reaches past a blank line into the next paragraph.
+ * closes. Like GitHub, a span never reaches past the end of its paragraph.
  */
 function codeSpanEnd(text, start, paragraphEnd) {
     const opening = runEnd(text, start);
@@ -30228,7 +30228,12 @@ function codeSpanEnd(text, start, paragraphEnd) {
         search = close;
     }
 }
-const PARAGRAPH_BREAK = /\n[ \t]*\n/g;
+/**
+ * Where a paragraph ends: at a blank line, or at a line that may start a block of its own (a code
+ * fence, HTML, a list item, a quote, a heading), since GitHub ends the paragraph there and a code
+ * span cannot reach past it. Erring towards "ends here" only means text is treated as prose.
+ */
+const PARAGRAPH_BREAK = /\n[ \t]*\n|\n(?= {0,3}(?:`{3,}|~{3,}|<|>|#{1,6}(?:[ \t]|$)|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)))/gm;
 /**
  * Where the paragraph containing `from` ends. The scanner asks with increasing positions, so one
  * answer serves every code span of a paragraph: without it, a long paragraph full of spans is read
@@ -56872,7 +56877,9 @@ function mapTaskPlan(taskPlan) {
     const hasTasks = teams.some((t) => t.tasks.length > 0);
     const steps = [];
     if (hasTasks) {
-        // Dependencies name task ids, also ids of subtasks; both resolve to the step that holds them.
+        // Dependencies name task ids, also ids of subtasks; both resolve to the step that holds them. An
+        // id of no task is kept as text, so the comment's note on dropped dependencies lists it; a task
+        // waiting on its own subtask is no dependency between steps.
         const stepOfId = new Map();
         let stepNumber = 0;
         for (const team of teams) {
@@ -56885,7 +56892,9 @@ function mapTaskPlan(taskPlan) {
         for (const team of teams) {
             for (const task of team.tasks) {
                 const own = steps.length + 1;
-                const deps = [...new Set(allDependencies(task).map((d) => stepOfId.get(String(d))).filter((n) => n !== undefined && n !== own))];
+                const ids = allDependencies(task).map(String);
+                const deps = [...new Set(ids.map((id) => stepOfId.get(id)).filter((n) => n !== undefined && n !== own))];
+                const unknown = [...new Set(ids.filter((id) => !stepOfId.has(id)))].map((id) => `task id ${id}`);
                 steps.push({
                     name: task.title || task.description.split('\n')[0] || `Task ${task.id ?? own}`,
                     description: [task.description, task.details].filter(Boolean).join('\n\n'),
@@ -56893,7 +56902,7 @@ function mapTaskPlan(taskPlan) {
                     risks: [],
                     subtasks: flattenSubtasks(task.subtasks),
                     required_skills: task.skills_to_use,
-                    dependencies: deps.sort((a, b) => a - b).map(String),
+                    dependencies: [...deps.sort((a, b) => a - b).map(String), ...unknown],
                     ...taskContext(team, task),
                 });
             }
@@ -58075,6 +58084,171 @@ function runsLocally(planner) {
     return planner === 'outline';
 }
 
+;// CONCATENATED MODULE: ./src/plan-graph.ts
+/** Words planners write for "no dependency"; not references to anything. */
+const NONE = /^(?:none|n\/?a|nothing|no dependencies|-+|—|–|null|nil|keine)$/i;
+/** "3", "#3", "step 3", "Step #3", "task 3", "Schritt 3". */
+const NUMBER_ONLY = /^(?:(?:step|task|schritt|étape|paso)\s*)?#?\s*(\d+)\.?$/i;
+/** "3. Name", "Step 3: Name", "step 3 (Name)", "#3 - Name". */
+const NUMBER_THEN_NAME = /^(?:(?:step|task|schritt|étape|paso)\s*)?#?\s*(\d+)\s*(?:[.:)\-–—]\s*|\(|\s+)(.+?)\)?$/i;
+/** A partial name must be at least this long to count, so "api" does not pick a step at random. */
+const MIN_PARTIAL = 6;
+/** A name as a comparison key: no emphasis, numbering, case or punctuation. */
+function nameKey(text) {
+    return text
+        .replace(/\*\*|__|`/g, '')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+}
+/**
+ * Resolves every step's dependencies. `shown` steps are in the comment; a reference to a step
+ * after them is dropped as `not-shown`. Links to earlier steps are kept first; a link to a later
+ * step is kept unless it closes a cycle, so the planner's order wins over its odd forward reference.
+ */
+function plan_graph_resolveDependencies(steps, shown = steps.length) {
+    const keys = steps.map((s) => nameKey(s.name));
+    const dropped = [];
+    const wanted = [];
+    steps.slice(0, shown).forEach((step, index) => {
+        const own = index + 1;
+        for (const raw of step.dependencies) {
+            const reference = raw.trim();
+            if (reference === '' || NONE.test(reference))
+                continue;
+            const target = resolveReference(reference, own, keys);
+            if (target === undefined)
+                dropped.push({ step: own, reference, reason: 'unknown' });
+            else if (target === own)
+                dropped.push({ step: own, reference, reason: 'self', target });
+            else if (target > shown)
+                dropped.push({ step: own, reference, reason: 'not-shown', target });
+            else
+                wanted.push({ step: own, target, reference });
+        }
+    });
+    const after = steps.slice(0, shown).map(() => new Set());
+    // Backward links cannot form a cycle among themselves; forward ones are checked against them.
+    for (const link of wanted.filter((l) => l.target < l.step))
+        after[link.step - 1].add(link.target);
+    for (const link of wanted.filter((l) => l.target > l.step)) {
+        if (after[link.step - 1].has(link.target))
+            continue;
+        const via = chainBetween(after, link.target, link.step);
+        if (via)
+            dropped.push({ step: link.step, reference: link.reference, reason: 'cycle', target: link.target, via });
+        else
+            after[link.step - 1].add(link.target);
+    }
+    dropped.sort((a, b) => a.step - b.step);
+    return { after: after.map((set) => [...set].sort((a, b) => a - b)), dropped };
+}
+/** The step a reference names (1-based), or undefined. */
+function resolveReference(reference, own, keys) {
+    const total = keys.length;
+    const numbered = NUMBER_ONLY.exec(reference);
+    if (numbered) {
+        const n = Number(numbered[1]);
+        return n >= 1 && n <= total ? n : undefined;
+    }
+    const byName = stepNamed(nameKey(reference), own, keys);
+    if (byName !== undefined)
+        return byName;
+    const prefixed = NUMBER_THEN_NAME.exec(reference);
+    if (prefixed) {
+        const n = Number(prefixed[1]);
+        // The name after the number decides when it names a step; otherwise the number does.
+        return stepNamed(nameKey(prefixed[2]), own, keys) ?? (n >= 1 && n <= total ? n : undefined);
+    }
+    return undefined;
+}
+/**
+ * The step with this name key: exactly, else the one step whose name contains it (or that it
+ * contains) as whole words. Among equal names, another step wins over the step itself, and the
+ * nearest earlier one over later ones.
+ */
+function stepNamed(key, own, keys) {
+    if (key === '')
+        return undefined;
+    const exact = keys.flatMap((k, i) => (k === key ? [i + 1] : []));
+    if (exact.length > 0)
+        return preferred(exact, own);
+    if (key.length < MIN_PARTIAL)
+        return undefined;
+    const partial = keys.flatMap((k, i) => (k.length >= MIN_PARTIAL && (containsWords(k, key) || containsWords(key, k)) ? [i + 1] : []));
+    const others = partial.filter((n) => n !== own);
+    return others.length === 1 ? others[0] : undefined;
+}
+function preferred(candidates, own) {
+    const others = candidates.filter((n) => n !== own);
+    if (others.length === 0)
+        return own;
+    const earlier = others.filter((n) => n < own);
+    return earlier.length > 0 ? earlier.at(-1) : others[0];
+}
+function containsWords(haystack, needle) {
+    return ` ${haystack} `.includes(` ${needle} `);
+}
+/** A chain of "comes after" links from `from` that reaches `to` (both included), or undefined. */
+function chainBetween(after, from, to) {
+    const previous = new Map([[from, 0]]);
+    const queue = [from];
+    while (queue.length > 0) {
+        const current = queue.shift();
+        if (current === to) {
+            const chain = [current];
+            while (chain[0] !== from)
+                chain.unshift(previous.get(chain[0]));
+            return chain;
+        }
+        for (const next of after[current - 1] ?? []) {
+            if (previous.has(next))
+                continue;
+            previous.set(next, current);
+            queue.push(next);
+        }
+    }
+    return undefined;
+}
+/** Number of "comes after" links in a graph. */
+function linkCount(graph) {
+    return graph.after.reduce((sum, list) => sum + list.length, 0);
+}
+/**
+ * The longest chain of dependent steps: by estimated hours, then by number of steps (so a plan
+ * without estimates still has one). Undefined when no step depends on another.
+ */
+function criticalPath(graph, hours) {
+    if (linkCount(graph) === 0)
+        return undefined;
+    const best = new Map();
+    const longest = (step) => {
+        const known = best.get(step);
+        if (known)
+            return known;
+        const own = hours[step - 1];
+        let chain = { steps: [], hours: 0, estimated: true };
+        for (const before of graph.after[step - 1] ?? []) {
+            const candidate = longest(before);
+            if (longer(candidate, chain))
+                chain = candidate;
+        }
+        const result = { steps: [...chain.steps, step], hours: chain.hours + (own ?? 0), estimated: chain.estimated && own !== undefined };
+        best.set(step, result);
+        return result;
+    };
+    let path;
+    for (let step = 1; step <= graph.after.length; step++) {
+        const candidate = longest(step);
+        if (!path || longer(candidate, path))
+            path = candidate;
+    }
+    return path && path.steps.length > 1 ? path : undefined;
+}
+function longer(a, b) {
+    return a.hours > b.hours || (a.hours === b.hours && a.steps.length > b.steps.length);
+}
+
 // EXTERNAL MODULE: ./src/markdown/scan.ts
 var scan = __nccwpck_require__(6952);
 ;// CONCATENATED MODULE: ./src/publish/checks.ts
@@ -58084,7 +58258,7 @@ const TASK_ITEM = /^( *)[-*+] \[([ xX])\] (.*)$/;
 const EARLIER_TICKS_HEADING = '**Ticked in an earlier plan**';
 const STEP_SEPARATOR = ' › ';
 /** Normalises an item's visible text into a key: no numbering, emphasis, punctuation or case. */
-function checks_itemKey(text) {
+function itemKey(text) {
     return text
         .replace(/&#8203;/g, '')
         .replace(/^\*\*(.*?)\*\*.*$/, '$1')
@@ -58095,7 +58269,7 @@ function checks_itemKey(text) {
 }
 /** A subtask's key includes its step's, so "Write tests" under two steps are two items. */
 function subtaskKey(stepKey, text) {
-    return `${stepKey} > ${checks_itemKey(text)}`;
+    return `${stepKey} > ${itemKey(text)}`;
 }
 /** Subtasks the plan itself marks done (`context.done_subtasks`: the outline planner's copy of ticks in the issue). */
 function doneSubtasks(step) {
@@ -58128,10 +58302,10 @@ function checks_checkedItems(markdown) {
         let item;
         if (inEarlierTicks) {
             const at = text.indexOf(STEP_SEPARATOR);
-            item = at === -1 ? { key: checks_itemKey(text), text } : earlierSubtask(text.slice(0, at), text.slice(at + STEP_SEPARATOR.length));
+            item = at === -1 ? { key: itemKey(text), text } : earlierSubtask(text.slice(0, at), text.slice(at + STEP_SEPARATOR.length));
         }
         else if (indent.length === 0) {
-            step = { key: checks_itemKey(raw), text };
+            step = { key: itemKey(raw), text };
             item = { key: step.key, text };
         }
         else {
@@ -58143,7 +58317,7 @@ function checks_checkedItems(markdown) {
     return checked;
 }
 function earlierSubtask(stepText, text) {
-    return { key: subtaskKey(checks_itemKey(stepText), text), text, step: stepText };
+    return { key: subtaskKey(itemKey(stepText), text), text, step: stepText };
 }
 /** Fenced code (a planner's example checklist, say) is never the reader's ticks. */
 function withoutCodeBlocks(markdown) {
@@ -58181,6 +58355,67 @@ function marker_planSection(body) {
     return at === -1 ? null : text.slice(at + PLAN_SECTION_MARKER.length).trim();
 }
 
+;// CONCATENATED MODULE: ./src/estimate.ts
+/**
+ * Step estimates as planners and issue authors write them ("2h", "1.5d", "~2 days", "3 Std.",
+ * "30 min", "1w", "2-3 days", "1h 30m"), read as working hours so a plan's total can be summed.
+ * A working day is 8 hours, a week 5 days, a month 4 weeks.
+ */
+const HOURS_PER_DAY = 8;
+const HOURS_PER_WEEK = 5 * HOURS_PER_DAY;
+const HOURS_PER_MONTH = 4 * HOURS_PER_WEEK;
+/** Unit words, longest first within each unit so "hours" is not read as "h" + "ours". */
+const UNITS = [
+    [HOURS_PER_MONTH, ['months', 'month', 'monate', 'monaten', 'monat', 'mois', 'meses', 'mes', 'mo', 'か月', 'ヶ月', 'ヵ月', '个月']],
+    [HOURS_PER_WEEK, ['weeks', 'week', 'wks', 'wk', 'wochen', 'woche', 'semaines', 'semaine', 'semanas', 'semana', 'w', '週間', '周']],
+    [HOURS_PER_DAY, ['person-days', 'person days', 'man-days', 'days', 'day', 'tagen', 'tage', 'tag', 'jours', 'jour', 'días', 'dias', 'día', 'dia', 'd', '日', '天']],
+    [1, ['hours', 'hour', 'hrs', 'hr', 'stunden', 'stunde', 'std', 'heures', 'heure', 'horas', 'hora', 'h', '時間', '小时']],
+    [1 / 60, ['minutes', 'minute', 'minuten', 'mins', 'min', 'm', '分']],
+];
+const UNIT_HOURS = new Map(UNITS.flatMap(([hours, words]) => words.map((w) => [w, hours])));
+const UNIT_PATTERN = [...UNIT_HOURS.keys()].sort((a, b) => b.length - a.length).map((w) => w.replace(/[-\s]/g, '[-\\s]')).join('|');
+const estimate_NUMBER = String.raw `\d+(?:\.\d+)?`;
+/** A number or a range ("2-3", "2 to 3"), then a unit that is not the start of a longer word. */
+const AMOUNT = new RegExp(String.raw `(${estimate_NUMBER})(?:\s*(?:-|–|—|to|bis|à|a)\s*(${estimate_NUMBER}))?\s*(${UNIT_PATTERN})(?![\p{L}])\.?`, 'giu');
+/** Words around an amount that do not change it: "~2 days", "about 3h", "ca. 3 Std.", "1h and 30m". */
+const FILLER = /[~≈+(),;/]|(?<![\p{L}])(?:approximately|approx\.?|about|around|roughly|circa|ca\.|estimated|est\.|etwa|ungefähr|rund|environ|and|und|et|y|or so)(?![\p{L}])/giu;
+/**
+ * Hours of work in an estimate, or undefined when it is not a plain duration (story points, a
+ * number without a unit, "2h if cached, 2d otherwise"). A range counts as its midpoint.
+ */
+function parseEstimate(text) {
+    const normalised = text
+        .toLowerCase()
+        .replace(/(\d),(\d)/g, '$1.$2')
+        .replace(/½/g, '0.5')
+        .replace(/\bhalf an? /g, '0.5 ')
+        .replace(/\ba couple of /g, '2 ')
+        .replace(/\ban? (?=(?:hour|day|week|month)\b)/g, '1 ');
+    let hours = 0;
+    let found = false;
+    const leftover = normalised.replace(AMOUNT, (_, low, high, unit) => {
+        const amount = high === undefined ? Number(low) : (Number(low) + Number(high)) / 2;
+        hours += amount * (UNIT_HOURS.get(unit.replace(/\s/g, ' ')) ?? UNIT_HOURS.get(unit.replace(/\s/g, '-')) ?? 0);
+        found = true;
+        return ' ';
+    });
+    if (!found || leftover.replace(FILLER, ' ').trim() !== '')
+        return undefined;
+    return hours > 0 ? hours : undefined;
+}
+/** Hours as a reader says them, and always as an approximation: "≈ 45 min", "≈ 6 hours", "≈ 3.5 days", "≈ 2.5 weeks". */
+function formatHours(hours) {
+    const half = (x) => Math.max(0.5, Math.round(x * 2) / 2);
+    const unit = (n, word) => `≈ ${n} ${word}${n === 1 ? '' : 's'}`;
+    if (hours < 1)
+        return `≈ ${Math.max(1, Math.round(hours * 60))} min`;
+    if (hours < HOURS_PER_DAY)
+        return unit(half(hours), 'hour');
+    if (hours < 10 * HOURS_PER_DAY)
+        return unit(half(hours / HOURS_PER_DAY), 'day');
+    return unit(half(hours / HOURS_PER_WEEK), 'week');
+}
+
 ;// CONCATENATED MODULE: ./src/publish/sanitize.ts
 
 /**
@@ -58196,12 +58431,35 @@ function neutraliseProse(prose) {
         .replace(/>/g, '&gt;')
         // A zero-width space after "@" keeps the text readable and stops GitHub's mention parser.
         .replace(MENTION, '$1@&#8203;$2')
-        // A task box written by the planner must not read as one the reader ticked.
-        .replace(/^(\s*[-*+]\s+)\[([ xX])\]/gm, '$1\\[$2]');
+        // A task box written by the planner must not read as one the reader ticked (GitHub makes task
+        // items of numbered list items too).
+        .replace(/^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\]/gm, '$1\\[$2]');
+}
+/**
+ * One-line fields go after a list marker or on a task item's line. GitHub (cmark-gfm) ticks a task
+ * item whose line holds `[x]` anywhere, so the sequence is broken (`[x\]` shows as `[x]`); a box at
+ * the start would make a task item of a numbered line; a lone backtick would open a code span that
+ * runs on into the text we put after the field.
+ */
+function neutraliseInline(prose) {
+    return neutraliseProse(prose)
+        .replace(/\[([xX])\]/g, '[$1\\]')
+        .replace(/^\[ \]/, '\\[ ]')
+        .replace(/`/g, '\\`')
+        .replace(/^( ?)~~~/, '$1\\~~~');
+}
+/**
+ * A code fence written at the end of a line of prose ("Run: ```sh") is text to GitHub, but its
+ * closing fence, at the start of a line, opens a code block that swallows the rest of the comment.
+ * Moved to a line of its own, it is the code block the author meant.
+ */
+function fenceOnItsOwnLine(prose) {
+    return prose.replace(/^([^\n`~]*[^\s`~])[ \t]*(`{3,}|~{3,})([^\s`~]*)[ \t]*$/gm, '$1\n$2$3');
 }
 /** Markdown block text (descriptions, messages): code kept verbatim, everything else neutralised. */
 function safeBlock(text, maxLength = 4000) {
-    return closeOpenFence((0,scan/* mapProse */.k)(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), neutraliseProse).trim());
+    const prose = (0,scan/* mapProse */.k)(cap(text.replace(/\r\n?/g, '\n').trim(), maxLength), fenceOnItsOwnLine);
+    return closeOpenFence((0,scan/* mapProse */.k)(prose, neutraliseProse).trim());
 }
 /**
  * Closes a code fence the planner left open (or that the length cap cut): GitHub would otherwise
@@ -58217,13 +58475,253 @@ function closeOpenFence(text) {
 /** A one-line field (step names, list items): newlines folded, Markdown structure cannot escape the line. */
 function safeInline(text, maxLength = 300) {
     const line = cap(text.replace(/\s+/g, ' ').trim(), maxLength);
-    return (0,scan/* mapProse */.k)(line, neutraliseProse);
+    // A fence at the start of a one-line field is no code block: placed after `1. ` it would open one.
+    return (0,scan/* scanMarkdown */.N)(line)
+        .map((s) => (s.kind === 'code' ? s.text : s.kind === 'comment' ? '' : neutraliseInline(s.text)))
+        .join('');
+}
+/**
+ * A one-line field on a task item's own line (a step's name, a subtask): as `safeInline`, and a
+ * `[x]` inside code gets a zero-width space, since GitHub ticks the item for that too.
+ */
+function safeTaskText(text, maxLength = 300) {
+    return (0,scan/* scanMarkdown */.N)(safeInline(text, maxLength))
+        .map((s) => (s.kind === 'code' ? s.text.replace(/\[([xX])\]/g, '[$1\u200b]') : s.text))
+        .join('');
+}
+/**
+ * A one-line field as HTML, for the inside of an HTML block (where GitHub reads no Markdown): code
+ * spans become `<code>`, everything is escaped, and mentions are neutralised as in prose.
+ */
+function inlineHtml(text, maxLength = 300) {
+    const line = cap(text.replace(/\s+/g, ' ').trim(), maxLength);
+    return (0,scan/* scanMarkdown */.N)(line)
+        .map((s) => {
+        if (s.kind === 'comment')
+            return '';
+        if (s.kind !== 'code')
+            return neutraliseMentions(escapeHtml(s.text));
+        const ticks = /^`+/.exec(s.text)[0].length;
+        const inner = s.text.slice(ticks, -ticks).replace(/^ (.*[^ ].*) $/, '$1');
+        return `<code>${neutraliseMentions(escapeHtml(inner))}</code>`;
+    })
+        .join('');
+}
+/** Text for HTML: `&`, `<`, `>` and quotes escaped. */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+function neutraliseMentions(html) {
+    return html.replace(MENTION, '$1@&#8203;$2');
 }
 function cap(text, max) {
     return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
 }
 
+;// CONCATENATED MODULE: ./src/publish/render-steps.ts
+
+
+
+
+
+/**
+ * The parts of a plan comment that show the steps: the one-line summary under the title, each
+ * step as a tight task item (what matters visible, the long parts folded under a summary that says
+ * what is inside), the dependency graph and the note on dependencies that were dropped.
+ */
+/** "Done when" stays on the step while it is this short; longer criteria are folded away. */
+const SHORT_CRITERIA = 160;
+/** About what one line of a comment shows, in characters of Markdown. */
+const ONE_LINE = 120;
+/** Hours of each step's estimate, undefined where it has none that reads as a duration. */
+function stepHours(steps) {
+    return steps.map((step) => (step.estimated_time ? parseEstimate(step.estimated_time) : undefined));
+}
+/**
+ * "**6 steps** · ⏱ ≈ 5.5 days in total (1 step without a time estimate) · ⚠️ 5 risks · critical
+ * path 1 → 2 → 3 → 4 → 6 (≈ 5.5 days)": how big, what is risky, what comes first.
+ */
+function summaryLine(steps, graph) {
+    const hours = stepHours(steps);
+    const known = hours.filter((h) => h !== undefined);
+    const parts = [`**${plural(steps.length, 'step')}**`];
+    const unestimated = steps.length - known.length;
+    if (known.length === 0)
+        parts.push('⏱ no time estimates');
+    else
+        parts.push(`⏱ ${formatHours(sum(known))} in total${unestimated > 0 ? ` (${plural(unestimated, 'step')} without a time estimate)` : ''}`);
+    const risks = sum(steps.map((s) => s.risks.length));
+    parts.push(risks > 0 ? `⚠️ ${plural(risks, 'risk')}` : 'no risks named');
+    const path = criticalPath(graph, hours);
+    if (path)
+        parts.push(`critical path ${path.steps.join(' → ')}${path.estimated ? ` (${formatHours(path.hours)})` : ''}`);
+    return parts.join(' · ');
+}
+/**
+ * A step as a task item without blank lines (so GitHub keeps the list tight): the `**N. name**`
+ * label ticks are keyed by, its estimate and the steps it comes after, its description, its risks,
+ * short acceptance criteria, subtasks, and the long parts folded away.
+ */
+function renderStepItem(view) {
+    const { step, index, ticked, seen, compact } = view;
+    const name = safeTaskText(step.name.replace(/\*\*|__/g, ''), 200);
+    const label = `**${index + 1}. ${name}**`;
+    const key = itemKey(label);
+    seen.add(key);
+    const estimate = step.estimated_time ? ` · ⏱ ${safeTaskText(step.estimated_time, 40)}` : '';
+    // What comes first is ours (step numbers), so it may share the task item's line.
+    const after = view.after.length > 0 ? ` · after ${view.after.join(', ')}` : '';
+    // The outline planner marks items already ticked in the issue itself as done.
+    const done = ticked.has(key) || step.context?.done === true;
+    const lines = [`- [${done ? 'x' : ' '}] ${label}${estimate}${after}`];
+    if (step.description)
+        lines.push(indent(withoutBlankLines(safeBlock(step.description, compact ? 300 : 1500))));
+    const criteria = criteriaText(step);
+    const glance = [riskLine(step, compact), !compact && criteria && criteria.length <= SHORT_CRITERIA ? `✅ **Done when:** ${criteria}` : ''].filter(Boolean);
+    // Short enough for one line of a comment, risks and criteria share it.
+    if (glance.length > 0 && glance.join(' · ').length <= ONE_LINE)
+        lines.push(`  ${glance.join(' · ')}`);
+    else
+        lines.push(...glance.map((part) => `  ${part}`));
+    const doneInPlan = doneSubtasks(step);
+    for (const subtask of step.subtasks.slice(0, 20)) {
+        const text = safeTaskText(subtask, 200);
+        const subKey = subtaskKey(key, text);
+        seen.add(subKey);
+        lines.push(`  - [${ticked.has(subKey) || doneInPlan.has(subtask) ? 'x' : ' '}] ${text}`);
+    }
+    if (!compact)
+        lines.push(...foldedDetails(step, criteria.length > SHORT_CRITERIA, view.paths).map((l) => `  ${l}`));
+    return lines.join('\n');
+}
+/** "⚠️ Redis latency; clock skew": the step's risks, on the step itself. */
+function riskLine(step, compact) {
+    const risks = step.risks.slice(0, compact ? 3 : 6).map((r) => safeInline(r, compact ? 120 : 240));
+    return risks.length > 0 ? `⚠️ ${risks.join('; ')}${step.risks.length > risks.length ? '; …' : ''}` : '';
+}
+function criteriaText(step) {
+    return (step.acceptance_criteria ?? []).slice(0, 10).map((c) => safeInline(c, 300)).join('; ');
+}
+/**
+ * The long parts of a step as one HTML block with no blank line in it: Markdown inside `<details>`
+ * needs blank lines around it, and those would make GitHub render the whole list loose (a
+ * paragraph per step). The summary says what is inside: "2 prerequisites · 3 files · 2 skills".
+ */
+function foldedDetails(step, longCriteria, paths) {
+    const rows = [];
+    const counts = [];
+    const list = (items) => items.slice(0, 10).map((i) => inlineHtml(i, 300)).join('; ');
+    if (longCriteria && step.acceptance_criteria?.length) {
+        rows.push(`<b>Done when:</b> ${list(step.acceptance_criteria)}`);
+        counts.push(plural(step.acceptance_criteria.length, 'acceptance criterion', 'acceptance criteria'));
+    }
+    if (step.prerequisites.length) {
+        rows.push(`<b>Prerequisites:</b> ${list(step.prerequisites)}`);
+        counts.push(plural(step.prerequisites.length, 'prerequisite'));
+    }
+    if (step.files?.length) {
+        const files = step.files.slice(0, 15).map((file) => fileLabel(file, paths));
+        const missing = files.filter((f) => f.missing).length;
+        rows.push(`<b>Files:</b> ${files.map((f) => f.html).join(', ')}`);
+        counts.push(`${plural(step.files.length, 'file')}${missing > 0 ? ` (${missing} not in the repository)` : ''}`);
+    }
+    if (step.required_skills.length) {
+        rows.push(`<b>Skills:</b> ${list(step.required_skills)}`);
+        counts.push(plural(step.required_skills.length, 'skill'));
+    }
+    const context = Object.entries(step.context ?? {}).filter(([key]) => !SHOWN_ELSEWHERE.has(key)).slice(0, 6);
+    for (const [key, value] of context) {
+        const text = typeof value === 'string' ? value : JSON.stringify(value);
+        rows.push(`<b>${inlineHtml(key.replace(/_/g, ' '), 40)}:</b> ${inlineHtml(text ?? '', 300)}`);
+    }
+    if (context.length)
+        counts.push(plural(context.length, 'note'));
+    if (rows.length === 0)
+        return [];
+    return [`<details><summary>${counts.join(' · ')}</summary>`, '<ul>', ...rows.map((r) => `<li>${r}</li>`), '</ul>', '</details>'];
+}
+/** Context keys the renderer shows as structure (a group heading, a tick) rather than as details. */
+const SHOWN_ELSEWHERE = new Set(['section', 'done', 'done_subtasks']);
+/**
+ * A path the plan names, as code; flagged when the repository's tree was read in full and has no such
+ * path, so a reader is not sent looking for a file a model made up. Areas ("the API layer") are not paths.
+ */
+function fileLabel(file, paths) {
+    const html = `<code>${inlineHtml(file.replace(/`/g, ''), 200)}</code>`;
+    const path = file.trim().replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/:\d+(?:-\d+)?$/, '');
+    const looksLikePath = /^[\w@.-]+(?:\/[\w@.-]+)*$/.test(path) && (path.includes('/') || path.includes('.'));
+    if (!paths?.complete || !looksLikePath || paths.paths.has(path))
+        return { html, missing: false };
+    return { html: `${html} (not in the repository)`, missing: true };
+}
+/**
+ * The dependency graph as a Mermaid flowchart in a collapsed section (GitHub draws it), once there
+ * are two links or more; the critical path is drawn heavier. Empty otherwise.
+ */
+function dependencyGraphSection(steps, graph) {
+    const links = linkCount(graph);
+    if (links < 2)
+        return [];
+    const linked = new Set(graph.after.flatMap((after, i) => (after.length ? [i + 1, ...after] : [])));
+    const nodes = [...linked].sort((a, b) => a - b);
+    const path = criticalPath(graph, stepHours(steps));
+    const lines = ['flowchart TD', ...nodes.map((n) => `  s${n}["${mermaidText(`${n}. ${steps[n - 1].name}`, 48)}"]`)];
+    graph.after.forEach((after, i) => after.forEach((before) => lines.push(`  s${before} --> s${i + 1}`)));
+    if (path)
+        lines.push('  classDef critical stroke-width:3px', `  class ${path.steps.map((n) => `s${n}`).join(',')} critical`);
+    const summary = `Dependency graph: ${plural(links, 'link')}${path ? ', critical path drawn heavier' : ''}`;
+    return [`<details><summary>${summary}</summary>`, '', '```mermaid', ...lines, '```', '', '</details>', ''];
+}
+/**
+ * Text for a quoted Mermaid label. Planner text is untrusted: anything but letters, digits and
+ * plain punctuation is written as a Mermaid entity code (`#35;`), so it cannot end the label, start
+ * a statement, use Markdown or HTML, or close the code fence.
+ */
+function mermaidText(text, maxLength) {
+    const folded = text.replace(/\s+/g, ' ').trim();
+    const capped = [...folded].length > maxLength ? `${[...folded].slice(0, maxLength - 1).join('').trimEnd()}…` : folded;
+    return [...capped].map((ch) => (/^[\p{L}\p{N} .,:!?'()+_-]$/u.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
+}
+/** The note that lists every dependency that was dropped, and why; empty when none was. */
+function droppedNote(dropped) {
+    if (dropped.length === 0)
+        return '';
+    const items = dropped.slice(0, 12).map((d) => {
+        const said = `step ${d.step}: “${safeInline(d.reference, 80)}”`;
+        switch (d.reason) {
+            case 'unknown':
+                return `${said} names no step of this plan`;
+            case 'self':
+                return `${said} is the step itself`;
+            case 'not-shown':
+                return `${said} is step ${d.target}, which is not shown here`;
+            case 'cycle':
+                return `${said} would close a cycle (${d.via[0]} already comes after ${d.via.slice(1).join(', which comes after ')})`;
+        }
+    });
+    const more = dropped.length > items.length ? `; and ${dropped.length - items.length} more` : '';
+    return `**${dropped.length === 1 ? 'Dependency' : 'Dependencies'} left out:** ${items.join('; ')}${more}.`;
+}
+/** Blank lines (outside code) would make the task list loose; GitHub shows each line break anyway. */
+function withoutBlankLines(markdown) {
+    return (0,scan/* mapProse */.k)(markdown, (prose) => prose.replace(/\n(?:[ \t]*\n)+/g, '\n'));
+}
+function indent(text) {
+    return text
+        .split('\n')
+        .map((l) => (l ? `  ${l}` : ''))
+        .join('\n');
+}
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+function sum(values) {
+    return values.reduce((a, b) => a + b, 0);
+}
+
 ;// CONCATENATED MODULE: ./src/publish/render.ts
+
+
 
 
 
@@ -58276,6 +58774,9 @@ function renderPlannedSubIssues(plan, proposed, result, ctx) {
     const notes = [...ctx.notes, ...result.warnings];
     if (result.error)
         notes.push(`**Not every step has an issue yet.** ${result.error}`);
+    const later = plan_graph_resolveDependencies(plan.steps).after.flatMap((after, i) => after.filter((n) => n > i + 1).map((n) => `step ${i + 1} after ${n}`));
+    if (later.length > 0)
+        notes.push(`Issue dependencies are recorded on the issue of a step only for earlier steps, so these links to a later step are in the graph but not on the issues: ${later.join(', ')}.`);
     const section = renderSection(plan, plan.steps.length, true, [], { ...ctx, notes }, { children: { result, proposed } });
     return compose('planned', '', section, ctx.contextHash);
 }
@@ -58385,27 +58886,38 @@ function renderSection(plan, count, compact, checked, ctx, { children, refused =
     const ticked = new Set(checked.map((c) => c.key));
     const seen = new Set();
     const out = [];
-    out.push(`### 🗺️ ${plan.title ? safeInline(plan.title, 200) : 'Plan'}`, '');
+    const shown = plan.steps.slice(0, count);
+    const graph = plan_graph_resolveDependencies(plan.steps, count);
+    out.push(`### 🗺️ ${plan.title ? safeInline(plan.title, 200) : 'Plan'}`, '', summaryLine(shown, graph), '');
     if (plan.description)
         out.push(safeBlock(plan.description, compact ? 1000 : 4000), '');
-    const shown = plan.steps.slice(0, count);
     // Steps from different sections of the issue (an epic's "Backend" and "Frontend") are grouped under them.
     const grouped = new Set(shown.map(sectionOf)).size > 1;
     shown.forEach((step, index) => {
         const section = sectionOf(step);
-        if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1])))
+        if (grouped && section && (index === 0 || section !== sectionOf(shown[index - 1]))) {
+            // A blank line ends the list above; none between items, so each list stays tight.
+            if (index > 0)
+                out.push('');
             out.push(`**${safeInline(section, 120)}**`, '');
+        }
         const child = children?.result.children.find((c) => c.step === index + 1);
-        out.push(children ? renderChildItem(step, index, child) : renderStep(step, index, plan.steps, compact, ticked, seen, ctx.paths));
+        out.push(children ? renderChildItem(step, index, child) : renderStepItem({ step, index, after: graph.after[index] ?? [], ticked, seen, compact, ...(ctx.paths ? { paths: ctx.paths } : {}) }));
     });
+    out.push('');
     if (children)
-        out.push('', ...leftoverChildren(children.result));
+        out.push(...leftoverChildren(children.result));
+    if (!compact || children)
+        out.push(...dependencyGraphSection(shown, graph));
     const orphans = checked.filter((c) => !seen.has(c.key));
     if (orphans.length > 0) {
         out.push(`${EARLIER_TICKS_HEADING} (kept so no progress is lost):`, '');
         out.push(...orphans.map(earlierTickLine), '');
     }
     const notes = [...ctx.notes];
+    const dropped = droppedNote(graph.dropped);
+    if (dropped)
+        notes.push(dropped);
     const proposed = children?.proposed ?? plan.steps.length;
     if (children && proposed > plan.steps.length) {
         notes.push(`The planner proposed ${proposed} steps; issues were made for the first ${plan.steps.length} (input \`max-steps\` is ${ctx.maxSteps}).`);
@@ -58430,7 +58942,7 @@ function renderChildItem(step, index, child) {
     if (child?.number !== undefined)
         return `- [${child.state === 'closed' ? 'x' : ' '}] #${child.number}`;
     const why = child?.error ? `: ${safeInline(child.error, 200)}` : child?.action.startsWith('would-') ? ', dry run' : '';
-    return `- [ ] **${index + 1}. ${safeInline(step.name.replace(/\*\*|__/g, ''), 200)}** (no issue yet${why})`;
+    return `- [ ] **${index + 1}. ${safeTaskText(step.name.replace(/\*\*|__/g, ''), 200)}** (no issue yet${why})`;
 }
 /**
  * Children of steps no longer in the plan. Open ones stay task items (that is how a later run finds
@@ -58448,84 +58960,9 @@ function leftoverChildren(result) {
     }
     return out;
 }
-function renderStep(step, index, all, compact, ticked, seen, paths) {
-    const name = safeInline(step.name.replace(/\*\*|__/g, ''), 200);
-    const label = `**${index + 1}. ${name}**`;
-    const key = checks_itemKey(label);
-    seen.add(key);
-    const estimate = step.estimated_time ? ` · ⏱ ${safeInline(step.estimated_time, 40)}` : '';
-    // The outline planner marks items already ticked in the issue itself as done.
-    const done = ticked.has(key) || step.context?.done === true;
-    const lines = [`- [${done ? 'x' : ' '}] ${label}${estimate}`];
-    if (step.description)
-        lines.push(indent(safeBlock(step.description, compact ? 300 : 1500)));
-    if (step.subtasks.length > 0) {
-        lines.push('');
-        const doneInPlan = doneSubtasks(step);
-        for (const subtask of step.subtasks.slice(0, 20)) {
-            const text = safeInline(subtask, 200);
-            const subKey = subtaskKey(key, text);
-            seen.add(subKey);
-            lines.push(`  - [${ticked.has(subKey) || doneInPlan.has(subtask) ? 'x' : ' '}] ${text}`);
-        }
-    }
-    const details = compact ? [] : detailLines(step, all, paths);
-    if (details.length > 0) {
-        lines.push('', '  <details><summary>Details</summary>', '', ...details.map((d) => `  - ${d}`), '', '  </details>');
-    }
-    return `${lines.join('\n')}\n`;
-}
-function detailLines(step, all, paths) {
-    const list = (items) => items.slice(0, 10).map((i) => safeInline(i, 300)).join('; ');
-    const lines = [];
-    if (step.acceptance_criteria?.length)
-        lines.push(`**Done when:** ${list(step.acceptance_criteria)}`);
-    if (step.files?.length)
-        lines.push(`**Files:** ${step.files.slice(0, 15).map((file) => fileLabel(file, paths)).join(', ')}`);
-    if (step.prerequisites.length)
-        lines.push(`**Prerequisites:** ${list(step.prerequisites)}`);
-    if (step.risks.length)
-        lines.push(`**Risks:** ${list(step.risks)}`);
-    if (step.required_skills.length)
-        lines.push(`**Skills:** ${list(step.required_skills)}`);
-    if (step.dependencies.length)
-        lines.push(`**Depends on:** ${list(step.dependencies.map((d) => dependencyLabel(d, all)))}`);
-    const context = Object.entries(step.context ?? {}).filter(([key]) => !SHOWN_ELSEWHERE.has(key));
-    for (const [key, value] of context.slice(0, 6)) {
-        const text = typeof value === 'string' ? value : JSON.stringify(value);
-        lines.push(`**${safeInline(key.replace(/_/g, ' '), 40)}:** ${safeInline(text ?? '', 300)}`);
-    }
-    return lines;
-}
-/**
- * A path the plan names, as code; flagged when the repository's tree was read in full and has no such
- * path, so a reader is not sent looking for a file a model made up. Areas ("the API layer") are not paths.
- */
-function fileLabel(file, paths) {
-    const shown = `\`${safeInline(file, 200).replace(/`/g, '')}\``;
-    const path = file.trim().replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/:\d+(?:-\d+)?$/, '');
-    const looksLikePath = /^[\w@.-]+(?:\/[\w@.-]+)*$/.test(path) && (path.includes('/') || path.includes('.'));
-    if (!paths?.complete || !looksLikePath || paths.paths.has(path))
-        return shown;
-    return `${shown} (not in the repository)`;
-}
-/** Context keys the renderer shows as structure (a group heading, a tick) rather than as details. */
-const SHOWN_ELSEWHERE = new Set(['section', 'done', 'done_subtasks']);
 function sectionOf(step) {
     const section = step.context?.section;
     return typeof section === 'string' ? section : '';
-}
-/** Planners name dependencies by step number or by name; show both when the number resolves. */
-function dependencyLabel(dependency, all) {
-    const n = /^\d+$/.test(dependency) ? Number(dependency) : NaN;
-    const step = all[n - 1];
-    return step ? `step ${n} (${step.name})` : dependency;
-}
-function indent(text) {
-    return text
-        .split('\n')
-        .map((l) => (l ? `  ${l}` : ''))
-        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/publish/final.ts
@@ -58749,6 +59186,7 @@ function describeProgress(progress) {
 
 
 
+
 /** GitHub's limit on sub-issues per parent; closed ones and ones we did not create count too. */
 const MAX_SUB_ISSUES = 100;
 const PER_PAGE = 100;
@@ -58774,6 +59212,8 @@ class SubIssuePublisher {
     owner;
     repo;
     keys;
+    /** The steps each step comes after (1-based), resolved as the plan comment shows them. */
+    after;
     warnings = [];
     /** The child of each plan step (by index) once it is known or created. */
     childOf = [];
@@ -58798,6 +59238,7 @@ class SubIssuePublisher {
         this.owner = ref.owner;
         this.repo = ref.repo;
         this.keys = plan.steps.map((step, i) => childKey(step.name, i + 1));
+        this.after = resolveDependencies(plan.steps).after;
     }
     async run() {
         let found;
@@ -58915,7 +59356,7 @@ class SubIssuePublisher {
             report.error = `not created: #${this.parent.number} has no room for more sub-issues (GitHub allows ${MAX_SUB_ISSUES})`;
             return;
         }
-        const blockers = this.blockersOf(step, index);
+        const blockers = this.blockersOf(index);
         const missing = await this.missingBlockers(null, blockers);
         const title = childTitle(step.name, index + 1);
         if (this.options.dryRun) {
@@ -58944,7 +59385,7 @@ class SubIssuePublisher {
         const { child } = found;
         report.action = child.open ? 'unchanged' : 'done';
         if (child.open) {
-            const blockers = this.blockersOf(step, index);
+            const blockers = this.blockersOf(index);
             const missing = await this.missingBlockers(child, blockers);
             const title = childTitle(step.name, index + 1);
             const body = this.renderBody(step, index, blockers, child.body);
@@ -59002,10 +59443,12 @@ class SubIssuePublisher {
         return renderChildBody({ parent: this.parent.number, step, position: index + 1, total: this.plan.steps.length, blockedBy, previousBody });
     }
     // ---- dependencies ---------------------------------------------------------------------------
-    /** Children of the earlier steps this step depends on (by number or name), in plan order. */
-    blockersOf(step, index) {
-        const indices = new Set(step.dependencies.flatMap((dependency) => dependencyIndex(dependency, index, this.keys) ?? []));
-        return [...indices].sort((a, b) => a - b).flatMap((i) => this.childOf[i] ?? []);
+    /**
+     * Children of the earlier steps this step comes after, in plan order. A later step has no child
+     * yet when this one is written; the plan comment's graph shows that link, and its note says so.
+     */
+    blockersOf(index) {
+        return (this.after[index] ?? []).filter((n) => n <= index).flatMap((n) => this.childOf[n - 1] ?? []);
     }
     /**
      * The blockers not yet recorded on `child` (null: about to be created, so none are). Learns on the
@@ -59093,7 +59536,7 @@ class SubIssuePublisher {
     }
     /** The child was written before GitHub turned out to have no dependencies API: its body gets the "Blocked by #n" lines. True if it was edited. */
     async addBlockedByLines(step, index, child) {
-        const body = this.renderBody(step, index, this.blockersOf(step, index), child.body);
+        const body = this.renderBody(step, index, this.blockersOf(index), child.body);
         if (body === child.body)
             return false;
         await this.write(`update #${child.number} (step ${index + 1})`, "check the step's text", () => this.octokit.rest.issues.update({ ...this.repoRef, issue_number: child.number, body }));
@@ -59187,12 +59630,6 @@ function matchSteps(keys, found) {
     const byStep = keys.map((key) => pool.get(key)?.shift());
     const leftovers = [...pool.values()].flat().sort((a, b) => a.child.number - b.child.number);
     return { byStep, leftovers };
-}
-/** The index of the earlier step a dependency names ("2", "step 2", "#2" or its name), if any. */
-function dependencyIndex(dependency, index, keys) {
-    const numbered = /^(?:step\s*)?#?(\d+)$/i.exec(dependency.trim());
-    const target = numbered ? Number(numbered[1]) - 1 : keys.indexOf(itemKey(dependency));
-    return target >= 0 && target < index ? target : undefined;
 }
 /**
  * Reprioritisations that list `wanted` in its order, given the parent's current `order` (which holds

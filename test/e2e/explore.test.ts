@@ -115,8 +115,8 @@ describe('exploring a checkout (GITHUB_WORKSPACE)', () => {
     expect(run.summary).toMatch(/\| 3 \| read_file \| src\/limits\/config\.ts \| 1-20 \| [\d,]+ \| ok \|/)
     expect(run.summary).toContain('| 4 | read_file | ../../etc/passwd |  | ')
     expect(run.summary).toMatch(/\| 7 \| read_file \| \.env \| {2}\| \d+ \| refused \|/)
-    expect(finalBody()).toContain('`src/limits/config.ts`, `src/limits/routes-config.ts` (not in the repository)')
-    expect(finalBody()).not.toContain('`src/limits/config.ts` (not in the repository)')
+    expect(finalBody()).toContain('<code>src/limits/config.ts</code>, <code>src/limits/routes-config.ts</code> (not in the repository)')
+    expect(finalBody()).not.toContain('<code>src/limits/config.ts</code> (not in the repository)')
     // Exploration tokens count in the usage output (four model calls).
     expect(JSON.parse(run.outputs.usage!).inputTokens).toBeGreaterThan(models.requests.length)
     expect(run.stdout + run.stderr).not.toContain(SECRET)
