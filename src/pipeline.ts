@@ -249,6 +249,8 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     labelRemoved: inputs.removeLabel,
     command: inputs.command,
     answersReplan: inputs.needsInfoLabel !== '',
+    // The offline planner reads the issue alone: an answer has to go into its description.
+    readsComments: !runsLocally(inputs.planner),
     ...(args.repositoryPaths ? { paths: args.repositoryPaths } : {}),
   }
   let request: PlanRequest | undefined

@@ -32,6 +32,8 @@ export interface RenderContext {
   command?: string
   /** A comment by the author that answers the planner's questions plans the issue again (input `needs-info-label` is set). */
   answersReplan?: boolean
+  /** The planner reads the discussion; the offline one reads only the issue, so answers belong in its description. */
+  readsComments?: boolean
   /** The repository's paths, to flag files a plan names that do not exist. */
   paths?: RepositoryPaths
 }
@@ -149,15 +151,22 @@ export function renderNeedsInfo(result: { message: string; questions: string[] }
       '',
     )
   }
-  const what = questions.length > 0 ? 'Answer in a comment on this issue' : 'Add the details in a comment on this issue'
-  lines.push(
-    ctx.answersReplan
-      ? `${what}: that is all it takes. A new plan is made from your reply.`
-      : `${what}: that is all it takes. Your reply is read when the issue is planned again.`,
-  )
+  lines.push(howToAnswer(questions.length > 0, ctx))
   const previous = planSection(previousBody)
   if (previous) lines.push('', 'The previous plan is kept below.')
   return compose('needs-info', lines.join('\n'), previous, ctx.contextHash)
+}
+
+/** Where the author's answer goes for this planner, and what happens then: nothing they would need access for. */
+function howToAnswer(asked: boolean, ctx: RenderContext): string {
+  if (ctx.readsComments) {
+    const what = asked ? 'Answer in a comment on this issue' : 'Add the details in a comment on this issue'
+    return `${what}: that is all it takes. ${ctx.answersReplan ? 'A new plan is made from your reply.' : 'Your reply is read when the issue is planned again.'}`
+  }
+  const what = asked ? 'Add the answers to the issue description' : 'Add the details to the issue description'
+  return ctx.answersReplan
+    ? `${what}, then reply with a short comment: that is all it takes. A new plan is made from the updated description.`
+    : `${what}: that is all it takes. It is read when the issue is planned again.`
 }
 
 /**

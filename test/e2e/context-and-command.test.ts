@@ -258,6 +258,34 @@ describe("answers to the planner's questions", () => {
     expect(labels()).toContain('plan-needs-info')
   })
 
+  it('with the offline planner the author adds the answer to the description, and a reply plans it', async () => {
+    const outline = { planner: 'outline' }
+    issue = github.addIssue({ title: 'Make exports faster', body: 'Exporting feels slow sometimes.', user: fakeUser('reporter'), author_association: 'NONE', updated_at: '2026-11-24T10:00:00Z' })
+    const asked = await label(outline)
+    expect(asked.outputs.status).toBe('needs-info')
+    expect(visible(planComments()[0]!)).toContain('Add the answers to the issue description, then reply with a short comment: that is all it takes.')
+
+    // The author edits their own issue, then says so.
+    const body = 'Exporting feels slow sometimes.\n\n- [ ] Stream rows instead of buffering them\n- [ ] Add an index on reports.created_at\n'
+    await fetch(`${github.url}/repos/${REPOSITORY}/issues/${issue.number}`, { method: 'PATCH', headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ body }) })
+    const posted = github.addComment(issue.number, { body: 'Added the steps above.', user: fakeUser('reporter'), author_association: 'NONE' })
+    const run = await runAction({
+      eventName: 'issue_comment',
+      payload: commentEvent(
+        { number: issue.number, title: issue.title, body, labels: github.issue(issue.number).labels.map((l) => ({ name: l.name })), user: { login: 'reporter' } },
+        { id: posted.id, body: posted.body, login: 'reporter', created_at: posted.created_at, author_association: 'NONE' },
+      ),
+      inputs: { ...outline, stream: 'false' },
+      apiUrl: github.url,
+      repository: REPOSITORY,
+      token: TOKEN,
+    })
+    expect(run.outputs.status).toBe('planned')
+    expect(planComments()).toHaveLength(1)
+    expect(planComments()[0]).toContain('**1. Stream rows instead of buffering them**')
+    expect(labels()).not.toContain('plan-needs-info')
+  })
+
   it('answers in a row: each is planned once, with the answers before it; a comment once planned re-plans nothing', async () => {
     planner.respond(PLAN, QUESTIONS, { json: taskPlanningPlan(3) }, { json: taskPlanningPlan(4) })
     await label()

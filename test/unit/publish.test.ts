@@ -343,7 +343,7 @@ describe('renderPlanning / renderNeedsInfo / renderFailed keep the previous plan
     const body = renderNeedsInfo(
       { message: 'The planner needs clarification.', questions: ['Which database holds the sessions?', 'Can @alice approve downtime?'] },
       previous,
-      { ...ctx, answersReplan: true },
+      { ...ctx, answersReplan: true, readsComments: true },
     )
     expect(parseMarker(body)).toEqual({ state: 'needs-info' })
     expect(body).toContain('**Could you tell us:**')
@@ -355,7 +355,7 @@ describe('renderPlanning / renderNeedsInfo / renderFailed keep the previous plan
   })
 
   it('renderNeedsInfo quotes the refusal message when there are no questions, with what helps', () => {
-    const body = renderNeedsInfo({ message: 'Task description is too vague.\nName the service to migrate.', questions: [] }, null, ctx)
+    const body = renderNeedsInfo({ message: 'Task description is too vague.\nName the service to migrate.', questions: [] }, null, { ...ctx, readsComments: true })
     expect(body).toContain('> Task description is too vague.\n> Name the service to migrate.')
     expect(body).toContain('**It helps to say:**')
     expect(body).toContain('Add the details in a comment on this issue: that is all it takes.')
@@ -364,17 +364,26 @@ describe('renderPlanning / renderNeedsInfo / renderFailed keep the previous plan
   })
 
   it.each([
-    ['the label removed, the command on', { labelRemoved: true, command: '/plan', answersReplan: true }],
-    ['the label left on, a custom command', { labelRemoved: false, command: '!replan', answersReplan: true }],
-    ['answers not re-planning', { labelRemoved: true, command: '', answersReplan: false }],
+    ['the label removed, the command on', { labelRemoved: true, command: '/plan', answersReplan: true, readsComments: true }],
+    ['the label left on, a custom command', { labelRemoved: false, command: '!replan', answersReplan: true, readsComments: true }],
+    ['answers not re-planning', { labelRemoved: true, command: '', answersReplan: false, readsComments: true }],
+    ['the offline planner', { labelRemoved: true, command: '/plan', answersReplan: true, readsComments: false }],
   ])('renderNeedsInfo names no label, command, setting or workflow (%s)', (_, settings) => {
     const shown = banner(renderNeedsInfo({ message: 'Too vague', questions: ['Which region?'] }, previous, { ...ctx, ...settings })).replace(/<!--[\s\S]*?-->/g, '')
     expect(shown).not.toMatch(/label|plan-me|\/plan|!replan|input|workflow|setting/i)
-    expect(shown).toContain('in a comment on this issue: that is all it takes.')
+    expect(shown).toContain('that is all it takes.')
   })
 
   it('renderNeedsInfo says when a reply is read if answers do not re-plan by themselves', () => {
-    expect(renderNeedsInfo({ message: '', questions: ['Which region?'] }, null, { ...ctx, answersReplan: false })).toContain('Your reply is read when the issue is planned again.')
+    expect(renderNeedsInfo({ message: '', questions: ['Which region?'] }, null, { ...ctx, answersReplan: false, readsComments: true })).toContain('Your reply is read when the issue is planned again.')
+  })
+
+  it('renderNeedsInfo sends answers for a planner that reads only the issue to its description', () => {
+    const body = renderNeedsInfo({ message: '', questions: ['What needs to be done?'] }, null, { ...ctx, answersReplan: true, readsComments: false })
+    expect(body).toContain('Add the answers to the issue description, then reply with a short comment: that is all it takes. A new plan is made from the updated description.')
+    expect(renderNeedsInfo({ message: '', questions: ['What needs to be done?'] }, null, { ...ctx, answersReplan: false, readsComments: false })).toContain(
+      'Add the answers to the issue description: that is all it takes. It is read when the issue is planned again.',
+    )
   })
 
   it('renderFailed shows the notice in a caution banner, links the run, and keeps the plan with its ticks', () => {
