@@ -47,6 +47,7 @@ export async function run(): Promise<void> {
       trigger: {
         source: trigger.source,
         ...(trigger.source === 'command' ? { command: trigger.command } : {}),
+        ...(trigger.source === 'answer' ? { answer: trigger.answer } : {}),
         triggeredAt: triggerTime(trigger, context.payload),
       },
       defaultBranch: String(context.payload.repository?.default_branch ?? ''),
@@ -68,12 +69,16 @@ export async function run(): Promise<void> {
 }
 
 /**
- * When the run was asked for. Events carry no timestamp of their own, so: the command comment's
- * creation, the issue's last update for a label (applying it updates the issue), or now.
+ * When the run was asked for. Events carry no timestamp of their own, so: the command's or the
+ * answer's creation, the issue's last update for a label (applying it updates the issue), or now.
  */
 function triggerTime(trigger: Extract<Trigger, { kind: 'plan' }>, payload: { issue?: Record<string, unknown> }): Date {
   const updated = payload.issue?.updated_at
-  const stamp = trigger.source === 'command' ? trigger.command.createdAt : trigger.source === 'label' && typeof updated === 'string' ? updated : undefined
+  const stamp =
+    trigger.source === 'command' ? trigger.command.createdAt
+    : trigger.source === 'answer' ? trigger.answer.createdAt
+    : trigger.source === 'label' && typeof updated === 'string' ? updated
+    : undefined
   const time = stamp ? Date.parse(stamp) : Number.NaN
   return new Date(Number.isNaN(time) ? Date.now() : time)
 }

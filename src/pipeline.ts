@@ -13,13 +13,13 @@ import { createPlanner, runsLocally } from './planners/index.js'
 import type { RepositoryAccess } from './planners/llm/index.js'
 import { type ExplorationReport, type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planners/planner.js'
 import { type IssueRef, type PlanComment, PlanCommentWriter, type RenderFrom, replyOnce } from './publish/comment.js'
-import { type FinalComment, cancelledComment, failedComment, needsInfoComment, plannedComment, subIssuesComment, writeFinal } from './publish/final.js'
+import { type FinalComment, cancelledComment, describeFailure, failedComment, needsInfoComment, plannedComment, subIssuesComment, writeFinal } from './publish/final.js'
 import { removeLabelIfPresent, syncNeedsInfoLabel } from './publish/labels.js'
 import { parseMarker, planSection } from './publish/marker.js'
 import { ProgressReporter } from './publish/progress.js'
 import { type RenderContext, renderPlanning } from './publish/render.js'
 import { type SubIssuesResult, childNumbersIn, parseChildMarker, publishSubIssues } from './publish/sub-issues.js'
-import type { PlanCommand } from './trigger.js'
+import type { PlanAnswer, PlanCommand } from './trigger.js'
 import { redact } from './secrets.js'
 
 export type Status = 'planned' | 'needs-info' | 'skipped' | 'failed' | 'cancelled'
@@ -63,8 +63,10 @@ export class CancelledError extends Error {
 
 /** How the run was asked for: the source decides the cost guard, the command gate and the refinement. */
 export interface RunTrigger {
-  source: 'label' | 'dispatch' | 'command'
+  source: 'label' | 'dispatch' | 'command' | 'answer'
   command?: PlanCommand
+  /** The comment that answered the planner's questions (the trigger decided it may). */
+  answer?: PlanAnswer
   /** Comments written or edited after this moment are ignored: whoever triggered the run had not seen them. */
   triggeredAt: Date
 }
@@ -119,6 +121,7 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
   ])
   const existing = gathered.planComment
   log(existing ? `Re-planning #${issue.number}; the plan comment is ${existing.html_url}` : `Planning #${issue.number}: ${issue.title}`)
+  if (trigger.answer) log(`${trigger.answer.author} answered the planner's questions (comment ${trigger.answer.commentId}), so the issue is planned again with the answer.`)
   if (gathered.answers.length > 0) log(`${gathered.answers.length} comment(s) since the last plan are sent as answers.`)
   // Readers may tick boxes in the previous plan while we work: each edit re-reads the comment.
   const rereads = !inputs.dryRun && inputs.output === 'comment' && existing !== null && planSection(existing.body) !== null
@@ -145,7 +148,7 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
       ...(deps.workspace ? { workspace: deps.workspace } : {}),
       octokit,
     },
-    // Only an accidental re-label is guarded: a command or a dispatch asks for a new plan on purpose.
+    // Only an accidental re-label is guarded: a command, an answer or a dispatch asks for a new plan on purpose.
     ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),
     onStarted: write,
     publishProgress: write,
@@ -259,6 +262,9 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     notes: [],
     labelRemoved: inputs.removeLabel,
     command: inputs.command,
+    answersReplan: inputs.needsInfoLabel !== '',
+    // The offline planner reads the issue alone: an answer has to go into its description.
+    readsComments: !runsLocally(inputs.planner),
     ...(args.repositoryPaths ? { paths: args.repositoryPaths } : {}),
   }
   let request: PlanRequest | undefined
@@ -327,7 +333,7 @@ export async function produceComment(args: ProduceArgs): Promise<Outcome> {
     return outcome
   } catch (error) {
     if (error instanceof CancelledError) return await done(cancelledComment(error.message, ctx))
-    return await done(failedComment(redact(errorText(error), args.secrets), ctx))
+    return await done(failedComment(describeFailure(error, redact(errorText(error), args.secrets)), ctx))
   }
 }
 

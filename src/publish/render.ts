@@ -32,17 +32,19 @@ export interface RenderContext {
   labelRemoved?: boolean
   /** The comment command, when enabled. */
   command?: string
+  /** A comment by the author that answers the planner's questions plans the issue again (input `needs-info-label` is set). */
+  answersReplan?: boolean
+  /** The planner reads the discussion; the offline one reads only the issue, so answers belong in its description. */
+  readsComments?: boolean
   /** The repository's paths, to flag files a plan names that do not exist. */
   paths?: RepositoryPaths
 }
 
-/** How a reader asks for a new plan, as the workflow is configured. */
-function replanHow(ctx: RenderContext): string {
+/** How a maintainer asks for a new plan, as the workflow is configured. */
+export function replanHow(ctx: RenderContext): string {
   const label = ctx.labelRemoved ? `add the \`${ctx.label}\` label again` : `remove the \`${ctx.label}\` label and add it again`
   return ctx.command ? `${label}, or comment \`${ctx.command}\`` : label
 }
-
-const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 
 export interface RenderedPlan {
   /** The full comment body. */
@@ -112,11 +114,11 @@ export function renderPlanning(previousBody: string | null, ctx: RenderContext, 
   return compose('planning', banner, previous)
 }
 
-/** The run was cancelled while planning: say so, keep any previous plan. */
+/** The run was cancelled while planning: say so, keep any previous plan. How to retry is in the run's log. */
 export function renderCancelled(previousBody: string | null, ctx: RenderContext): string {
   const previous = planSection(previousBody)
   const banner = alert('WARNING', [
-    `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}. ${capitalise(replanHow(ctx))} to plan this issue.${previous ? ' The previous plan is kept below.' : ''}`,
+    `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}.${previous ? ' The previous plan is kept below.' : ''}`,
   ])
   return compose('cancelled', banner, previous)
 }
@@ -133,33 +135,57 @@ function progressLine(progress: PlanProgress): string {
   return parts.join(' · ')
 }
 
-/** The planner asked questions or refused a vague task: quote it, and say how to give it what it needs. */
+/**
+ * The planner asked questions or refused a vague task. Written to the issue's author, who may have no
+ * access to the repository: what to add, and that a reply in a comment is all it takes.
+ */
 export function renderNeedsInfo(result: { message: string; questions: string[] }, previousBody: string | null, ctx: RenderContext): string {
-  const lines = [alert('NOTE', ['**More detail needed.** The planner did not plan this issue yet: it needs more to go on.']), '']
-  if (result.questions.length > 0) {
-    lines.push('**The planner asked:**', '', ...result.questions.slice(0, 10).map((q, i) => `${i + 1}. ${safeInline(q, 600)}`), '')
+  const questions = result.questions.slice(0, 10)
+  const lines = [alert('NOTE', ['**Thanks for the issue! A few details are missing before it can be planned.**']), '']
+  if (questions.length > 0) {
+    lines.push('**Could you tell us:**', '', ...questions.map((q, i) => `${i + 1}. ${safeInline(q, 600)}`), '')
+  } else {
+    if (result.message) lines.push(quoteBlock(safeBlock(result.message, 2000)), '')
+    lines.push(
+      '**It helps to say:**',
+      '',
+      '- what needs to be done, one line per step if you can;',
+      '- what "done" looks like: the behaviour you expect, or a few checks that show it works;',
+      '- what is involved: components, files or services, versions, deadlines.',
+      '',
+    )
   }
-  if (result.message && result.questions.length === 0) {
-    lines.push('**The planner said:**', '', quoteBlock(safeBlock(result.message, 2000)), '')
-  }
-  lines.push(
-    '**To get a plan:**',
-    '',
-    '- Answer the questions above in a comment or in the issue description: the next run reads both.',
-    '- Say what "done" looks like: a few acceptance criteria, or the behaviour you expect to see.',
-    '- Name what is involved and what limits the work: components, files or services, versions, deadlines.',
-    '',
-    `Then ${replanHow(ctx)}.${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}`,
-  )
+  lines.push(howToAnswer(questions.length > 0, ctx))
   const previous = planSection(previousBody)
   if (previous) lines.push('', 'The previous plan is kept below.')
   return compose('needs-info', lines.join('\n'), previous, ctx.contextHash)
 }
 
-/** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
-export function renderFailed(message: string, previousBody: string | null, ctx: RenderContext): string {
+/** Where the author's answer goes for this planner, and what happens then: nothing they would need access for. */
+function howToAnswer(asked: boolean, ctx: RenderContext): string {
+  if (ctx.readsComments) {
+    const what = asked ? 'Answer in a comment on this issue' : 'Add the details in a comment on this issue'
+    return `${what}: that is all it takes. ${ctx.answersReplan ? 'A new plan is made from your reply.' : 'Your reply is read when the issue is planned again.'}`
+  }
+  const what = asked ? 'Add the answers to the issue description' : 'Add the details to the issue description'
+  return ctx.answersReplan
+    ? `${what}, then reply with a short comment: that is all it takes. A new plan is made from the updated description.`
+    : `${what}: that is all it takes. It is read when the issue is planned again.`
+}
+
+/**
+ * An error notice; a previous plan, and the reader's ticks in it, are kept below it. `notice` is what
+ * the issue's readers are told; null for a configuration problem, which the run's log explains to
+ * maintainers and of which the issue gets one neutral line.
+ */
+export function renderFailed(notice: string | null, previousBody: string | null, ctx: RenderContext): string {
   const previous = planSection(previousBody)
-  return compose('failed', failureBanner(message, ctx, previous ? ' The previous plan is kept below.' : ''), previous)
+  const kept = previous ? ' The previous plan is kept below.' : ''
+  if (notice === null) {
+    const link = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''
+    return compose('failed', `This issue could not be planned${link}.${kept}`, previous)
+  }
+  return compose('failed', failureBanner(notice, ctx, kept), previous)
 }
 
 /**
@@ -178,12 +204,11 @@ export function renderRefused(message: string, currentBody: string | null, ctx: 
   return compose('failed', failureBanner(message, ctx, ticks ? ' The boxes ticked in the previous plan are listed below.' : ''), ticks)
 }
 
-function failureBanner(message: string, ctx: RenderContext, tail: string): string {
-  return alert('CAUTION', [
-    `**Planning failed.** ${safeBlock(message, 1500).replace(/\n+/g, ' ')}`,
-    '',
-    `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${tail}`,
-  ])
+/** What went wrong, for anyone reading the issue; what to do about it is in the run's log, for maintainers. */
+function failureBanner(notice: string, ctx: RenderContext, tail: string): string {
+  const text = safeBlock(notice, 1500).replace(/\n+/g, ' ')
+  const details = ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details.` : ''
+  return alert('CAUTION', [`**Planning failed.**${text ? ` ${text}` : ''}`, ...(details || tail ? ['', `${details}${tail}`.trim()] : [])])
 }
 
 function compose(state: CommentState, banner: string, section: string | null, hash?: string): string {

@@ -39,6 +39,8 @@ function label(inputs: Record<string, string> = {}, labelName = 'plan-me', env: 
 }
 
 const taskPlanning = (extra: Record<string, string> = {}): Record<string, string> => ({ planner: 'task-planning', 'planner-url': planner.url, ...extra })
+/** What people see: the comment without its hidden markers. */
+const visible = (body: string): string => body.replace(/<!--[\s\S]*?-->/g, '').trim()
 const writes = (): string[] => github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.operationId}`)
 /** Requests GitHub refused, apart from reads that may 404 (no parent, no README): those are not errors. */
 const OPTIONAL_READS = new Set(['issues/get-parent', 'repos/get-readme', 'git/get-tree'])
@@ -258,7 +260,8 @@ describe('final states', () => {
     expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"needs-info","hash":"[0-9a-f]{16}"\} -->/)
     expect(body).toContain('1. Which endpoints?')
     expect(body).toContain('2. What limits per key?')
-    expect(body).toContain('Then add the `plan-me` label again, or comment `/plan`.')
+    expect(body).toContain('Answer in a comment on this issue: that is all it takes. A new plan is made from your reply.')
+    expect(body).not.toContain('`plan-me`')
   })
 
   it('a refusal (422) from the task-planning service asks for more detail', async () => {
@@ -268,11 +271,16 @@ describe('final states', () => {
     expect(github.comments(issue.number)[0]!.body).toContain('> Task description is too vague to plan')
   })
 
-  it('a timeout ends in an error comment that says how long it waited', async () => {
+  it('a timeout ends in an error comment that says how long it waited; the setting to raise is in the log', async () => {
     planner.respond('/task-planning/plan', { hang: true })
     const run = await label(taskPlanning({ 'planner-timeout': '1' }))
     expect(run.code).toBe(1)
-    expect(github.comments(issue.number)[0]!.body).toMatch(/did not answer within 1 s \(input `planner-timeout` is 1 s\)/)
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toContain('**Planning failed.** The task-planning planner did not answer within 1 s. Plans usually take one to two minutes.')
+    expect(body).not.toContain('planner-timeout')
+    expect(body).not.toContain('`plan-me`')
+    expect(run.stdout).toMatch(/::error::The task-planning planner did not answer within 1 s \(input `planner-timeout` is 1 s\)\. .*raise the timeout\. To plan the issue again, add the `plan-me` label again, or comment `\/plan`\./)
+    expect(run.summary).toContain('(input `planner-timeout` is 1 s)')
   })
 
   it('a failed re-plan keeps the previous plan and its ticks', async () => {
@@ -391,10 +399,31 @@ describe('dry run and secrets', () => {
     expect(run.stdout).toContain(`::add-mask::${TOKEN}`)
   })
 
-  it('a missing Kubiya key is a configuration error on the issue, with no planner call', async () => {
+  it('a missing Kubiya key fails the run with the explanation in the log and summary; the issue gets one neutral line', async () => {
     const run = await label({ planner: 'kubiya', 'planner-url': planner.url })
     expect(run.code).toBe(1)
-    expect(github.comments(issue.number)[0]!.body).toContain('The kubiya planner needs an API key')
+    expect(run.outputs.status).toBe('failed')
+    expect(visible(github.comments(issue.number)[0]!.body)).toBe('This issue could not be planned ([workflow run](https://github.com/Codertocat/Hello-World/actions/runs/4242)).')
+    expect(run.stdout).toContain('::error::The kubiya planner needs an API key: set input `planner-api-key`')
+    expect(run.summary).toContain('The kubiya planner needs an API key')
     expect(planner.requests).toEqual([])
+  })
+
+  it('an invalid `context` input: the same, and the previous plan with its ticks stays below the line', async () => {
+    planner.respond('/task-planning/plan', { json: taskPlanningPlan(2) })
+    await label(taskPlanning())
+    const [comment] = github.comments(issue.number)
+    github.editComment(comment!.id, comment!.body.replace('- [ ] **1.', '- [x] **1.'))
+    const run = await label(taskPlanning({ context: '- production\n- eu-west-1' }), 'plan-me', {}, `${issue.body}\nAlso cover the admin API.`)
+    expect(run.code).toBe(1)
+    expect(run.outputs.status).toBe('failed')
+    const body = github.comments(issue.number)[0]!.body
+    expect(body).toMatch(/^<!-- issue-planner:plan \{"state":"failed"\} -->/)
+    expect(visible(body).split('\n')[0]).toBe('This issue could not be planned ([workflow run](https://github.com/Codertocat/Hello-World/actions/runs/4242)). The previous plan is kept below.')
+    expect(body).not.toContain('`context`')
+    expect(body).toContain('- [x] **1. Step 1: Design the limits**')
+    expect(run.stdout).toContain('::error::Input `context` must be a YAML or JSON mapping of keys to values, e.g. "environment: production"; got a list.')
+    expect(run.summary).toContain('Input `context` must be a YAML or JSON mapping')
+    expect(planner.requests).toHaveLength(1)
   })
 })

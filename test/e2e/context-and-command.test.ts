@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { commentEvent, EXAMPLE_REPO, labeledEvent } from '../support/events.ts'
-import { FakeGitHub, type FakeIssue, fakeUser } from '../support/fake-github.ts'
+import { type AuthorAssociation, FakeGitHub, type FakeIssue, fakeUser } from '../support/fake-github.ts'
 import { FakePlanner, kubiyaPlanReply, kubiyaStreamFrames, taskPlanningPlan } from '../support/fake-planner.ts'
 import { type ActionRun, runAction } from '../support/run-action.ts'
 
@@ -181,6 +181,140 @@ describe('the /plan command', () => {
     const pr = await command('/plan', 'maintainer', { pr: true })
     expect(pr.stdout).toContain('comments on pull requests are ignored')
     expect(github.requests).toEqual([])
+  })
+})
+
+describe("answers to the planner's questions", () => {
+  const QUESTIONS = { status: 422, json: { detail: 'Which export format, and how many rows?' } }
+
+  /** A comment on the issue, and the issue_comment event GitHub sends for it (the issue's labels as they are now). */
+  function reply(body: string, login: string, extra: { association?: AuthorAssociation; type?: 'User' | 'Bot'; action?: string; created_at?: string } = {}): Promise<ActionRun> {
+    const association = extra.association ?? 'NONE'
+    const posted = github.addComment(issue.number, { body, user: fakeUser(login, { type: extra.type ?? 'User' }), author_association: association, ...(extra.created_at ? { created_at: extra.created_at } : {}) })
+    const now = github.issue(issue.number)
+    const payload = commentEvent(
+      { number: issue.number, title: issue.title, body: issue.body, labels: now.labels.map((l) => ({ name: l.name })), user: { login: now.user.login } },
+      { id: posted.id, body, login, type: extra.type ?? 'User', created_at: posted.created_at, author_association: association },
+    )
+    if (extra.action) payload.action = extra.action
+    return runAction({ eventName: 'issue_comment', payload, inputs: inputs({ 'planner-url': planner.url }), apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+  }
+  const labels = (): string[] => github.issue(issue.number).labels.map((l) => l.name)
+  const planComments = (): string[] => github.comments(issue.number).filter((c) => c.body.startsWith('<!-- issue-planner:plan')).map((c) => c.body)
+  /** What people see: the comment without its hidden marker. */
+  const visible = (body: string): string => body.replace(/<!--[\s\S]*?-->/g, '')
+
+  beforeEach(() => {
+    issue = github.addIssue({ title: 'Exports are slow', body: 'Exporting takes forever.', user: fakeUser('reporter'), author_association: 'NONE', updated_at: '2026-11-24T10:00:00Z' })
+  })
+
+  it("asks the author in words they can act on, and re-plans with the author's answer", async () => {
+    planner.respond(PLAN, QUESTIONS, { json: taskPlanningPlan(3) })
+    const asked = await label()
+    expect(asked.outputs.status).toBe('needs-info')
+    expect(labels()).toContain('plan-needs-info')
+    const question = visible(planComments()[0]!)
+    expect(question).toContain('Which export format, and how many rows?')
+    expect(question).toContain('Add the details in a comment on this issue: that is all it takes. A new plan is made from your reply.')
+    // Nothing the author cannot do: no label, no command, no setting, no workflow.
+    expect(question).not.toMatch(/label|\/plan|input|workflow|`plan-me`/i)
+
+    const run = await reply('CSV, about 2 million rows, from the reports page.', 'reporter')
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('planned')
+    expect(run.stdout).toContain("reporter answered the planner's questions")
+    expect(planner.requests).toHaveLength(2)
+    const comments = (sentContext(1).related as Record<string, string>).comments
+    expect(comments).toContain('CSV, about 2 million rows, from the reports page.')
+    expect(comments).toContain("the issue's author")
+    expect(comments).toContain("written after the planner's last comment")
+    expect(planComments()).toHaveLength(1)
+    expect(planComments()[0]).toContain('"state":"planned"')
+    expect(labels()).not.toContain('plan-needs-info')
+    // The answer got no reply and no reaction: the updated plan comment is the answer.
+    expect(github.comments(issue.number)).toHaveLength(2)
+  })
+
+  it('a maintainer may answer too; strangers, bots, our own comments and edits re-plan nothing', async () => {
+    planner.respond(PLAN, QUESTIONS, QUESTIONS)
+    await label()
+    const before = github.requests.length
+    const stranger = await reply('+1, same here', 'passer-by', { association: 'CONTRIBUTOR' })
+    const bot = await reply('This issue is stale.', 'stale[bot]', { type: 'Bot' })
+    const ours = await reply('<!-- issue-planner:reply -->\nOnly people with write access…', 'maintainer', { association: 'MEMBER' })
+    const edit = await reply('CSV, as it turns out.', 'reporter', { action: 'edited' })
+    for (const run of [stranger, bot, ours, edit]) {
+      expect(run.code).toBe(0)
+      expect(run.outputs.status).toBe('skipped')
+    }
+    expect(stranger.stdout).toContain("not by the issue's author or a maintainer")
+    // Skipped before any request: not even a read.
+    expect(github.requests.length).toBe(before)
+    expect(planner.requests).toHaveLength(1)
+
+    const member = await reply('It is the CSV export of the reports page.', 'maintainer', { association: 'MEMBER' })
+    expect(member.outputs.status).toBe('needs-info')
+    expect(planner.requests).toHaveLength(2)
+    expect(labels()).toContain('plan-needs-info')
+  })
+
+  it('with the offline planner the author adds the answer to the description, and a reply plans it', async () => {
+    const outline = { planner: 'outline' }
+    issue = github.addIssue({ title: 'Make exports faster', body: 'Exporting feels slow sometimes.', user: fakeUser('reporter'), author_association: 'NONE', updated_at: '2026-11-24T10:00:00Z' })
+    const asked = await label(outline)
+    expect(asked.outputs.status).toBe('needs-info')
+    expect(visible(planComments()[0]!)).toContain('Add the answers to the issue description, then reply with a short comment: that is all it takes.')
+
+    // The author edits their own issue, then says so.
+    const body = 'Exporting feels slow sometimes.\n\n- [ ] Stream rows instead of buffering them\n- [ ] Add an index on reports.created_at\n'
+    await fetch(`${github.url}/repos/${REPOSITORY}/issues/${issue.number}`, { method: 'PATCH', headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ body }) })
+    const posted = github.addComment(issue.number, { body: 'Added the steps above.', user: fakeUser('reporter'), author_association: 'NONE' })
+    const run = await runAction({
+      eventName: 'issue_comment',
+      payload: commentEvent(
+        { number: issue.number, title: issue.title, body, labels: github.issue(issue.number).labels.map((l) => ({ name: l.name })), user: { login: 'reporter' } },
+        { id: posted.id, body: posted.body, login: 'reporter', created_at: posted.created_at, author_association: 'NONE' },
+      ),
+      inputs: { ...outline, stream: 'false' },
+      apiUrl: github.url,
+      repository: REPOSITORY,
+      token: TOKEN,
+    })
+    expect(run.outputs.status).toBe('planned')
+    expect(planComments()).toHaveLength(1)
+    expect(planComments()[0]).toContain('**1. Stream rows instead of buffering them**')
+    expect(labels()).not.toContain('plan-needs-info')
+  })
+
+  it('answers in a row: each is planned once, with the answers before it; a comment once planned re-plans nothing', async () => {
+    planner.respond(PLAN, QUESTIONS, { json: taskPlanningPlan(3) }, { json: taskPlanningPlan(4) })
+    await label()
+    const asked = Date.parse(github.comments(issue.number)[0]!.updated_at)
+    const at = (minutes: number): string => new Date(asked + minutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z')
+    // Both answers were written while the issue waited, so both events carry the label; the concurrency
+    // group runs them one after the other.
+    const first = github.addComment(issue.number, { body: 'CSV.', user: fakeUser('reporter'), author_association: 'NONE', created_at: at(1) })
+    const waiting = github.issue(issue.number).labels.map((l) => ({ name: l.name }))
+    const event = (comment: { id: number; body: string; created_at: string }): Record<string, unknown> =>
+      commentEvent({ number: issue.number, title: issue.title, body: issue.body, labels: waiting, user: { login: 'reporter' } }, { id: comment.id, body: comment.body, login: 'reporter', created_at: comment.created_at, author_association: 'NONE' })
+    const second = github.addComment(issue.number, { body: 'About 2 million rows.', user: fakeUser('reporter'), author_association: 'NONE', created_at: at(2) })
+    const run = (comment: typeof first): Promise<ActionRun> => runAction({ eventName: 'issue_comment', payload: event(comment), inputs: inputs({ 'planner-url': planner.url }), apiUrl: github.url, repository: REPOSITORY, token: TOKEN })
+
+    expect((await run(first)).outputs.status).toBe('planned')
+    const sentFirst = (sentContext(1).related as Record<string, string>).comments
+    expect(sentFirst).toContain('CSV.')
+    expect(sentFirst).not.toContain('About 2 million rows.')
+    expect(labels()).not.toContain('plan-needs-info')
+
+    // The second answer is not lost although the first one was enough for a plan.
+    expect((await run(second)).outputs.status).toBe('planned')
+    expect((sentContext(2).related as Record<string, string>).comments).toContain('About 2 million rows.')
+
+    // Written once the issue was planned (no label any more): just a comment.
+    const later = await reply('Thanks!', 'reporter', { created_at: at(3) })
+    expect(later.outputs.status).toBe('skipped')
+    expect(planner.requests).toHaveLength(3)
+    expect(planComments()).toHaveLength(1)
   })
 })
 

@@ -73,6 +73,12 @@ const finalBody = (): string => github.comments(issue.number)[0]!.body
 /** The log as the runner keeps it, without the `::add-mask::` commands that register secrets for masking. */
 const log = (run: ActionRun): string => (run.stdout + run.stderr).replace(/^::add-mask::.*$/gm, '')
 
+/** A configuration problem reaches the issue only as one neutral line with a link to the run. */
+function expectNeutralLine(): void {
+  const shown = finalBody().replace(/<!--[\s\S]*?-->/g, '').trim()
+  expect(shown).toBe('This issue could not be planned ([workflow run](https://github.com/Codertocat/Hello-World/actions/runs/4242)).')
+}
+
 /** Neither the key nor the issue text may reach the log (both are in the request the SDK built). */
 function expectNoLeak(run: ActionRun): void {
   expect(log(run)).not.toContain(KEY)
@@ -172,19 +178,25 @@ describe('LLM planners: replies', () => {
 })
 
 describe('LLM planners: HTTP errors', () => {
-  it('401: the key was rejected, naming the input and the variable', async () => {
+  it('401: the key was rejected, naming the input and the variable in the log; the issue only hears it failed', async () => {
     const run = await label(inputsFor('anthropic', { 'planner-api-key': 'sk-wrong-key-0000' }))
     expect(run.outputs.status).toBe('failed')
-    expect(finalBody()).toMatch(/Anthropic rejected the API key \(HTTP 401\)/)
-    expect(finalBody()).toContain('ANTHROPIC_API_KEY')
+    expect(log(run)).toMatch(/::error::Anthropic rejected the API key \(HTTP 401\)/)
+    expect(log(run)).toContain('ANTHROPIC_API_KEY')
+    expect(run.summary).toContain('ANTHROPIC_API_KEY')
+    expectNeutralLine()
     expect(log(run)).not.toContain('sk-wrong-key-0000')
   })
 
-  it('404 model: names `model` and `planner-url`', async () => {
+  it('404 model: names `model` and `planner-url` in the log and summary; the issue gets one neutral line', async () => {
     models.script({ error: { kind: 'not-found-model' } })
     const run = await label(inputsFor('openai'))
+    expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('failed')
-    expect(finalBody()).toMatch(/OpenAI has no model gpt-5.4-mini at http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/)
+    expect(log(run)).toMatch(/::error::OpenAI has no model gpt-5.4-mini at http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\).*Check input `model`.*input `planner-url`/)
+    expect(run.summary).toMatch(/\*\*Error:\*\* OpenAI has no model gpt-5.4-mini .*Check input `model`/)
+    expectNeutralLine()
+    expect(finalBody()).not.toContain('gpt-5.4-mini')
     expect(models.requests).toHaveLength(1)
   })
 
@@ -209,16 +221,18 @@ describe('LLM planners: HTTP errors', () => {
     models.script({ error: { kind: 'context-length' } })
     const run = await label(inputsFor('azure'))
     expect(run.outputs.status).toBe('failed')
-    expect(finalBody()).toMatch(/The prompt is too long for Azure OpenAI model plans-gpt-5-mini/)
-    expect(finalBody()).toContain('Lower input `context-budget`')
+    expect(log(run)).toMatch(/The prompt is too long for Azure OpenAI model plans-gpt-5-mini/)
+    expect(log(run)).toContain('Lower input `context-budget`')
+    expectNeutralLine()
   })
 
   it('a missing model fails before any call, with example ids', async () => {
     const run = await label({ ...inputsFor('anthropic'), model: '' })
     expect(run.outputs.status).toBe('failed')
     expect(models.requests).toHaveLength(0)
-    expect(finalBody()).toContain('needs input `model`')
-    expect(finalBody()).toContain('`claude-sonnet-5`')
+    expect(log(run)).toContain('needs input `model`')
+    expect(log(run)).toContain('`claude-sonnet-5`')
+    expectNeutralLine()
   })
 
   it('the key comes from the provider\'s variable when the input is empty, and is masked', async () => {
@@ -244,7 +258,8 @@ describe('LLM planners: broken streams', () => {
     models.script({ hang: true })
     const run = await label(inputsFor('anthropic', { 'planner-timeout': '2' }))
     expect(run.outputs.status).toBe('failed')
-    expect(finalBody()).toMatch(/did not answer within \d s \(input `planner-timeout` is 2 s\)/)
+    expect(finalBody()).toMatch(/did not answer within \d s\. Plans usually take one to two minutes\./)
+    expect(log(run)).toMatch(/did not answer within \d s \(input `planner-timeout` is 2 s\)/)
   })
 
   it('SIGTERM while the model writes: a final "cancelled" comment and the model call aborted', async () => {

@@ -46,11 +46,14 @@ export function dispatchEvent(inputs: Record<string, string> = {}): Record<strin
 
 /** GitHub's real `issue_comment.created` payload, carrying our issue and a comment of ours. */
 export function commentEvent(
-  issue: { number: number; title: string; body: string | null; pull_request?: unknown },
+  issue: { number: number; title: string; body: string | null; pull_request?: unknown; labels?: { name: string }[]; user?: { login: string } },
   comment: { id: number; body: string; login: string; type?: 'User' | 'Bot'; created_at: string; author_association?: string },
 ): Record<string, unknown> {
   const payload = example('issue_comment', 'created')
-  Object.assign(payload.issue as Record<string, unknown>, issue, {
+  const { user, ...rest } = issue
+  // The example's author (Codertocat) is also the commenter: keep its full user object, renamed.
+  if (user) Object.assign((payload.issue as { user: Record<string, unknown> }).user, user)
+  Object.assign(payload.issue as Record<string, unknown>, rest, {
     html_url: `https://github.com/${EXAMPLE_REPO.owner}/${EXAMPLE_REPO.repo}/issues/${issue.number}`,
   })
   const c = payload.comment as Record<string, unknown>

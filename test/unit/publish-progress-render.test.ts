@@ -105,12 +105,12 @@ describe('renderPlanning with progress', () => {
 })
 
 describe('renderCancelled', () => {
-  it('says planning was cancelled and how to retry, with the marker state "cancelled"', () => {
+  it('says planning was cancelled, with the run and the marker state "cancelled" (how to retry is for the log)', () => {
     const body = renderCancelled(null, ctx)
     expect(parseMarker(body)).toEqual({ state: 'cancelled' })
     expect(body).toContain('> [!WARNING]')
     expect(body).toContain('Planning was cancelled')
-    expect(body).toContain('`plan-me`')
+    expect(body).not.toContain('plan-me')
     expect(body).toContain(ctx.runUrl)
     expect(body).not.toContain(PLAN_SECTION_MARKER)
     expect(body).not.toContain('previous plan')

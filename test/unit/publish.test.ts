@@ -3,7 +3,7 @@ import type { Plan, PlanStep } from '../../src/plan.ts'
 import { checkedItems, itemKey } from '../../src/publish/checks.ts'
 import { isPlanComment } from '../../src/publish/comment.ts'
 import { PLAN_SECTION_MARKER, parseMarker, planSection, renderMarker } from '../../src/publish/marker.ts'
-import { needsInfoComment, plannedComment, subIssuesComment } from '../../src/publish/final.ts'
+import { cancelledComment, failedComment, needsInfoComment, plannedComment, subIssuesComment } from '../../src/publish/final.ts'
 import { COMMENT_LIMIT, type RenderContext, renderFailed, renderNeedsInfo, renderPlanned, renderPlanning, renderRefused } from '../../src/publish/render.ts'
 import { inlineHtml, safeBlock, safeInline, safeTaskText } from '../../src/publish/sanitize.ts'
 import { redact } from '../../src/secrets.ts'
@@ -367,36 +367,72 @@ describe('renderPlanning / renderNeedsInfo / renderFailed keep the previous plan
     expect(body).not.toContain('Follow the workflow run')
   })
 
-  it('renderNeedsInfo lists the questions, tells how to re-trigger with the label, and keeps the plan', () => {
+  /** The needs-info banner: what the issue's author reads above any previous plan. */
+  const banner = (body: string): string => body.slice(0, body.indexOf(PLAN_SECTION_MARKER) === -1 ? undefined : body.indexOf(PLAN_SECTION_MARKER))
+
+  it("renderNeedsInfo asks the author the planner's questions, says a reply is enough, and keeps the plan", () => {
     const body = renderNeedsInfo(
       { message: 'The planner needs clarification.', questions: ['Which database holds the sessions?', 'Can @alice approve downtime?'] },
       previous,
-      ctx,
+      { ...ctx, answersReplan: true, readsComments: true },
     )
     expect(parseMarker(body)).toEqual({ state: 'needs-info' })
-    expect(body).toContain('**The planner asked:**')
+    expect(body).toContain('**Could you tell us:**')
     expect(body).toContain('1. Which database holds the sessions?')
     expect(body).toContain('2. Can @&#8203;alice approve downtime?')
-    expect(body).toContain('remove the `plan-me` label and add it again')
+    expect(body).toContain('Answer in a comment on this issue: that is all it takes. A new plan is made from your reply.')
     expect(body).toContain('The previous plan is kept below.')
     expect(planSection(body)).toBe(previousSection)
   })
 
-  it('renderNeedsInfo quotes the refusal message when there are no questions', () => {
-    const body = renderNeedsInfo({ message: 'Task description is too vague.\nName the service to migrate.', questions: [] }, null, ctx)
-    expect(body).toContain('**The planner said:**\n\n> Task description is too vague.\n> Name the service to migrate.')
-    expect(body).not.toContain('The planner asked')
+  it('renderNeedsInfo quotes the refusal message when there are no questions, with what helps', () => {
+    const body = renderNeedsInfo({ message: 'Task description is too vague.\nName the service to migrate.', questions: [] }, null, { ...ctx, readsComments: true })
+    expect(body).toContain('> Task description is too vague.\n> Name the service to migrate.')
+    expect(body).toContain('**It helps to say:**')
+    expect(body).toContain('Add the details in a comment on this issue: that is all it takes.')
+    expect(body).not.toContain('Could you tell us')
     expect(body).not.toContain(PLAN_SECTION_MARKER)
   })
 
-  it('renderFailed shows the message in a caution banner and keeps the plan with its ticks', () => {
-    const body = renderFailed('The Kubiya API key was rejected (HTTP 401).\nCheck input `planner-api-key`.', previous, ctx)
+  it.each([
+    ['the label removed, the command on', { labelRemoved: true, command: '/plan', answersReplan: true, readsComments: true }],
+    ['the label left on, a custom command', { labelRemoved: false, command: '!replan', answersReplan: true, readsComments: true }],
+    ['answers not re-planning', { labelRemoved: true, command: '', answersReplan: false, readsComments: true }],
+    ['the offline planner', { labelRemoved: true, command: '/plan', answersReplan: true, readsComments: false }],
+  ])('renderNeedsInfo names no label, command, setting or workflow (%s)', (_, settings) => {
+    const shown = banner(renderNeedsInfo({ message: 'Too vague', questions: ['Which region?'] }, previous, { ...ctx, ...settings })).replace(/<!--[\s\S]*?-->/g, '')
+    expect(shown).not.toMatch(/label|plan-me|\/plan|!replan|input|workflow|setting/i)
+    expect(shown).toContain('that is all it takes.')
+  })
+
+  it('renderNeedsInfo says when a reply is read if answers do not re-plan by themselves', () => {
+    expect(renderNeedsInfo({ message: '', questions: ['Which region?'] }, null, { ...ctx, answersReplan: false, readsComments: true })).toContain('Your reply is read when the issue is planned again.')
+  })
+
+  it('renderNeedsInfo sends answers for a planner that reads only the issue to its description', () => {
+    const body = renderNeedsInfo({ message: '', questions: ['What needs to be done?'] }, null, { ...ctx, answersReplan: true, readsComments: false })
+    expect(body).toContain('Add the answers to the issue description, then reply with a short comment: that is all it takes. A new plan is made from the updated description.')
+    expect(renderNeedsInfo({ message: '', questions: ['What needs to be done?'] }, null, { ...ctx, answersReplan: false, readsComments: false })).toContain(
+      'Add the answers to the issue description: that is all it takes. It is read when the issue is planned again.',
+    )
+  })
+
+  it('renderFailed shows the notice in a caution banner, links the run, and keeps the plan with its ticks', () => {
+    const body = renderFailed('Kubiya planning failed (HTTP 500): overloaded.\nIt was not retried.', previous, ctx)
     expect(parseMarker(body)).toEqual({ state: 'failed' })
     expect(body).toContain('> [!CAUTION]')
-    expect(body).toContain('**Planning failed.** The Kubiya API key was rejected (HTTP 401). Check input `planner-api-key`.')
-    expect(body).toContain('remove the `plan-me` label and add it again')
-    expect(body).toContain('The previous plan is kept below.')
+    expect(body).toContain('**Planning failed.** Kubiya planning failed (HTTP 500): overloaded. It was not retried.')
+    expect(banner(body)).toContain('The [workflow run](https://github.com/acme/snip/actions/runs/9001) has the details. The previous plan is kept below.')
+    expect(banner(body)).not.toContain('plan-me')
     expect(planSection(body)).toBe(previousSection)
+  })
+
+  it('renderFailed without a notice (a configuration problem) is one neutral line with the run, above the kept plan', () => {
+    const body = renderFailed(null, previous, ctx)
+    expect(parseMarker(body)).toEqual({ state: 'failed' })
+    expect(banner(body).replace(/<!--[\s\S]*?-->/g, '').trim()).toBe('This issue could not be planned ([workflow run](https://github.com/acme/snip/actions/runs/9001)). The previous plan is kept below.')
+    expect(planSection(body)).toBe(previousSection)
+    expect(renderFailed(null, null, { ...ctx, runUrl: '' }).replace(/<!--[\s\S]*?-->/g, '').trim()).toBe('This issue could not be planned.')
   })
 
   it('renderFailed escapes HTML in the message', () => {
@@ -536,10 +572,23 @@ describe('how to re-plan, as the workflow is configured', () => {
 
   it('says to add the label again when the run removes it, and mentions the command when enabled', () => {
     expect(renderPlanned(plan, null, { ...ctx, labelRemoved: true, command: '/plan' }).body).toContain('To re-plan, add the `plan-me` label again, or comment `/plan`;')
-    expect(renderFailed('boom', null, { ...ctx, labelRemoved: true, command: '' })).toContain('Once it is fixed, add the `plan-me` label again to retry.')
   })
 
-  it('says to remove and re-add the label when the run leaves it on', () => {
-    expect(renderNeedsInfo({ message: 'Too vague', questions: [] }, null, { ...ctx, labelRemoved: false, command: '!replan' })).toContain('Then remove the `plan-me` label and add it again, or comment `!replan`.')
+  it('tells maintainers how to retry in the run\'s message, not on the issue', () => {
+    const failed = failedComment({ message: 'boom', notice: 'boom' }, { ...ctx, labelRemoved: true, command: '' }).states[0]!
+    expect(failed.message).toBe('boom To plan the issue again, add the `plan-me` label again.')
+    expect(failed.render(null)).not.toContain('plan-me')
+    const cancelled = cancelledComment('The run was cancelled (SIGTERM) before the planner finished.', { ...ctx, labelRemoved: false, command: '!replan' }).states[0]!
+    expect(cancelled.message).toBe('The run was cancelled (SIGTERM) before the planner finished. To plan the issue again, remove the `plan-me` label and add it again, or comment `!replan`.')
+    expect(cancelled.render(null)).not.toContain('plan-me')
+    // A local preview has no run to retry.
+    expect(failedComment({ message: 'boom', notice: 'boom' }, { ...ctx, runUrl: '' }).states[0]!.message).toBe('boom')
+  })
+
+  it('a configuration problem stays out of the issue even when GitHub refuses the notice', () => {
+    const final = failedComment({ message: 'OpenAI has no model gpt-x (HTTP 404). Check input `model`.', notice: null }, ctx)
+    const refused = final.refused('HTTP 422: Validation Failed')
+    expect(refused.message).toContain('Check input `model`')
+    expect(refused.render(null)).not.toMatch(/gpt-x|input/)
   })
 })

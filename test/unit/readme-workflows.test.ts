@@ -153,20 +153,33 @@ interface Trigger {
 
 const LABEL = action.inputs.label?.default ?? ''
 const COMMAND = action.inputs.command?.default ?? ''
+const NEEDS_INFO = action.inputs['needs-info-label']?.default ?? ''
 
 function triggers(issue: number): Trigger[] {
   const issueData = { number: issue, title: 'Rate limiting', body: 'Add limits.' }
-  const comment = (body: string, pullRequest: boolean): Json =>
+  const comment = (body: string, pullRequest: boolean, by: { login?: string; association?: string; type?: 'User' | 'Bot'; waiting?: boolean } = {}): Json =>
     commentEvent(
-      { ...issueData, ...(pullRequest ? { pull_request: { url: `https://api.github.com/repos/Codertocat/Hello-World/pulls/${issue}` } } : {}) },
-      { id: 9000 + issue, body, login: 'octocat', created_at: '2026-01-01T00:00:00Z' },
+      {
+        ...issueData,
+        user: { login: 'reporter' },
+        ...(by.waiting ? { labels: [{ name: 'bug' }, { name: NEEDS_INFO }] } : {}),
+        ...(pullRequest ? { pull_request: { url: `https://api.github.com/repos/Codertocat/Hello-World/pulls/${issue}` } } : {}),
+      },
+      { id: 9000 + issue, body, login: by.login ?? 'octocat', type: by.type ?? 'User', created_at: '2026-01-01T00:00:00Z', author_association: by.association ?? 'MEMBER' },
     )
+  const answer = 'It only happens on the EU cluster, since Tuesday.'
   return [
     { what: `the ${LABEL} label`, event: 'issues', plans: true, issue, payload: labeledEvent(issueData, LABEL) },
     { what: 'another label', event: 'issues', plans: false, issue, payload: labeledEvent(issueData, 'bug') },
     { what: `a ${COMMAND} comment on an issue`, event: 'issue_comment', plans: true, issue, payload: comment(`${COMMAND} split the rollout`, false) },
     { what: `a ${COMMAND} comment on a pull request`, event: 'issue_comment', plans: false, issue, payload: comment(`${COMMAND} split the rollout`, true) },
     { what: 'another comment', event: 'issue_comment', plans: false, issue, payload: comment('Thanks!', false) },
+    // An issue that waits for more detail (the needs-info label) is planned again when its author, or a maintainer, answers.
+    { what: `an answer by the issue's author on an issue labelled ${NEEDS_INFO}`, event: 'issue_comment', plans: true, issue, payload: comment(answer, false, { login: 'reporter', association: 'NONE', waiting: true }) },
+    { what: `an answer by a maintainer on an issue labelled ${NEEDS_INFO}`, event: 'issue_comment', plans: true, issue, payload: comment(answer, false, { login: 'octocat', association: 'MEMBER', waiting: true }) },
+    { what: `a comment by someone else on an issue labelled ${NEEDS_INFO}`, event: 'issue_comment', plans: false, issue, payload: comment('+1, same here', false, { login: 'passer-by', association: 'CONTRIBUTOR', waiting: true }) },
+    { what: `a bot's comment on an issue labelled ${NEEDS_INFO}`, event: 'issue_comment', plans: false, issue, payload: comment('Stale: no activity.', false, { login: 'stale[bot]', association: 'NONE', type: 'Bot', waiting: true }) },
+    { what: `a comment on a pull request labelled ${NEEDS_INFO}`, event: 'issue_comment', plans: false, issue, payload: comment(answer, true, { login: 'reporter', association: 'NONE', waiting: true }) },
     { what: 'a dispatch', event: 'workflow_dispatch', plans: true, issue, payload: dispatchEvent({ 'issue-number': String(issue) }) },
   ]
 }
@@ -273,6 +286,8 @@ describe('the checks themselves', () => {
     expect(triggerProblems(workflow)).toEqual([
       "concurrency is set for the whole workflow, so events the job's if: skips also join the group: set it on the job",
       `job plan starts a runner for a ${COMMAND} comment on a pull request`,
+      `job plan does not start a runner for an answer by the issue's author on an issue labelled ${NEEDS_INFO}`,
+      `job plan does not start a runner for an answer by a maintainer on an issue labelled ${NEEDS_INFO}`,
     ])
   })
 })

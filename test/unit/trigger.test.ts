@@ -3,8 +3,9 @@ import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/inputs.ts'
 import { type TriggerEvent, decideTrigger } from '../../src/trigger.ts'
+import { commentEvent } from '../support/events.ts'
 
-const inputs = { label: 'plan-me', issueNumber: '', command: '/plan' }
+const inputs = { label: 'plan-me', issueNumber: '', command: '/plan', needsInfoLabel: 'plan-needs-info' }
 
 /** An `issues` webhook as GitHub sends it, trimmed to what the decision reads. */
 function issuesEvent(action: string, labelName?: string, issueNumber = 42): TriggerEvent {
@@ -169,7 +170,7 @@ describe('decideTrigger: the /plan command', () => {
   })
 
   it('matches on a word boundary: "/planning" and "see /plan" are not commands', () => {
-    expect(decideTrigger(comment('/planning is hard'), inputs)).toEqual({ kind: 'skip', reason: 'the comment does not start with /plan' })
+    expect(decideTrigger(comment('/planning is hard'), inputs)).toMatchObject({ kind: 'skip', reason: expect.stringContaining('the comment does not start with /plan') })
     expect(decideTrigger(comment('see /plan'), inputs).kind).toBe('skip')
   })
 
@@ -178,5 +179,66 @@ describe('decideTrigger: the /plan command', () => {
     expect(decideTrigger(comment('/plan', { issue: { number: 3, pull_request: {} } }), inputs)).toEqual({ kind: 'skip', reason: 'comments on pull requests are ignored' })
     expect(decideTrigger(comment('/plan', { action: 'edited' }), inputs)).toEqual({ kind: 'skip', reason: 'the comment was edited, not created' })
     expect(decideTrigger(comment('/plan'), { ...inputs, command: '' }).kind).toBe('skip')
+  })
+})
+
+describe('decideTrigger: answers to the planner\'s questions', () => {
+  const waiting = [{ name: 'bug' }, { name: 'Plan-Needs-Info' }]
+  const answer = (extra: { body?: string; login?: string; association?: string; type?: string; labels?: unknown[]; action?: string; author?: string } = {}): TriggerEvent => ({
+    eventName: 'issue_comment',
+    payload: {
+      action: extra.action ?? 'created',
+      issue: { number: 12, labels: (extra.labels ?? waiting) as { name: string }[], user: { login: extra.author ?? 'reporter' } },
+      comment: {
+        id: 501,
+        body: extra.body ?? 'It happens on Postgres 16 only, with the EU region.',
+        user: { login: extra.login ?? 'reporter', type: extra.type ?? 'User' },
+        created_at: '2026-11-24T11:00:00Z',
+        author_association: extra.association ?? 'NONE',
+      },
+    },
+  })
+  const planned = { kind: 'plan', issueNumber: 12, source: 'answer', answer: { commentId: 501, author: 'reporter', createdAt: '2026-11-24T11:00:00Z' } }
+
+  it("re-plans on a comment by the issue's author while the issue carries the needs-info label (any case)", () => {
+    expect(decideTrigger(answer(), inputs)).toEqual(planned)
+    expect(decideTrigger(answer({ login: 'Reporter' }), inputs)).toMatchObject({ kind: 'plan', source: 'answer' })
+  })
+
+  it.each(['OWNER', 'MEMBER', 'COLLABORATOR'])('re-plans on a comment by a maintainer (%s) who is not the author', (association) => {
+    expect(decideTrigger(answer({ login: 'maintainer', association }), inputs)).toMatchObject({ kind: 'plan', source: 'answer', answer: { author: 'maintainer' } })
+  })
+
+  it('reads the real issue_comment.created webhook payload', () => {
+    const payload = commentEvent({ number: 12, title: 'Export fails', body: 'It breaks.', labels: [{ name: 'plan-needs-info' }], user: { login: 'reporter' } }, { id: 501, body: 'Only on Postgres 16.', login: 'reporter', created_at: '2026-11-24T11:00:00Z', author_association: 'CONTRIBUTOR' })
+    expect(decideTrigger({ eventName: 'issue_comment', payload }, inputs)).toEqual(planned)
+  })
+
+  it('ignores a stranger, a bot and our own comments on a waiting issue', () => {
+    expect(decideTrigger(answer({ login: 'passer-by', association: 'CONTRIBUTOR' }), inputs)).toMatchObject({ kind: 'skip', reason: expect.stringContaining("not by the issue's author or a maintainer") })
+    expect(decideTrigger(answer({ login: 'renovate[bot]', author: 'renovate[bot]', type: 'Bot' }), inputs)).toEqual({ kind: 'skip', reason: 'comments by bots are ignored' })
+    // A bot account that GitHub reports as a user still has the [bot] suffix.
+    expect(decideTrigger(answer({ login: 'helper[bot]', author: 'helper[bot]' }), inputs)).toEqual({ kind: 'skip', reason: 'comments by bots are ignored' })
+    // Written with a personal token, our comments come from a person, often a maintainer.
+    const ours = answer({ login: 'maintainer', association: 'OWNER', body: '<!-- issue-planner:plan {"state":"planning"} -->\n\nPlanning…' })
+    expect(decideTrigger(ours, inputs)).toEqual({ kind: 'skip', reason: "the comment is one of this action's own" })
+  })
+
+  it('ignores comments on issues without the label, edits, and everything once the label input is empty', () => {
+    expect(decideTrigger(answer({ labels: [{ name: 'bug' }] }), inputs)).toMatchObject({ kind: 'skip', reason: expect.stringContaining('does not wait for an answer (it has no "plan-needs-info" label)') })
+    expect(decideTrigger(answer({ action: 'edited' }), inputs)).toEqual({ kind: 'skip', reason: 'the comment was edited, not created' })
+    expect(decideTrigger(answer(), { ...inputs, needsInfoLabel: '' })).toMatchObject({ kind: 'skip' })
+    expect(decideTrigger(answer(), { ...inputs, command: '', needsInfoLabel: '' })).toEqual({ kind: 'skip', reason: 'the `command` and `needs-info-label` inputs are empty, so comments do not ask for plans' })
+  })
+
+  it('takes the command as a command even on a waiting issue, and answers with the command input empty', () => {
+    expect(decideTrigger(answer({ body: '/plan use the EU region', login: 'maintainer', association: 'MEMBER' }), inputs)).toMatchObject({ kind: 'plan', source: 'command' })
+    expect(decideTrigger(answer(), { ...inputs, command: '' })).toEqual(planned)
+  })
+
+  it('ignores answers on pull requests', () => {
+    const event = answer()
+    event.payload.issue!.pull_request = { url: 'x' }
+    expect(decideTrigger(event, inputs)).toEqual({ kind: 'skip', reason: 'comments on pull requests are ignored' })
   })
 })
