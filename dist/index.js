@@ -43372,12 +43372,11 @@ const SECTION_LIMIT = COMMENT_LIMIT - 4_000;
  * UTF-8 bytes (three per character for most scripts) rather than characters.
  */
 const SHORTENED_SECTION_LIMIT = 20_000;
-/** How a reader asks for a new plan, as the workflow is configured. */
+/** How a maintainer asks for a new plan, as the workflow is configured. */
 function replanHow(ctx) {
     const label = ctx.labelRemoved ? `add the \`${ctx.label}\` label again` : `remove the \`${ctx.label}\` label and add it again`;
     return ctx.command ? `${label}, or comment \`${ctx.command}\`` : label;
 }
-const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /**
  * The final comment for a plan: previous ticks kept, size kept under GitHub's limit. `shortened`,
  * once GitHub refused the full comment anyway: step details left out, and far smaller.
@@ -43439,11 +43438,11 @@ function renderPlanning(previousBody, ctx, progress) {
     }
     return compose('planning', banner, previous);
 }
-/** The run was cancelled while planning: say so, keep any previous plan. */
+/** The run was cancelled while planning: say so, keep any previous plan. How to retry is in the run's log. */
 function renderCancelled(previousBody, ctx) {
     const previous = planSection(previousBody);
     const banner = render_alert('WARNING', [
-        `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}. ${capitalise(replanHow(ctx))} to plan this issue.${previous ? ' The previous plan is kept below.' : ''}`,
+        `**Planning was cancelled** before the planner finished${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}.${previous ? ' The previous plan is kept below.' : ''}`,
     ]);
     return compose('cancelled', banner, previous);
 }
@@ -43460,25 +43459,51 @@ function progressLine(progress) {
         parts.push(safeInline(progress.message, 200));
     return parts.join(' · ');
 }
-/** The planner asked questions or refused a vague task: quote it, and say how to give it what it needs. */
+/**
+ * The planner asked questions or refused a vague task. Written to the issue's author, who may have no
+ * access to the repository: what to add, and that a reply in a comment is all it takes.
+ */
 function renderNeedsInfo(result, previousBody, ctx) {
-    const lines = [render_alert('NOTE', ['**More detail needed.** The planner did not plan this issue yet: it needs more to go on.']), ''];
-    if (result.questions.length > 0) {
-        lines.push('**The planner asked:**', '', ...result.questions.slice(0, 10).map((q, i) => `${i + 1}. ${safeInline(q, 600)}`), '');
+    const questions = result.questions.slice(0, 10);
+    const lines = [render_alert('NOTE', ['**Thanks for the issue! A few details are missing before it can be planned.**']), ''];
+    if (questions.length > 0) {
+        lines.push('**Could you tell us:**', '', ...questions.map((q, i) => `${i + 1}. ${safeInline(q, 600)}`), '');
     }
-    if (result.message && result.questions.length === 0) {
-        lines.push('**The planner said:**', '', quoteBlock(safeBlock(result.message, 2000)), '');
+    else {
+        if (result.message)
+            lines.push(quoteBlock(safeBlock(result.message, 2000)), '');
+        lines.push('**It helps to say:**', '', '- what needs to be done, one line per step if you can;', '- what "done" looks like: the behaviour you expect, or a few checks that show it works;', '- what is involved: components, files or services, versions, deadlines.', '');
     }
-    lines.push('**To get a plan:**', '', '- Answer the questions above in a comment or in the issue description: the next run reads both.', '- Say what "done" looks like: a few acceptance criteria, or the behaviour you expect to see.', '- Name what is involved and what limits the work: components, files or services, versions, deadlines.', '', `Then ${replanHow(ctx)}.${ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : ''}`);
+    lines.push(howToAnswer(questions.length > 0, ctx));
     const previous = planSection(previousBody);
     if (previous)
         lines.push('', 'The previous plan is kept below.');
     return compose('needs-info', lines.join('\n'), previous, ctx.contextHash);
 }
-/** An error notice; a previous plan, and the reader's ticks in it, are kept below it. */
-function renderFailed(message, previousBody, ctx) {
+/** Where the author's answer goes for this planner, and what happens then: nothing they would need access for. */
+function howToAnswer(asked, ctx) {
+    if (ctx.readsComments) {
+        const what = asked ? 'Answer in a comment on this issue' : 'Add the details in a comment on this issue';
+        return `${what}: that is all it takes. ${ctx.answersReplan ? 'A new plan is made from your reply.' : 'Your reply is read when the issue is planned again.'}`;
+    }
+    const what = asked ? 'Add the answers to the issue description' : 'Add the details to the issue description';
+    return ctx.answersReplan
+        ? `${what}, then reply with a short comment: that is all it takes. A new plan is made from the updated description.`
+        : `${what}: that is all it takes. It is read when the issue is planned again.`;
+}
+/**
+ * An error notice; a previous plan, and the reader's ticks in it, are kept below it. `notice` is what
+ * the issue's readers are told; null for a configuration problem, which the run's log explains to
+ * maintainers and of which the issue gets one neutral line.
+ */
+function renderFailed(notice, previousBody, ctx) {
     const previous = planSection(previousBody);
-    return compose('failed', failureBanner(message, ctx, previous ? ' The previous plan is kept below.' : ''), previous);
+    const kept = previous ? ' The previous plan is kept below.' : '';
+    if (notice === null) {
+        const link = ctx.runUrl ? ` ([workflow run](${ctx.runUrl}))` : '';
+        return compose('failed', `This issue could not be planned${link}.${kept}`, previous);
+    }
+    return compose('failed', failureBanner(notice, ctx, kept), previous);
 }
 /**
  * The last resort once GitHub refused the fuller final comment: an error notice that keeps only what
@@ -43495,12 +43520,11 @@ function renderRefused(message, currentBody, ctx, children) {
     const ticks = checked.length ? `${EARLIER_TICKS_HEADING} (kept so no progress is lost):\n\n${checked.map(earlierTickLine).join('\n')}` : null;
     return compose('failed', failureBanner(message, ctx, ticks ? ' The boxes ticked in the previous plan are listed below.' : ''), ticks);
 }
-function failureBanner(message, ctx, tail) {
-    return render_alert('CAUTION', [
-        `**Planning failed.** ${safeBlock(message, 1500).replace(/\n+/g, ' ')}`,
-        '',
-        `${ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details. ` : ''}Once it is fixed, ${replanHow(ctx)} to retry.${tail}`,
-    ]);
+/** What went wrong, for anyone reading the issue; what to do about it is in the run's log, for maintainers. */
+function failureBanner(notice, ctx, tail) {
+    const text = safeBlock(notice, 1500).replace(/\n+/g, ' ');
+    const details = ctx.runUrl ? `The [workflow run](${ctx.runUrl}) has the details.` : '';
+    return render_alert('CAUTION', [`**Planning failed.**${text ? ` ${text}` : ''}`, ...(details || tail ? ['', `${details}${tail}`.trim()] : [])]);
 }
 function compose(state, banner, section, hash) {
     const parts = [renderMarker(hash ? { state, hash } : { state })];
@@ -43606,6 +43630,8 @@ function sectionOf(step) {
 ;// CONCATENATED MODULE: ./src/publish/final.ts
 
 
+
+
 /** A plan: in full, else with step details left out, else an error notice that keeps the reader's ticks. */
 function plannedComment(plan, ctx) {
     const full = planState(plan, ctx, false);
@@ -43636,18 +43662,70 @@ function needsInfoComment(result, ctx) {
         refused: (reason) => noticeKeepingTicks(`The planner needs more detail before it can plan, but GitHub refused to store its questions in this comment (${reason}). ${said}`, ctx),
     };
 }
-/** An error notice below which the previous plan stays, else one that keeps only the reader's ticks. */
-function failedComment(message, ctx) {
+/**
+ * Splits a failure (`message` is `error` as the log tells it) into what maintainers and what the issue's
+ * readers are told. A missing key or URL, an invalid input or an unknown model is the maintainers'
+ * business alone; of other failures the issue hears what happened, not which setting to change.
+ */
+function describeFailure(error, message) {
+    const configuration = error instanceof src_inputs/* InputError */.dz || (error instanceof planners_planner/* PlannerError */.P && error.reason === 'config');
+    return { message, notice: configuration ? null : withoutMaintainerAdvice(message) };
+}
+/** A clause that tells someone to do something: check, raise, set, wait, run, re-plan… */
+const IMPERATIVE = /^(?:check|raise|lower|set|wait|run|re-?plan|try|please|grant|use)\b/i;
+/** A clause that names a setting, a variable or an action only maintainers can take. */
+const MAINTAINER_MATTER = /\binputs? `|\bre-?plan\b|\btry again\b|\bthe (?:runner|workflow)\b|\bbilling\b|\bservice status\b|\breport it\b/i;
+/** An environment variable such as OPENAI_API_KEY or GITHUB_API_URL. */
+const VARIABLE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:KEY|URL|NAME|TOKEN)\b/;
+/**
+ * The message without its advice to maintainers: parentheses that name an input, and each sentence
+ * or `;` clause that gives advice. Text a planner said, quoted ("…"), is neither split nor judged.
+ */
+function withoutMaintainerAdvice(message) {
+    const clauses = [];
+    let quoted = false;
+    let start = 0;
+    for (let i = 0; i < message.length; i++) {
+        const char = message[i];
+        if (char === '"')
+            quoted = !quoted;
+        if (quoted || !'.;!?'.includes(char) || !/\s/.test(message[i + 1] ?? ' '))
+            continue;
+        clauses.push({ text: message.slice(start, i), end: char });
+        start = i + 1;
+    }
+    clauses.push({ text: message.slice(start), end: '' });
+    const texts = clauses.map((clause) => clause.text.replace(/\s*\([^()"]*\binputs? `[^()"]*\)/g, '').trim());
+    const keep = texts.map((text) => {
+        const own = text.replace(/"[^"]*"/g, '""');
+        return text !== '' && !IMPERATIVE.test(own) && !MAINTAINER_MATTER.test(own) && !VARIABLE.test(own);
+    });
+    // A clause that ended in `;` ends its sentence once the clause after it is gone.
+    return texts
+        .flatMap((text, i) => (keep[i] ? [`${text}${clauses[i].end === ';' && !keep[i + 1] ? '.' : clauses[i].end}`] : []))
+        .join(' ');
+}
+/**
+ * An error notice below which the previous plan stays, else one that keeps only the reader's ticks.
+ * How to retry goes to the log and summary only: labels and the command are for maintainers.
+ */
+function failedComment(failure, ctx) {
+    const message = withRetry(failure.message, ctx);
     return {
-        states: [{ status: 'failed', message, render: (current) => renderFailed(message, current, ctx) }],
-        refused: (reason) => noticeKeepingTicks(`${message} (GitHub refused the full notice: ${reason}.)`, ctx),
+        states: [{ status: 'failed', message, render: (current) => renderFailed(failure.notice, current, ctx) }],
+        refused: (reason) => noticeKeepingTicks(`${message} (GitHub refused the full notice: ${reason}.)`, ctx, failure.notice ?? ''),
     };
 }
 function cancelledComment(message, ctx) {
+    const full = withRetry(message, ctx);
     return {
-        states: [{ status: 'cancelled', message, render: (current) => renderCancelled(current, ctx) }],
-        refused: (reason) => noticeKeepingTicks(`${message} GitHub refused the full "cancelled" notice (${reason}).`, ctx),
+        states: [{ status: 'cancelled', message: full, render: (current) => renderCancelled(current, ctx) }],
+        refused: (reason) => noticeKeepingTicks(`${full} GitHub refused the full "cancelled" notice (${reason}).`, ctx, message),
     };
+}
+/** In a workflow run (there is a run to link), the message says how to plan the issue again. */
+function withRetry(message, ctx) {
+    return ctx.runUrl ? `${message} To plan the issue again, ${replanHow(ctx)}.` : message;
 }
 /** Sub-issues mode: the children listed, else an error notice that still lists them (a re-run finds them by that list). */
 function subIssuesComment(plan, proposed, report, ctx) {
@@ -43660,8 +43738,9 @@ function subIssuesComment(plan, proposed, report, ctx) {
         },
     };
 }
-function noticeKeepingTicks(message, ctx) {
-    return { status: 'failed', message, render: (current) => renderRefused(message, current, ctx) };
+/** `notice` is what the issue shows of `message`, when that is less. */
+function noticeKeepingTicks(message, ctx, notice = message) {
+    return { status: 'failed', message, render: (current) => renderRefused(notice, current, ctx) };
 }
 /**
  * Writes the first final state GitHub accepts: after a 422 the next, shorter one, and after the last
@@ -44532,6 +44611,8 @@ async function planIssue(deps) {
     ]);
     const existing = gathered.planComment;
     log(existing ? `Re-planning #${issue.number}; the plan comment is ${existing.html_url}` : `Planning #${issue.number}: ${issue.title}`);
+    if (trigger.answer)
+        log(`${trigger.answer.author} answered the planner's questions (comment ${trigger.answer.commentId}), so the issue is planned again with the answer.`);
     if (gathered.answers.length > 0)
         log(`${gathered.answers.length} comment(s) since the last plan are sent as answers.`);
     // Readers may tick boxes in the previous plan while we work: each edit re-reads the comment.
@@ -44558,7 +44639,7 @@ async function planIssue(deps) {
             ...(deps.workspace ? { workspace: deps.workspace } : {}),
             octokit,
         },
-        // Only an accidental re-label is guarded: a command or a dispatch asks for a new plan on purpose.
+        // Only an accidental re-label is guarded: a command, an answer or a dispatch asks for a new plan on purpose.
         ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),
         onStarted: write,
         publishProgress: write,
@@ -44645,6 +44726,9 @@ async function produceComment(args) {
         notes: [],
         labelRemoved: inputs.removeLabel,
         command: inputs.command,
+        answersReplan: inputs.needsInfoLabel !== '',
+        // The offline planner reads the issue alone: an answer has to go into its description.
+        readsComments: !runsLocally(inputs.planner),
         ...(args.repositoryPaths ? { paths: args.repositoryPaths } : {}),
     };
     let request;
@@ -44717,7 +44801,7 @@ async function produceComment(args) {
     catch (error) {
         if (error instanceof CancelledError)
             return await done(cancelledComment(error.message, ctx));
-        return await done(failedComment(redact(errorText(error), args.secrets), ctx));
+        return await done(failedComment(describeFailure(error, redact(errorText(error), args.secrets)), ctx));
     }
 }
 /**
@@ -44861,6 +44945,9 @@ function explorationSection(report) {
 
 ;// CONCATENATED MODULE: ./src/trigger.ts
 
+
+/** Our comments (plan, reply) start with this marker; with a personal token they are not written as a bot. */
+const trigger_OUR_COMMENT = /^\s*<!--\s*issue-planner:/i;
 /** Decides whether this event asks for a plan, and for which issue. Throws InputError on a bad issue number. */
 function decideTrigger(event, inputs) {
     const { eventName, payload } = event;
@@ -44884,12 +44971,18 @@ function decideTrigger(event, inputs) {
         return { kind: 'plan', issueNumber: (0,src_inputs/* parseIssueNumber */.id)(raw), source: 'dispatch' };
     }
     if (eventName === 'issue_comment')
-        return decideCommand(payload, inputs.command);
+        return decideComment(payload, inputs);
     return { kind: 'skip', reason: `the "${eventName}" event does not ask for a plan (use the "${inputs.label}" label, ${inputs.command ? `a ${inputs.command} comment or ` : ''}workflow_dispatch)` };
 }
-function decideCommand(payload, command) {
-    if (!command)
-        return { kind: 'skip', reason: 'the `command` input is empty, so comments do not ask for plans' };
+/**
+ * A comment re-plans when it is the command (checked for write access later), or when it answers the
+ * planner: the issue carried the needs-info label when it was written, and its writer is the issue's
+ * author or a maintainer. Only a new comment counts, so an edit never plans a second time.
+ */
+function decideComment(payload, inputs) {
+    const { command, needsInfoLabel } = inputs;
+    if (!command && !needsInfoLabel)
+        return { kind: 'skip', reason: 'the `command` and `needs-info-label` inputs are empty, so comments do not ask for plans' };
     if (payload.action !== 'created')
         return { kind: 'skip', reason: `the comment was ${payload.action ?? 'changed'}, not created` };
     const { comment, issue } = payload;
@@ -44897,17 +44990,27 @@ function decideCommand(payload, command) {
         return { kind: 'skip', reason: 'the event carries no comment' };
     if (issue.pull_request)
         return { kind: 'skip', reason: 'comments on pull requests are ignored' };
-    if (comment.user?.type === 'Bot')
+    const login = comment.user?.login ?? '';
+    if (comment.user?.type === 'Bot' || login.endsWith('[bot]'))
         return { kind: 'skip', reason: 'comments by bots are ignored' };
-    const guidance = commandGuidance(comment.body ?? '', command);
-    if (guidance === null)
-        return { kind: 'skip', reason: `the comment does not start with ${command}` };
-    return {
-        kind: 'plan',
-        issueNumber: issue.number,
-        source: 'command',
-        command: { commentId: comment.id, author: comment.user?.login ?? '', guidance, createdAt: comment.created_at ?? '' },
-    };
+    if (trigger_OUR_COMMENT.test(comment.body ?? ''))
+        return { kind: 'skip', reason: 'the comment is one of this action\'s own' };
+    const createdAt = comment.created_at ?? '';
+    const guidance = command ? commandGuidance(comment.body ?? '', command) : null;
+    if (guidance !== null)
+        return { kind: 'plan', issueNumber: issue.number, source: 'command', command: { commentId: comment.id, author: login, guidance, createdAt } };
+    const notCommand = command ? `the comment does not start with ${command}` : 'the comment is not a command';
+    if (!needsInfoLabel || !hasLabel(issue.labels, needsInfoLabel)) {
+        return { kind: 'skip', reason: needsInfoLabel ? `${notCommand}, and the issue does not wait for an answer (it has no "${needsInfoLabel}" label)` : notCommand };
+    }
+    const author = issue.user?.login ?? '';
+    if (!isTrustedAuthor({ author_association: comment.author_association ?? '' }) && (author === '' || login.toLowerCase() !== author.toLowerCase())) {
+        return { kind: 'skip', reason: `${notCommand}, and it is not by the issue's author or a maintainer, so it is not taken as an answer` };
+    }
+    return { kind: 'plan', issueNumber: issue.number, source: 'answer', answer: { commentId: comment.id, author: login, createdAt } };
+}
+function hasLabel(labels, name) {
+    return (labels ?? []).some((label) => (typeof label === 'string' ? label : (label.name ?? '')).toLowerCase() === name.toLowerCase());
 }
 /** The text after `command` when `body` starts with it as a whole word ("/plan" but not "/planning"), else null. */
 function commandGuidance(body, command) {
@@ -44968,6 +45071,7 @@ async function run() {
             trigger: {
                 source: trigger.source,
                 ...(trigger.source === 'command' ? { command: trigger.command } : {}),
+                ...(trigger.source === 'answer' ? { answer: trigger.answer } : {}),
                 triggeredAt: triggerTime(trigger, context.payload),
             },
             defaultBranch: String(context.payload.repository?.default_branch ?? ''),
@@ -44988,12 +45092,15 @@ async function run() {
     }
 }
 /**
- * When the run was asked for. Events carry no timestamp of their own, so: the command comment's
- * creation, the issue's last update for a label (applying it updates the issue), or now.
+ * When the run was asked for. Events carry no timestamp of their own, so: the command's or the
+ * answer's creation, the issue's last update for a label (applying it updates the issue), or now.
  */
 function triggerTime(trigger, payload) {
     const updated = payload.issue?.updated_at;
-    const stamp = trigger.source === 'command' ? trigger.command.createdAt : trigger.source === 'label' && typeof updated === 'string' ? updated : undefined;
+    const stamp = trigger.source === 'command' ? trigger.command.createdAt
+        : trigger.source === 'answer' ? trigger.answer.createdAt
+            : trigger.source === 'label' && typeof updated === 'string' ? updated
+                : undefined;
     const time = stamp ? Date.parse(stamp) : Number.NaN;
     return new Date(Number.isNaN(time) ? Date.now() : time);
 }
