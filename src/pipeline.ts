@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { acknowledge, mayUseCommand, refusalText } from './command.js'
 import { buildPlanRequest, type ExtraContext, type IssueData, type RepositoryData } from './context/build.js'
 import { type RepositoryPaths, gatherRepositoryContext } from './context/gather.js'
+import { askedQuestions, questionsSection } from './context/questions.js'
 import type { PlanRequest } from './context/request.js'
 import { parseUserContext } from './context/user-context.js'
 import { type GitHub, unreachable } from './github/client.js'
@@ -137,7 +138,8 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
     repository,
     previousBody: existing?.body ?? null,
     extra: {
-      sections: gathered.sections,
+      // After a request for more detail, the answers in the discussion need the questions they answer.
+      sections: [questionsSection(askedQuestions(existing?.body)), ...gathered.sections].filter((section) => section !== null),
       notes: gathered.notes,
       ...(stepMarker ? { step: { parent: stepMarker.parent, number: stepMarker.step } } : {}),
       ...(trigger.command ? { refinement: { guidance: trigger.command.guidance, previousPlan: planSection(existing?.body) ?? '' } } : {}),

@@ -26933,7 +26933,7 @@ const {
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(8835)
+} = __nccwpck_require__(1216)
 const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
 const { channels } = __nccwpck_require__(2414)
 const { CloseEvent } = __nccwpck_require__(5188)
@@ -27931,7 +27931,7 @@ module.exports = { PerMessageDeflate }
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
 const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(8835)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
 const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
@@ -28568,7 +28568,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 8835:
+/***/ 1216:
 /***/ ((module) => {
 
 
@@ -28592,7 +28592,7 @@ module.exports = {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(8835)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
 const { states, opcodes } = __nccwpck_require__(736)
 const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
@@ -28933,7 +28933,7 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(8835)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
@@ -29533,9 +29533,10 @@ module.exports = {
  * Highest first. What people said about this issue (including answers to the planner's questions)
  * says most about the work; the file tree says least.
  */
-const SECTION_PRIORITY = ['comments', 'parent', 'references', 'readme', 'languages', 'tree'];
+const SECTION_PRIORITY = ['questions', 'comments', 'parent', 'references', 'readme', 'languages', 'tree'];
 /** What the notes call each section. */
 const SECTION_NAMES = {
+    questions: "planner's earlier questions",
     comments: 'discussion',
     parent: 'parent issue',
     references: 'list of referenced issues',
@@ -55893,6 +55894,57 @@ function reason(error) {
 }
 const gather_fmt = (n) => n.toLocaleString('en-US');
 
+;// CONCATENATED MODULE: ./src/context/questions.ts
+
+
+/** The heading our needs-info comment puts above the planner's questions (publish/render.ts). */
+const ASKED = '**Could you tell us:**';
+/**
+ * What our needs-info comment asked, read back so that the next plan sees what the author's answers
+ * answer: the planner's numbered questions, or else the message it quoted. Nothing when the comment is
+ * not a request for more detail.
+ */
+function questions_askedQuestions(commentBody) {
+    if (parseMarker(commentBody)?.state !== 'needs-info')
+        return [];
+    const lines = (commentBody ?? '').split('\n');
+    const start = lines.findIndex((line) => line.trim() === ASKED);
+    if (start !== -1) {
+        const questions = [];
+        for (const line of lines.slice(start + 1)) {
+            const item = /^\d+\.\s+(.*)$/.exec(line.trim());
+            if (item)
+                questions.push(item[1]);
+            else if (line.trim() !== '' || questions.length > 0)
+                break;
+        }
+        return questions;
+    }
+    // No questions: the planner's message is the first quote after the alert that opens the comment.
+    const alert = lines.findIndex((line) => line.startsWith('> [!'));
+    const alertEnd = alert === -1 ? 0 : lines.findIndex((line, i) => i > alert && !line.startsWith('>'));
+    const quote = [];
+    for (const line of lines.slice(Math.max(alertEnd, 0))) {
+        if (line.startsWith('>'))
+            quote.push(line.replace(/^> ?/, ''));
+        else if (quote.length > 0)
+            break;
+    }
+    const message = quote.join('\n').trim();
+    return message ? [message] : [];
+}
+/** The planner's earlier questions as a context section: model output, so quoted like any other text. */
+function questions_questionsSection(questions) {
+    if (questions.length === 0)
+        return null;
+    const list = questions.map((q, i) => `${i + 1}. ${q}`).join('\n');
+    return {
+        key: 'questions',
+        title: 'Questions the planner asked the author last time (the discussion holds the answers)',
+        text: quoteUntrusted("the planner's earlier request for more detail", list),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/context/user-context.ts
 
 
@@ -59805,6 +59857,7 @@ function secrets_redact(text, secrets) {
 
 
 
+
 /** Progress edits allowed per run: with the "planning" comment and the final one, 20 writes at most. */
 const MAX_PROGRESS_EDITS = 18;
 /** The run was cancelled (SIGINT/SIGTERM from the runner): passed as the abort reason. */
@@ -59858,7 +59911,8 @@ async function planIssue(deps) {
         repository,
         previousBody: existing?.body ?? null,
         extra: {
-            sections: gathered.sections,
+            // After a request for more detail, the answers in the discussion need the questions they answer.
+            sections: [questionsSection(askedQuestions(existing?.body)), ...gathered.sections].filter((section) => section !== null),
             notes: gathered.notes,
             ...(stepMarker ? { step: { parent: stepMarker.parent, number: stepMarker.step } } : {}),
             ...(trigger.command ? { refinement: { guidance: trigger.command.guidance, previousPlan: planSection(existing?.body) ?? '' } } : {}),

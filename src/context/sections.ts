@@ -1,7 +1,7 @@
 import { scanMarkdown } from '../markdown/scan.js'
 
 /** The pieces of repository context the planner may be sent besides the issue itself. */
-export type SectionKey = 'comments' | 'parent' | 'references' | 'readme' | 'languages' | 'tree'
+export type SectionKey = 'questions' | 'comments' | 'parent' | 'references' | 'readme' | 'languages' | 'tree'
 
 export interface ContextSection {
   key: SectionKey
@@ -14,10 +14,11 @@ export interface ContextSection {
  * Highest first. What people said about this issue (including answers to the planner's questions)
  * says most about the work; the file tree says least.
  */
-export const SECTION_PRIORITY: readonly SectionKey[] = ['comments', 'parent', 'references', 'readme', 'languages', 'tree']
+export const SECTION_PRIORITY: readonly SectionKey[] = ['questions', 'comments', 'parent', 'references', 'readme', 'languages', 'tree']
 
 /** What the notes call each section. */
 const SECTION_NAMES: Readonly<Record<SectionKey, string>> = {
+  questions: "planner's earlier questions",
   comments: 'discussion',
   parent: 'parent issue',
   references: 'list of referenced issues',

@@ -228,6 +228,8 @@ describe("answers to the planner's questions", () => {
     expect(comments).toContain('CSV, about 2 million rows, from the reports page.')
     expect(comments).toContain("the issue's author")
     expect(comments).toContain("written after the planner's last comment")
+    // The answer comes with the question it answers.
+    expect((sentContext(1).related as Record<string, string>).questions).toContain('Which export format, and how many rows?')
     expect(planComments()).toHaveLength(1)
     expect(planComments()[0]).toContain('"state":"planned"')
     expect(labels()).not.toContain('plan-needs-info')
