@@ -31,8 +31,9 @@ export interface Service {
   app: FastifyInstance
   metrics: ServiceMetrics
   /**
-   * Stops accepting requests (readyz answers 503, requests waiting for a slot get 503), lets plans in
-   * flight finish until --shutdown-timeout, then stops the rest and closes the server.
+   * Answers /readyz with 503 and keeps serving for --drain-delay, then stops accepting requests
+   * (requests waiting for a slot get 503), lets plans in flight finish until --shutdown-timeout, stops
+   * the rest and closes the server.
    */
   shutdown(): Promise<void>
   /** Stops every plan now (a second SIGTERM). */
@@ -62,7 +63,12 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
   const identify = createKeyring(config.keys)
   const running = new Set<AbortController>()
   const states = new WeakMap<FastifyRequest, RequestState>()
+  /** SIGTERM came: /readyz answers 503 so load balancers stop sending, while requests are still served. */
+  let draining = false
+  /** New requests are refused; plans in flight finish. */
   let closing = false
+  /** Ends the drain delay early (a second signal). */
+  let hurry = (): void => {}
   /** Recent plan durations, for the Retry-After of a 429. */
   let typicalPlanMs = 0
 
@@ -105,6 +111,8 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     reply.header('x-request-id', request.id)
     // One access line per request, however it ends: answered, failed, or dropped by the client.
     reply.raw.once('close', () => finishRequest(request, reply, state))
+    // Draining: a client on a kept-alive connection reconnects for its next request, to another copy.
+    if (draining) reply.header('connection', 'close')
     const path = request.url.split('?')[0]
     if (closing && path !== '/healthz' && path !== '/metrics') {
       reply.header('connection', 'close')
@@ -152,7 +160,7 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
 
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (request, reply) => {
-    if (closing) return reply.code(503).send({ detail: 'The service is shutting down.' })
+    if (draining || closing) return reply.code(503).send({ detail: 'The service is shutting down.' })
     return { status: 'ready' }
   })
   app.get('/metrics', async (request, reply) => {
@@ -365,9 +373,12 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     // Probes and scrapes come every few seconds: only at debug level.
     if (route === '/healthz' || route === '/readyz' || route === '/metrics') request.log.debug(line, 'request')
     else request.log.info(line, 'request')
+    // While draining, a keep-alive connection whose response just ended would hold the close open.
+    if (closing) setImmediate(() => app.server.closeIdleConnections())
   }
 
   const abortAll = (): void => {
+    hurry()
     for (const controller of running) controller.abort(new ShuttingDown())
   }
 
@@ -376,16 +387,30 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     metrics,
     abortAll,
     async shutdown() {
+      draining = true
+      if (config.drainDelayMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, config.drainDelayMs)
+          hurry = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      }
       closing = true
       limiter.stop()
+      app.server.closeIdleConnections()
       const deadline = setTimeout(() => {
         app.log.warn({ in_flight: running.size }, 'shutdown deadline reached: stopping the plans still running')
         abortAll()
       }, config.shutdownTimeoutMs)
+      // Stopped plans answer at once; a connection still open after that is cut.
+      const cut = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs + 2000)
       try {
         await app.close()
       } finally {
         clearTimeout(deadline)
+        clearTimeout(cut)
       }
     },
   }

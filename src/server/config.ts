@@ -42,7 +42,9 @@ Limits:
   --queue <n>               requests that may wait for a slot; more get 429 (default 16)
   --queue-timeout <s>       longest wait for a slot before 429 (default 10)
   --timeout <s>             longest plan before 504 (default 240)
-  --shutdown-timeout <s>    on SIGTERM, how long plans in flight may finish (default 25)
+  --drain-delay <s>         on SIGTERM, how long /readyz answers 503 while requests are still
+                            served, so load balancers stop sending first (default 0; 5 in Kubernetes)
+  --shutdown-timeout <s>    then, how long plans in flight may finish (default 25)
   --log-level <level>       fatal, error, warn, info (default; one line per request) or debug
                             (also health checks and metrics scrapes)
   -h, --help                this text
@@ -62,6 +64,7 @@ export interface ServeConfig {
   queue: number
   queueTimeoutMs: number
   timeoutMs: number
+  drainDelayMs: number
   shutdownTimeoutMs: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug'
 }
@@ -85,6 +88,7 @@ const OPTIONS = {
   queue: { type: 'string' },
   'queue-timeout': { type: 'string' },
   timeout: { type: 'string' },
+  'drain-delay': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -144,6 +148,7 @@ export function parseServeConfig(argv: readonly string[], env: Record<string, st
     queue: whole('--queue', text('queue'), 16, 0, 100_000),
     queueTimeoutMs: whole('--queue-timeout', text('queue-timeout'), 10, 0, 3600) * 1000,
     timeoutMs: whole('--timeout', text('timeout'), 240, 1, 3600) * 1000,
+    drainDelayMs: whole('--drain-delay', text('drain-delay'), 0, 0, 600) * 1000,
     shutdownTimeoutMs: whole('--shutdown-timeout', text('shutdown-timeout'), 25, 0, 3600) * 1000,
     logLevel: logLevel as ServeConfig['logLevel'],
   }

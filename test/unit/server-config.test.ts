@@ -40,6 +40,7 @@ describe('parseServeConfig', () => {
       queue: 16,
       queueTimeoutMs: 10_000,
       timeoutMs: 240_000,
+      drainDelayMs: 0,
       shutdownTimeoutMs: 25_000,
       logLevel: 'info',
     })
@@ -59,11 +60,12 @@ describe('parseServeConfig', () => {
       ISSUE_PLANNER_QUEUE_TIMEOUT: '3',
       ISSUE_PLANNER_TIMEOUT: '90',
       ISSUE_PLANNER_SHUTDOWN_TIMEOUT: '5',
+      ISSUE_PLANNER_DRAIN_DELAY: '2',
       ISSUE_PLANNER_NO_STREAM: 'true',
       ISSUE_PLANNER_LOG_LEVEL: 'debug',
     }
     const parsed = config(['--port', '9100'], env)
-    expect(parsed).toMatchObject({ host: '0.0.0.0', port: 9100, maxBodyBytes: 256 * 1024, concurrency: 4, queue: 0, queueTimeoutMs: 3000, timeoutMs: 90_000, shutdownTimeoutMs: 5000, logLevel: 'debug' })
+    expect(parsed).toMatchObject({ host: '0.0.0.0', port: 9100, maxBodyBytes: 256 * 1024, concurrency: 4, queue: 0, queueTimeoutMs: 3000, timeoutMs: 90_000, drainDelayMs: 2000, shutdownTimeoutMs: 5000, logLevel: 'debug' })
     expect(parsed.planner).toMatchObject({ planner: 'anthropic', model: 'claude-sonnet-5', plannerApiKey: 'sk-ant-from-env', stream: false })
     expect(parsed.keys.map((k) => k.name)).toEqual(['ci', 'bot'])
     expect(envName('max-body')).toBe('ISSUE_PLANNER_MAX_BODY')
