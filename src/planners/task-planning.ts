@@ -3,7 +3,7 @@ import { issueAsTask } from '../context/task-text.js'
 import { type Plan, PlanSchema, type PlanStep, PlanStepSchema, describeSchemaError } from '../plan.js'
 import { type RemotePlannerOptions, type Reply, connect, errorMessage, errorText, parseJsonReply, postJson, quote, readText } from './http.js'
 import { partialPlan, unfence } from './partial-plan.js'
-import { type PlanProgress, type Planner, PlannerError, type PlannerResult, type ProgressListener } from './planner.js'
+import { type PlanProgress, type Planner, PlannerError, type PlannerResult, type ProgressListener, type TokenUsage } from './planner.js'
 import { type StreamEvent, readEvents } from './stream.js'
 
 
@@ -77,7 +77,8 @@ export function readTaskPlanningReply(reply: Reply): PlannerResult {
   if (status < 200 || status >= 300) {
     throw new PlannerError(`The task-planning service failed (HTTP ${status}): ${errorMessage(reply)}`, 'server')
   }
-  return { kind: 'plan', plan: validatePlan(parseJsonReply(reply, 'task-planning'), reply.text) }
+  const document = parseJsonReply(reply, 'task-planning')
+  return { kind: 'plan', plan: validatePlan(document, reply.text), ...usageIn(document) }
 }
 
 /**
@@ -124,7 +125,7 @@ export async function readTaskPlanningStream(events: AsyncIterable<StreamEvent>,
     if (error !== undefined && !asked) errors.push(errorText(error) ?? JSON.stringify(error))
     onProgress?.(progress)
   }
-  if (whole) return { kind: 'plan', plan: validatePlan(whole, JSON.stringify(whole)) }
+  if (whole) return { kind: 'plan', plan: validatePlan(whole, JSON.stringify(whole)), ...usageIn(whole) }
   if (asked) return asked
   if (text.trim() === '') {
     const said = errors.length ? `: ${[...new Set(errors)].slice(0, 3).join('; ')}` : ' and without saying why'
@@ -151,6 +152,14 @@ function questionsIn(value: unknown): PlannerResult | undefined {
   const message = typeof value.detail.message === 'string' ? value.detail.message.trim() : ''
   if (questions.length === 0 && !message) return undefined
   return { kind: 'needs-info', message, questions }
+}
+
+/** Tokens the service reports for the plan (`usage: {input_tokens, output_tokens}` beside the plan or in it). */
+function usageIn(value: unknown): { usage?: TokenUsage } {
+  const holder = isObject(value) && isObject(value.plan) && isObject(value.plan.usage) ? value.plan : value
+  if (!isObject(holder) || !isObject(holder.usage)) return {}
+  const { input_tokens: input, output_tokens: output } = holder.usage
+  return typeof input === 'number' && typeof output === 'number' ? { usage: { inputTokens: input, outputTokens: output } } : {}
 }
 
 function parseOrUndefined(text: string): unknown {

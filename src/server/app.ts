@@ -111,8 +111,6 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     reply.header('x-request-id', request.id)
     // One access line per request, however it ends: answered, failed, or dropped by the client.
     reply.raw.once('close', () => finishRequest(request, reply, state))
-    // Draining: a client on a kept-alive connection reconnects for its next request, to another copy.
-    if (draining) reply.header('connection', 'close')
     const path = request.url.split('?')[0]
     if (closing && path !== '/healthz' && path !== '/metrics') {
       reply.header('connection', 'close')
@@ -120,6 +118,12 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
       return reply.code(503).send({ detail: 'The service is shutting down: send the request again (another copy will answer).' })
     }
     return undefined
+  })
+
+  // Draining: a client on a kept-alive connection reconnects for its next request, to another copy.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (draining || closing) reply.header('connection', 'close')
+    return payload
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -373,8 +377,8 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     // Probes and scrapes come every few seconds: only at debug level.
     if (route === '/healthz' || route === '/readyz' || route === '/metrics') request.log.debug(line, 'request')
     else request.log.info(line, 'request')
-    // While draining, a keep-alive connection whose response just ended would hold the close open.
-    if (closing) setImmediate(() => app.server.closeIdleConnections())
+    // A kept-alive connection whose response began before the shutdown would hold the close open.
+    if (closing && !gone) request.raw.socket.end()
   }
 
   const abortAll = (): void => {

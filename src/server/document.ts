@@ -163,13 +163,13 @@ export class PlanTextStream {
   }
 
   /** The last update when the planner asked questions instead. */
-  questions(result: { message: string; questions: string[] }): StreamUpdate {
+  questions(result: { message: string; questions: string[] }): { data: string; detail: QuestionsDetail } {
     const detail = questionsDetail(result)
     return { data: this.send(`${this.sent ? '\n' : ''}${questionsText(detail)}`), detail }
   }
 
   /** The last update when planning failed after the stream had started. */
-  failure(error: string, message: string): StreamUpdate {
+  failure(error: string, message: string): { data: string; detail: { error: string; message: string } } {
     return { data: this.send(`${this.sent ? '\n' : ''}${clean(`Planning failed: ${oneLine(message)}\n`)}`), detail: { error, message } }
   }
 

@@ -5,7 +5,7 @@ import type { Plan } from '../../src/plan.ts'
 import { PlannerError, type PlanProgress } from '../../src/planners/planner.ts'
 import type { StreamEvent } from '../../src/planners/stream.ts'
 import { readTaskPlanningReply, readTaskPlanningStream } from '../../src/planners/task-planning.ts'
-import { PlanTextStream, questionsDetail, type StreamUpdate } from '../../src/server/document.ts'
+import { PlanTextStream, planDocument, questionsDetail, type StreamUpdate } from '../../src/server/document.ts'
 
 const PLAN: Plan = {
   title: 'Upgrade Postgres',
@@ -41,6 +41,15 @@ describe('task-planning client: questions', () => {
     const stream = new PlanTextStream()
     const result = await readTaskPlanningStream(events([{ data: '' } as StreamUpdate, stream.questions(ASKED)]))
     expect(result).toEqual({ kind: 'needs-info', message: questionsDetail(ASKED).message, questions: ASKED.questions })
+  })
+})
+
+describe('task-planning client: usage', () => {
+  it('reads the tokens the service reports, from the plain reply and the stream’s last update', async () => {
+    const usage = { inputTokens: 1800, outputTokens: 420 }
+    expect(readTaskPlanningReply({ status: 200, text: JSON.stringify(planDocument(PLAN, usage)) })).toEqual({ kind: 'plan', plan: PLAN, usage })
+    expect(await readTaskPlanningStream(events(new PlanTextStream().finish(PLAN, usage)))).toEqual({ kind: 'plan', plan: PLAN, usage })
+    expect(readTaskPlanningReply({ status: 200, text: JSON.stringify({ ...planDocument(PLAN), usage: { input_tokens: 'many' } }) })).toEqual({ kind: 'plan', plan: PLAN })
   })
 })
 
