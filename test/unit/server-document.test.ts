@@ -86,7 +86,7 @@ describe('planText', () => {
 
   it('removes control characters a terminal would act on, and keeps headings on one line', () => {
     const text = planText({ title: 'Clear \u001b[2Jscreen', description: 'ok', steps: [step('Two\nlines\u0007', { description: 'Bell\u0007 and \u202Ebidi' })] })
-    expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F\u202E]/)
+    for (const ch of ['\u001b', '\u0007', '\u202E']) expect(text).not.toContain(ch)
     expect(text).toContain('## 1. Two lines\n')
   })
 })
