@@ -5,6 +5,7 @@ import type { PlanRequest } from '../context/request.js'
 import type { FetchLike } from '../planners/http.js'
 import { createPlanner, runsLocally } from '../planners/index.js'
 import type { PlanProgress, Planner, PlannerResult, ProgressListener, TokenUsage } from '../planners/planner.js'
+import { redact } from '../secrets.js'
 import type { ServeConfig } from './config.js'
 import { PlanTextStream, type StreamUpdate, planDocument, questionsDetail } from './document.js'
 import { ClientGone, type Failure, ServiceTimeout, ShuttingDown, describeFailure } from './errors.js'
@@ -115,7 +116,7 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     if (closing && path !== '/healthz' && path !== '/metrics') {
       reply.header('connection', 'close')
       state.outcome = 'shutting_down'
-      return reply.code(503).send({ detail: 'The service is shutting down: send the request again (another copy will answer).' })
+      return reply.code(503).header('retry-after', '1').send({ detail: 'The service is shutting down: send the request again (another copy will answer).' })
     }
     return undefined
   })
@@ -198,6 +199,8 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     } catch (error) {
       const failure = failed(request, state, error, controller.signal)
       if (failure.outcome === 'client_gone') return reply
+      // Another copy can take a request this one stopped while shutting down.
+      if (failure.status === 503) reply.header('retry-after', '1')
       return await reply.code(failure.status).send({ detail: failure.message })
     } finally {
       release()
@@ -306,7 +309,10 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
             : error.reason === 'queue_timeout'
               ? `The service is busy: no plan slot came free within ${config.queueTimeoutMs / 1000} s. Retry after ${retry} s.`
               : 'The service is shutting down: send the request again (another copy will answer).'
-        await reply.code(error.reason === 'shutting_down' ? 503 : 429).header('retry-after', retry).send({ detail })
+        await reply
+          .code(error.reason === 'shutting_down' ? 503 : 429)
+          .header('retry-after', error.reason === 'shutting_down' ? '1' : retry)
+          .send({ detail })
         return undefined
       }
       // The client left while waiting: nobody to answer.
@@ -323,7 +329,7 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     running.add(controller)
     try {
       // A planner per request: its log lines carry the request id.
-      const planner: Planner = createPlanner(config.planner, fetchFn, (message) => request.log.info({ planner: true }, message))
+      const planner: Planner = createPlanner(config.planner, fetchFn, (message) => request.log.info({ planner: true }, redact(message, secrets)))
       const result = await planner.plan(planRequest, controller.signal, onProgress)
       // Outline ignores the signal: a plan the client stopped waiting for is not sent.
       if (controller.signal.aborted) throw controller.signal.reason

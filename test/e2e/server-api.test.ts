@@ -291,8 +291,11 @@ describe('errors: JSON {"detail": …} with the right status', () => {
     expect(metrics).toContain('task_planning_in_flight 1')
     // Shutting down: the waiting request is refused with 503, the running plan stopped.
     await service.service.shutdown()
-    expect((await queued).status).toBe(503)
-    expect((await busy).status).toBe(503)
+    for (const reply of [await queued, await busy]) {
+      expect(reply.status).toBe(503)
+      expect(reply.headers.get('retry-after')).toBe('1')
+      expect(await reply.json()).toEqual({ detail: expect.stringMatching(/^The service is shutting down/) })
+    }
     running = undefined
   })
 
