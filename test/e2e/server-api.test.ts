@@ -156,6 +156,15 @@ describe('POST /task-planning/plan/stream', () => {
     expect(updates.filter(({ update }) => 'step' in update)).toHaveLength(4)
   })
 
+  it('with --no-stream, asks the model once and sends the same pieces at the end', async () => {
+    const { service, models } = await llm(['--no-stream'])
+    models.script({ text: JSON.stringify(modelPlan(3)) })
+    const updates = await readSse(await post(service, '/task-planning/plan/stream', TASK))
+    expect(models.requests[0]!.stream).toBe(false)
+    expect(updates.filter(({ update }) => 'step' in update)).toHaveLength(3)
+    expect(printLikeThePythonClient(updates)).toBe((updates.at(-1)!.update as { plan: { plan: string } }).plan.plan)
+  })
+
   it('ends with the questions when the model asks instead of planning', async () => {
     const { service, models } = await llm()
     models.script({ text: JSON.stringify(modelQuestions(['Which endpoints?'])) })
@@ -219,6 +228,7 @@ describe('errors: JSON {"detail": …} with the right status', () => {
     const empty = await post(service, '/task-planning/plan', '')
     expect(empty.status).toBe(400)
     expect(((await empty.json()) as { detail: string }).detail).toContain('The request body is empty')
+    expect((await post(service, '/task-planning/plan', TASK)).status).toBe(200)
   })
 
   it('400 for a body that smuggles __proto__', async () => {
@@ -322,6 +332,17 @@ describe('errors: JSON {"detail": …} with the right status', () => {
     expect(detail).toMatch(/^The backing planner failed: OpenAI rejected the API key \(HTTP 401\)/)
     expect(detail).toContain('--planner-api-key')
     expect(detail).not.toContain(PROVIDER_KEY)
+  })
+
+  it('502 when the model’s reply is not a plan; the client is told how it began, the log is not', async () => {
+    const { service, models } = await llm()
+    models.script({ text: 'I would rather not plan this; the launch codes are 0000.' })
+    const response = await post(service, '/task-planning/plan', TASK)
+    expect(response.status).toBe(502)
+    expect(((await response.json()) as { detail: string }).detail).toContain('the launch codes are 0000')
+    await eventually(() => service.logs.requests.length === 1, 'the access line')
+    expect(service.logs.lines.find((l) => l.error === 'upstream_error')).toMatchObject({ level: 'error', msg: expect.stringContaining('invalid-reply') })
+    expect(service.logs.text).not.toContain('launch codes')
   })
 
   it('504 when the plan takes longer than --timeout, and the model call is stopped', async () => {
