@@ -116,6 +116,7 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     if (closing && path !== '/healthz' && path !== '/metrics') {
       reply.header('connection', 'close')
       state.outcome = 'shutting_down'
+      metrics.rejections.inc({ reason: 'shutting_down' })
       return reply.code(503).header('retry-after', '1').send({ detail: 'The service is shutting down: send the request again (another copy will answer).' })
     }
     return undefined
@@ -222,13 +223,18 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
     const flushProgress = (): void => {
       timer = undefined
       if (ended || !latest) return
-      for (const update of text.progress(latest())) write(update)
+      try {
+        for (const update of text.progress(latest())) write(update)
+      } catch (error) {
+        // A partial plan that cannot be read only delays the steps until the plan is complete.
+        request.log.warn({ error: (error as Error).name }, 'could not read the planner’s progress')
+      }
     }
     const onProgress: ProgressListener = (read) => {
       latest = read
       timer ??= setTimeout(flushProgress, PROGRESS_MS)
     }
-    const heartbeat = setInterval(() => write({ data: '' } as StreamUpdate), HEARTBEAT_MS)
+    const heartbeat = setInterval(() => write({ data: '' }), HEARTBEAT_MS)
     void reply
       .code(200)
       .header('content-type', 'text/event-stream; charset=utf-8')
@@ -236,7 +242,7 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
       .header('x-accel-buffering', 'no')
       .send(out)
     // Headers and a first (empty) update go out now: the client and any proxy see the stream start.
-    write({ data: '' } as StreamUpdate)
+    write({ data: '' })
     try {
       const result = await plan(request, state, controller, planRequest, onProgress)
       ended = true
@@ -256,7 +262,7 @@ export function createService(config: ServeConfig, options: ServiceOptions = {})
       if (timer) clearTimeout(timer)
       clearInterval(heartbeat)
       release()
-      out.end()
+      if (!out.destroyed) out.end()
     }
     return reply
   })

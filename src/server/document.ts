@@ -115,6 +115,8 @@ const clean = (text: string): string => removeInvisible(text)
 
 /** One stream update: `data` is always present, so the documented client loop can print every update. */
 export type StreamUpdate =
+  /** Nothing new: the first update, and the heartbeat of a quiet stream. */
+  | { data: '' }
   | { data: string; title: string }
   | { data: string; step: WireStep }
   | { data: string; message: string }

@@ -39,7 +39,7 @@ describe('task-planning client: questions', () => {
 
   it('reads a stream that ends in questions as needs-info, after the text it printed', async () => {
     const stream = new PlanTextStream()
-    const result = await readTaskPlanningStream(events([{ data: '' } as StreamUpdate, stream.questions(ASKED)]))
+    const result = await readTaskPlanningStream(events([{ data: '' }, stream.questions(ASKED)]))
     expect(result).toEqual({ kind: 'needs-info', message: questionsDetail(ASKED).message, questions: ASKED.questions })
   })
 })
