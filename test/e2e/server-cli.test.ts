@@ -152,7 +152,7 @@ describe('issue-planner serve (the built CLI)', () => {
 
     // A second wave fills the slots; SIGTERM while they run: each finishes with its plan.
     const wave = Array.from({ length: 8 }, () => post(server.url, '/task-planning/plan'))
-    await models.waitForRequests(ok.length + 8)
+    await models.waitForRequests(ok.length + 8, 20_000)
     server.child.kill('SIGTERM')
     const finished = await Promise.all(wave)
     expect(finished.map((r) => r.status)).toEqual(Array(8).fill(200))
