@@ -9,6 +9,7 @@ const HELP = `issue-planner: preview the plan comment Issue Planner would post, 
 
 Usage:
   issue-planner --issue-file <file.md> [options]
+  issue-planner serve [options]     run the Task Planning Service (see issue-planner serve --help)
 
 The file's first heading is the issue title; the rest is the body.
 
@@ -51,6 +52,11 @@ function readIssueFile(text: string, fileName: string): { title: string; body: s
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'serve') {
+    // Loaded only for the service, so previews never load the HTTP server.
+    const { serve } = await import('./server/run.js')
+    return serve(argv.slice(1), process.env)
+  }
   const { values } = parseArgs({
     args: argv,
     options: {
