@@ -8,7 +8,8 @@ import { createTaskPlanningPlanner } from './task-planning.js'
 
 /** The planner the `planner` input names, configured from the other planner inputs. */
 export function createPlanner(
-  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream' | 'model' | 'azureResource' | 'maxOutputTokens' | 'maxSteps' | 'explore' | 'exploreMaxCalls' | 'exploreMaxChars' | 'exclude'>,
+  inputs: Pick<Inputs, 'planner' | 'plannerUrl' | 'plannerApiKey' | 'stream' | 'model' | 'azureResource' | 'maxOutputTokens' | 'maxSteps'> &
+    Partial<Pick<Inputs, 'explore' | 'exploreMaxCalls' | 'exploreMaxChars' | 'exclude'>>,
   fetch: FetchLike,
   log: (message: string) => void,
   /** Where an LLM planner may read the repository; without it, it plans from the context alone. */
@@ -34,8 +35,8 @@ export function createPlanner(
           ? {
               explore: {
                 ...access,
-                enabled: inputs.explore,
-                exclude: inputs.exclude,
+                enabled: inputs.explore ?? true,
+                exclude: inputs.exclude ?? [],
                 ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}),
                 ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}),
               },
