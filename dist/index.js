@@ -42652,11 +42652,15 @@ function taskPlanningBody(request) {
         },
     };
 }
-/** Interprets a reply per the protocol: 2xx is a plan, 400/422 a refusal, 401/403/404 configuration. */
+/**
+ * Interprets a reply per the protocol: 2xx is a plan, 400/422 a refusal (with the service's questions
+ * when it sends them: `{"detail": {"error": "needs_info", "message", "questions": [...]}}`),
+ * 401/403/404 configuration.
+ */
 function readTaskPlanningReply(reply) {
     const { status } = reply;
     if (status === 400 || status === 422) {
-        return { kind: 'needs-info', message: (0,planners_http/* errorMessage */.gJ)(reply), questions: [] };
+        return questionsIn(parseOrUndefined(reply.text)) ?? { kind: 'needs-info', message: (0,planners_http/* errorMessage */.gJ)(reply), questions: [] };
     }
     if (status === 401 || status === 403) {
         throw new planners_planner/* PlannerError */.P(`The task-planning service rejected the credentials (HTTP ${status}): ${(0,planners_http/* errorMessage */.gJ)(reply)}. Check input \`planner-api-key\`.`, 'config');
@@ -42667,16 +42671,28 @@ function readTaskPlanningReply(reply) {
     if (status < 200 || status >= 300) {
         throw new planners_planner/* PlannerError */.P(`The task-planning service failed (HTTP ${status}): ${(0,planners_http/* errorMessage */.gJ)(reply)}`, 'server');
     }
-    return { kind: 'plan', plan: validatePlan((0,planners_http/* parseJsonReply */.EC)(reply, 'task-planning'), reply.text) };
+    const document = (0,planners_http/* parseJsonReply */.EC)(reply, 'task-planning');
+    return { kind: 'plan', plan: validatePlan(document, reply.text), ...usageIn(document) };
 }
 /**
  * Reads the documented plan stream: updates whose `data` holds the next piece of the plan text. The
  * plan is a last update carrying the whole plan, or else all pieces joined (maybe inside a code fence).
+ * Updates may also carry the plan's `title` and each finished `step` (issue-planner serve sends them
+ * beside Markdown pieces): those are what the progress shows. A last update whose `detail` holds
+ * questions means the service asks for more detail instead of planning.
  */
 async function readTaskPlanningStream(events, onProgress) {
     let text = '';
     let whole;
+    let asked;
     const errors = [];
+    const shown = { steps: [] };
+    const progress = () => {
+        // Steps sent one by one are the progress; otherwise the text so far is read as a plan document.
+        if (shown.steps.length === 0 && shown.title === undefined)
+            return { ...partialPlan(text), ...(shown.message ? { message: shown.message } : {}) };
+        return { ...shown, steps: [...shown.steps] };
+    };
     for await (const { data } of events) {
         let update;
         try {
@@ -42689,8 +42705,7 @@ async function readTaskPlanningStream(events, onProgress) {
         // piece that happens to parse, such as `16` or `"Create the replica"`.
         if (!isObject(update) || !UPDATE_KEYS.some((key) => key in update)) {
             text += data;
-            const sofar = text;
-            onProgress?.(() => partialPlan(sofar));
+            onProgress?.(progress);
             continue;
         }
         if (carriesPlan(update))
@@ -42699,14 +42714,23 @@ async function readTaskPlanningStream(events, onProgress) {
             whole = update.data;
         else if (typeof update.data === 'string')
             text += update.data;
+        if (typeof update.title === 'string' && update.title.trim())
+            shown.title = update.title.trim();
+        if (typeof update.message === 'string' && update.message.trim())
+            shown.message = update.message.trim();
+        const step = isObject(update.step) ? PlanStepSchema.safeParse(update.step) : undefined;
+        if (step?.success)
+            shown.steps.push(step.data);
+        asked = questionsIn(update) ?? asked;
         const error = update.error ?? update.detail;
-        if (error !== undefined)
-            errors.push(typeof error === 'string' ? error : JSON.stringify(error));
-        const sofar = text;
-        onProgress?.(() => partialPlan(sofar));
+        if (error !== undefined && !asked)
+            errors.push((0,planners_http/* errorText */.kc)(error) ?? JSON.stringify(error));
+        onProgress?.(progress);
     }
     if (whole)
-        return { kind: 'plan', plan: validatePlan(whole, JSON.stringify(whole)) };
+        return { kind: 'plan', plan: validatePlan(whole, JSON.stringify(whole)), ...usageIn(whole) };
+    if (asked)
+        return asked;
     if (text.trim() === '') {
         const said = errors.length ? `: ${[...new Set(errors)].slice(0, 3).join('; ')}` : ' and without saying why';
         throw new planners_planner/* PlannerError */.P(`The task-planning stream ended without a plan${said}.`, errors.length ? 'server' : 'invalid-reply');
@@ -42716,9 +42740,41 @@ async function readTaskPlanningStream(events, onProgress) {
         document = JSON.parse(unfence(text));
     }
     catch {
+        // Text that is not a plan document, after an error: the error is what happened.
+        if (errors.length)
+            throw new planners_planner/* PlannerError */.P(`The task-planning stream ended without a plan: ${[...new Set(errors)].slice(0, 3).join('; ')}.`, 'server');
         throw new planners_planner/* PlannerError */.P(`The task-planning stream's plan text is not JSON (or was cut short): ${(0,planners_http/* quote */.hD)(text)}`, 'invalid-reply');
     }
     return { kind: 'plan', plan: validatePlan(document, text) };
+}
+/**
+ * The documented questions shape, `{"detail": {"error": "needs_info", "message": "…", "questions":
+ * ["…"]}}`, as a 422 body or a stream's last update: needs-info with the questions.
+ */
+function questionsIn(value) {
+    if (!isObject(value) || !isObject(value.detail) || !Array.isArray(value.detail.questions))
+        return undefined;
+    const questions = value.detail.questions.filter((q) => typeof q === 'string' && q.trim() !== '').map((q) => q.trim());
+    const message = typeof value.detail.message === 'string' ? value.detail.message.trim() : '';
+    if (questions.length === 0 && !message)
+        return undefined;
+    return { kind: 'needs-info', message, questions };
+}
+/** Tokens the service reports for the plan (`usage: {input_tokens, output_tokens}` beside the plan or in it). */
+function usageIn(value) {
+    const holder = isObject(value) && isObject(value.plan) && isObject(value.plan.usage) ? value.plan : value;
+    if (!isObject(holder) || !isObject(holder.usage))
+        return {};
+    const { input_tokens: input, output_tokens: output } = holder.usage;
+    return typeof input === 'number' && typeof output === 'number' ? { usage: { inputTokens: input, outputTokens: output } } : {};
+}
+function parseOrUndefined(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 /** Members that make a JSON object an update rather than a piece of the plan text. */
 const UPDATE_KEYS = ['data', 'plan', 'steps', 'error', 'detail'];
@@ -42770,8 +42826,8 @@ access) {
                     ? {
                         explore: {
                             ...access,
-                            enabled: inputs.explore,
-                            exclude: inputs.exclude,
+                            enabled: inputs.explore ?? true,
+                            exclude: inputs.exclude ?? [],
                             ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}),
                             ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}),
                         },

@@ -2,7 +2,7 @@ export const id = 367;
 export const ids = [367];
 export const modules = {
 
-/***/ 9367:
+/***/ 39367:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -445,11 +445,11 @@ function isJSONObject(value) {
 
 //# sourceMappingURL=index.js.map
 // EXTERNAL MODULE: ./node_modules/@workflow/serde/dist/index.js
-var dist = __webpack_require__(1479);
+var dist = __webpack_require__(11479);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/parse.js + 1 modules
-var parse = __webpack_require__(3852);
+var parse = __webpack_require__(43852);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __webpack_require__(8439);
+var json_schema_processors = __webpack_require__(98439);
 ;// CONCATENATED MODULE: ./node_modules/@ai-sdk/azure/node_modules/eventsource-parser/dist/index.js
 class ParseError extends Error {
   constructor(message, options) {
@@ -5465,9 +5465,9 @@ function getToolCaller(tool2) {
 
 //# sourceMappingURL=index.js.map
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 1 modules
-var schemas = __webpack_require__(737);
+var schemas = __webpack_require__(80737);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/coerce.js
-var coerce = __webpack_require__(9567);
+var coerce = __webpack_require__(49567);
 ;// CONCATENATED MODULE: ./node_modules/@ai-sdk/azure/node_modules/@ai-sdk/openai/dist/internal/index.js
 // src/chat/openai-chat-language-model.ts
 
@@ -22044,7 +22044,7 @@ var AzureTranscriptionModel = class {
 
 /***/ }),
 
-/***/ 1479:
+/***/ 11479:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -2,7 +2,7 @@ export const id = 397;
 export const ids = [397];
 export const modules = {
 
-/***/ 1397:
+/***/ 11397:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,13 +12,13 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/ai/dist/index.js + 3 modules
-var dist = __webpack_require__(2535);
+var dist = __webpack_require__(52535);
 // EXTERNAL MODULE: ./src/planners/http.ts + 2 modules
 var planners_http = __webpack_require__(2540);
 // EXTERNAL MODULE: ./node_modules/@ai-sdk/provider/dist/index.js
-var provider_dist = __webpack_require__(583);
+var provider_dist = __webpack_require__(90583);
 // EXTERNAL MODULE: ./src/planners/planner.ts
-var planner = __webpack_require__(9325);
+var planner = __webpack_require__(99325);
 ;// CONCATENATED MODULE: ./src/planners/llm/errors.ts
 
 
@@ -154,11 +154,11 @@ function refusalReason(metadata) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
+var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./src/planners/llm/explore/policy.ts
-var explore_policy = __webpack_require__(6771);
+var explore_policy = __webpack_require__(66771);
 ;// CONCATENATED MODULE: ./src/planners/llm/explore/source.ts
 /**
  * Where the exploration tools read the repository: a checkout on disk (checkout.ts) or the GitHub
@@ -538,7 +538,7 @@ async function readAtMost(path, limit) {
 }
 
 // EXTERNAL MODULE: ./src/github/read.ts
-var read = __webpack_require__(2371);
+var read = __webpack_require__(52371);
 ;// CONCATENATED MODULE: ./src/planners/llm/explore/github-source.ts
 
 
@@ -699,15 +699,15 @@ function resolveLink(link, target) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@ai-sdk/provider-utils/dist/index.js + 2 modules
-var provider_utils_dist = __webpack_require__(2716);
+var provider_utils_dist = __webpack_require__(62716);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 1 modules
-var schemas = __webpack_require__(737);
+var schemas = __webpack_require__(80737);
 // EXTERNAL MODULE: ./src/context/untrusted.ts
-var untrusted = __webpack_require__(4253);
+var untrusted = __webpack_require__(94253);
 // EXTERNAL MODULE: ./src/planners/llm/explore/glob.ts
-var explore_glob = __webpack_require__(5491);
+var explore_glob = __webpack_require__(65491);
 // EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __webpack_require__(5919);
+var external_node_worker_threads_ = __webpack_require__(75919);
 ;// CONCATENATED MODULE: ./src/planners/llm/explore/search.ts
 
 // CommonJS, as eval workers are; the same loop for every request. Messages carry flat arrays of
@@ -1354,9 +1354,9 @@ function bytesText(bytes) {
 const fmt = (n) => n.toLocaleString('en-US');
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var yaml_dist = __webpack_require__(8815);
+var yaml_dist = __webpack_require__(38815);
 // EXTERNAL MODULE: ./src/context/sections.ts
-var sections = __webpack_require__(4679);
+var sections = __webpack_require__(94679);
 ;// CONCATENATED MODULE: ./src/planners/llm/prompt.ts
 
 
@@ -1423,7 +1423,7 @@ function userPrompt(request) {
 const oneLine = (text) => text.replace(/\s+/g, ' ').trim();
 
 // EXTERNAL MODULE: ./src/planners/llm/providers.ts
-var providers = __webpack_require__(9555);
+var providers = __webpack_require__(69555);
 ;// CONCATENATED MODULE: ./src/planners/llm/reply.ts
 
 /**

@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
+/***/ 89659:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -53,11 +53,11 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
 exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(4371);
+const http = __importStar(__nccwpck_require__(58611));
+const https = __importStar(__nccwpck_require__(65692));
+const pm = __importStar(__nccwpck_require__(83335));
+const tunnel = __importStar(__nccwpck_require__(20770));
+const undici_1 = __nccwpck_require__(24371);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -745,7 +745,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 83335:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -845,7 +845,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 7227:
+/***/ 77227:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -865,9 +865,9 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Allow = exports.MalformedJSON = exports.PartialJSON = exports.parseJSON = exports.parse = void 0;
-const options_1 = __nccwpck_require__(3481);
+const options_1 = __nccwpck_require__(83481);
 Object.defineProperty(exports, "Allow", ({ enumerable: true, get: function () { return options_1.Allow; } }));
-__exportStar(__nccwpck_require__(3481), exports);
+__exportStar(__nccwpck_require__(83481), exports);
 class PartialJSON extends Error {
 }
 exports.PartialJSON = PartialJSON;
@@ -1072,7 +1072,7 @@ exports.parse = parse;
 
 /***/ }),
 
-/***/ 3481:
+/***/ 83481:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1151,26 +1151,26 @@ exports["default"] = exports.Allow;
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -1430,33 +1430,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 4371:
+/***/ 24371:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(23701)
+const Dispatcher = __nccwpck_require__(30883)
+const Pool = __nccwpck_require__(30628)
 const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(57405)
+const ProxyAgent = __nccwpck_require__(76672)
+const EnvHttpProxyAgent = __nccwpck_require__(53137)
+const RetryAgent = __nccwpck_require__(30050)
+const errors = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
+const api = __nccwpck_require__(56615)
+const buildConnector = __nccwpck_require__(59136)
+const MockClient = __nccwpck_require__(47365)
+const MockAgent = __nccwpck_require__(47501)
+const MockPool = __nccwpck_require__(94004)
+const mockErrors = __nccwpck_require__(52429)
+const RetryHandler = __nccwpck_require__(17816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
+const DecoratorHandler = __nccwpck_require__(58155)
 const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -1474,10 +1474,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(21514),
+  retry: __nccwpck_require__(92026),
+  dump: __nccwpck_require__(88060),
+  dns: __nccwpck_require__(70379)
 }
 
 module.exports.buildConnector = buildConnector
@@ -1539,7 +1539,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(54398).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -1551,39 +1551,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Headers = __nccwpck_require__(60660).Headers
+module.exports.Response = __nccwpck_require__(99051).Response
 module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.FormData = __nccwpck_require__(35910).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+module.exports.FileReader = __nccwpck_require__(48355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { kConstruct } = __nccwpck_require__(20109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(79061)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
+module.exports.WebSocket = __nccwpck_require__(13726).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -1599,18 +1599,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(21238)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -1670,16 +1670,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -1785,7 +1785,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1794,16 +1794,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(7075)
+} = __nccwpck_require__(57075)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 const kResume = Symbol('resume')
 
@@ -2043,17 +2043,17 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(49927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -2269,13 +2269,13 @@ module.exports.RequestHandler = RequestHandler
 
 
 
-const assert = __nccwpck_require__(4589)
-const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { finished, PassThrough } = __nccwpck_require__(57075)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -2491,16 +2491,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const { AsyncResource } = __nccwpck_require__(16698)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -2606,30 +2606,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(6424)
+module.exports.request = __nccwpck_require__(14043)
 module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(57075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
@@ -3012,15 +3012,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 87655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(49927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -3112,16 +3112,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(7030)
-const assert = __nccwpck_require__(4589)
+const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
+const timers = __nccwpck_require__(96603)
 
 function noop () {}
 
@@ -3206,7 +3206,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, sess
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(1692)
+        tls = __nccwpck_require__(41692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -3359,7 +3359,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 10735:
 /***/ ((module) => {
 
 
@@ -3484,12 +3484,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 42414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const diagnosticsChannel = __nccwpck_require__(53053)
+const util = __nccwpck_require__(57975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -3693,7 +3693,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 68707:
 /***/ ((module) => {
 
 
@@ -4125,7 +4125,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4133,8 +4133,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
-const assert = __nccwpck_require__(4589)
+} = __nccwpck_require__(68707)
+const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -4149,8 +4149,8 @@ const {
   getServerName,
   normalizedMethodRecords
 } = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { channels } = __nccwpck_require__(42414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -4614,7 +4614,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 36443:
 /***/ ((module) => {
 
 module.exports = {
@@ -4688,7 +4688,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 67752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4696,7 +4696,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(10735)
 
 class TstNode {
   /** @type {any} */
@@ -4852,18 +4852,18 @@ module.exports = {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
-const { IncomingMessage } = __nccwpck_require__(7067)
-const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
+const assert = __nccwpck_require__(34589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
+const { IncomingMessage } = __nccwpck_require__(37067)
+const stream = __nccwpck_require__(57075)
+const net = __nccwpck_require__(77030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
-const { stringify } = __nccwpck_require__(1792)
-const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const nodeUtil = __nccwpck_require__(57975)
+const { stringify } = __nccwpck_require__(41792)
+const { EventEmitter: EE } = __nccwpck_require__(78474)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+const { tree } = __nccwpck_require__(67752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -5573,18 +5573,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 57405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(21841)
+const Pool = __nccwpck_require__(30628)
+const Client = __nccwpck_require__(23701)
 const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -5721,7 +5721,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   PoolBase,
   kClients,
@@ -5729,9 +5729,9 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(42128)
+const Pool = __nccwpck_require__(30628)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
 const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
@@ -5936,10 +5936,10 @@ module.exports = BalancedPool
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const { channels } = __nccwpck_require__(42414)
+const timers = __nccwpck_require__(96603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -5952,7 +5952,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -5985,9 +5985,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(52824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -5999,11 +5999,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(53434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -6011,7 +6011,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(63870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -6926,7 +6926,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(84492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -7449,21 +7449,21 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 88788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { errorMonitor } = __nccwpck_require__(8474)
-const { pipeline } = __nccwpck_require__(7075)
+const assert = __nccwpck_require__(34589)
+const { errorMonitor } = __nccwpck_require__(78474)
+const { pipeline } = __nccwpck_require__(57075)
 const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -7482,7 +7482,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -7494,7 +7494,7 @@ let h2ExperimentalWarned = false
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(2467)
+  http2 = __nccwpck_require__(32467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -7888,7 +7888,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(84492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -8248,26 +8248,26 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 23701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
 
 
 
-const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
-const http = __nccwpck_require__(7067)
+const assert = __nccwpck_require__(34589)
+const net = __nccwpck_require__(77030)
+const http = __nccwpck_require__(37067)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const { channels } = __nccwpck_require__(42414)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(21841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kServerName,
@@ -8309,9 +8309,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+const connectH2 = __nccwpck_require__(88788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -8619,7 +8619,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 function onError (client, err) {
   if (
@@ -8879,19 +8879,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 21841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(30883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(36443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -9094,11 +9094,11 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 30883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(8474)
+const EventEmitter = __nccwpck_require__(78474)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -9166,15 +9166,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 53137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(21841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(36443)
+const ProxyAgent = __nccwpck_require__(76672)
+const Agent = __nccwpck_require__(57405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -9333,7 +9333,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 64660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -9457,15 +9457,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 42128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(21841)
+const FixedQueue = __nccwpck_require__(64660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const PoolStats = __nccwpck_require__(43246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -9658,10 +9658,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 43246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(36443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -9699,7 +9699,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 30628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9710,14 +9710,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -9813,19 +9813,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 76672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const { URL } = __nccwpck_require__(73136)
+const Agent = __nccwpck_require__(57405)
+const Pool = __nccwpck_require__(30628)
+const DispatcherBase = __nccwpck_require__(21841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
+const Client = __nccwpck_require__(23701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -10094,13 +10094,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 30050:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(30883)
+const RetryHandler = __nccwpck_require__(17816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -10136,7 +10136,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 32581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10144,8 +10144,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Agent = __nccwpck_require__(57405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -10175,7 +10175,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 58155:
 /***/ ((module) => {
 
 
@@ -10232,10 +10232,10 @@ module.exports = class DecoratorHandler {
 
 
 const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const EE = __nccwpck_require__(8474)
+const { kBodyUsed } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -10465,14 +10465,14 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 17816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
+const { RequestRetryError } = __nccwpck_require__(68707)
 const {
   isDisturbed,
   parseHeaders,
@@ -10909,14 +10909,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 70379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const { isIP } = __nccwpck_require__(77030)
+const { lookup } = __nccwpck_require__(40610)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -11291,14 +11291,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 88060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(58155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -11421,7 +11421,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 25092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11449,7 +11449,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 21514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11480,11 +11480,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 92026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(17816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -11506,13 +11506,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(50172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -11790,7 +11790,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 63870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11802,7 +11802,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 53434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11814,7 +11814,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11835,13 +11835,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 47501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(57405)
 const {
   kAgent,
   kMockAgentSet,
@@ -11852,14 +11852,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(91117)
+const MockClient = __nccwpck_require__(47365)
+const MockPool = __nccwpck_require__(94004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(53397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const Dispatcher = __nccwpck_require__(30883)
+const Pluralizer = __nccwpck_require__(91529)
+const PendingInterceptorsFormatter = __nccwpck_require__(56142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -12002,14 +12002,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 47365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Client = __nccwpck_require__(23701)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -12018,10 +12018,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -12068,12 +12068,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 52429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(68707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -12103,12 +12103,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 31511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kDispatchKey,
@@ -12116,8 +12116,8 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 const { buildURL } = __nccwpck_require__(3440)
 
 /**
@@ -12317,14 +12317,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 94004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Pool = __nccwpck_require__(30628)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -12333,10 +12333,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -12383,7 +12383,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 91117:
 /***/ ((module) => {
 
 
@@ -12413,26 +12413,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 53397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(52429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
+} = __nccwpck_require__(91117)
 const { buildURL } = __nccwpck_require__(3440)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(7975)
+} = __nccwpck_require__(57975)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -12787,13 +12787,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 56142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const { Console } = __nccwpck_require__(7540)
+const { Transform } = __nccwpck_require__(57075)
+const { Console } = __nccwpck_require__(37540)
 
 const PERSISTENT = process.versions.icu ? '✅' : 'Y '
 const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N '
@@ -12837,7 +12837,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 91529:
 /***/ ((module) => {
 
 
@@ -12873,7 +12873,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 96603:
 /***/ ((module) => {
 
 
@@ -13303,21 +13303,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 89634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kConstruct } = __nccwpck_require__(20109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(76798)
 const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { webidl } = __nccwpck_require__(45893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(99051)
 const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
-const assert = __nccwpck_require__(4589)
+const { kState } = __nccwpck_require__(93627)
+const { fetching } = __nccwpck_require__(54398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(73168)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -14174,9 +14174,9 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
+const { kConstruct } = __nccwpck_require__(20109)
+const { Cache } = __nccwpck_require__(89634)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
@@ -14328,26 +14328,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 20109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(36443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 76798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const assert = __nccwpck_require__(34589)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { isValidHeaderName } = __nccwpck_require__(73168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -14392,7 +14392,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 71276:
 /***/ ((module) => {
 
 
@@ -14411,15 +14411,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 79061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(11978)
+const { stringify } = __nccwpck_require__(57797)
+const { webidl } = __nccwpck_require__(45893)
+const { Headers } = __nccwpck_require__(60660)
 
 /**
  * @typedef {Object} Cookie
@@ -14602,15 +14602,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 11978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
-const assert = __nccwpck_require__(4589)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(71276)
+const { isCTLExcludingHtab } = __nccwpck_require__(57797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(51900)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -14919,7 +14919,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 57797:
 /***/ ((module) => {
 
 
@@ -15278,13 +15278,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 24031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
-const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { Transform } = __nccwpck_require__(57075)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(94811)
 
 /**
  * @type {number[]} BOM
@@ -15859,23 +15859,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 21238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
+const { pipeline } = __nccwpck_require__(57075)
+const { fetching } = __nccwpck_require__(54398)
 const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
+const { webidl } = __nccwpck_require__(45893)
+const { EventSourceStream } = __nccwpck_require__(24031)
+const { parseMIMEType } = __nccwpck_require__(51900)
+const { createFastMessageEvent } = __nccwpck_require__(15188)
+const { isNetworkError } = __nccwpck_require__(99051)
+const { delay } = __nccwpck_require__(94811)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
 
 let experimentalWarned = false
 
@@ -16349,7 +16349,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 94811:
 /***/ ((module) => {
 
 
@@ -16393,7 +16393,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 84492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16408,20 +16408,20 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(73168)
+const { FormData } = __nccwpck_require__(35910)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 const { Blob } = __nccwpck_require__(4573)
-const assert = __nccwpck_require__(4589)
-const { isErrored, isDisturbed } = __nccwpck_require__(7075)
-const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const assert = __nccwpck_require__(34589)
+const { isErrored, isDisturbed } = __nccwpck_require__(57075)
+const { isArrayBuffer } = __nccwpck_require__(73429)
+const { serializeAMimeType } = __nccwpck_require__(51900)
+const { multipartFormDataParser } = __nccwpck_require__(50116)
 let random
 
 try {
-  const crypto = __nccwpck_require__(7598)
+  const crypto = __nccwpck_require__(77598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -17060,12 +17060,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const encoder = new TextEncoder()
 
@@ -17811,12 +17811,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 66653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(36443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -17864,14 +17864,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 27114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -17997,17 +17997,17 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 50116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
-const assert = __nccwpck_require__(4589)
+const { utf8DecodeBytes } = __nccwpck_require__(73168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(51900)
+const { isFileLike } = __nccwpck_require__(27114)
+const { makeEntry } = __nccwpck_require__(35910)
+const assert = __nccwpck_require__(34589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
 const File = globalThis.File ?? NodeFile
@@ -18478,18 +18478,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 35910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(73168)
+const { kState } = __nccwpck_require__(93627)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { FileLike, isFileLike } = __nccwpck_require__(27114)
+const { webidl } = __nccwpck_require__(45893)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -18737,7 +18737,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 51059:
 /***/ ((module) => {
 
 
@@ -18784,23 +18784,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 60660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
+const { kConstruct } = __nccwpck_require__(36443)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(7975)
+} = __nccwpck_require__(73168)
+const { webidl } = __nccwpck_require__(45893)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(57975)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -19478,7 +19478,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 54398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -19491,10 +19491,10 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
+} = __nccwpck_require__(99051)
+const { HeadersList } = __nccwpck_require__(60660)
 const { Request, cloneRequest } = __nccwpck_require__(9967)
-const zlib = __nccwpck_require__(8522)
+const zlib = __nccwpck_require__(38522)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -19529,10 +19529,10 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
-const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+} = __nccwpck_require__(73168)
+const { kState, kDispatcher } = __nccwpck_require__(93627)
+const assert = __nccwpck_require__(34589)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(84492)
 const {
   redirectStatusSet,
   nullBodyStatus,
@@ -19540,13 +19540,13 @@ const {
   requestBodyHeader,
   subresourceSet
 } = __nccwpck_require__(4495)
-const EE = __nccwpck_require__(8474)
-const { Readable, pipeline, finished } = __nccwpck_require__(7075)
+const EE = __nccwpck_require__(78474)
+const { Readable, pipeline, finished } = __nccwpck_require__(57075)
 const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(51900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { webidl } = __nccwpck_require__(45893)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -21762,16 +21762,16 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(84492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(60660)
+const { FinalizationRegistry } = __nccwpck_require__(66653)()
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -21783,12 +21783,12 @@ const {
   requestDuplex
 } = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
 const kAbortController = Symbol('abortController')
 
@@ -22799,15 +22799,15 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 99051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(60660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(84492)
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -22818,18 +22818,18 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   redirectStatusSet,
   nullBodyStatus
 } = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { types } = __nccwpck_require__(7975)
+const { kState, kHeaders } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { FormData } = __nccwpck_require__(35910)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { types } = __nccwpck_require__(57975)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -23416,7 +23416,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 93627:
 /***/ ((module) => {
 
 
@@ -23432,21 +23432,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 73168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
+const { Transform } = __nccwpck_require__(57075)
+const zlib = __nccwpck_require__(38522)
 const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { getGlobalOrigin } = __nccwpck_require__(51059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(51900)
 const { performance } = __nccwpck_require__(643)
 const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
-const assert = __nccwpck_require__(4589)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const assert = __nccwpck_require__(34589)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { webidl } = __nccwpck_require__(45893)
 
 let supportedHashes = []
 
@@ -23454,7 +23454,7 @@ let supportedHashes = []
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -25071,13 +25071,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 45893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { types, inspect } = __nccwpck_require__(7975)
-const { markAsUncloneable } = __nccwpck_require__(5919)
+const { types, inspect } = __nccwpck_require__(57975)
+const { markAsUncloneable } = __nccwpck_require__(75919)
 const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
@@ -25773,7 +25773,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 22607:
 /***/ ((module) => {
 
 
@@ -26070,7 +26070,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 48355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26079,15 +26079,15 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(53610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(20961)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
@@ -26421,12 +26421,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 88573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -26506,7 +26506,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 20961:
 /***/ ((module) => {
 
 
@@ -26523,7 +26523,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 53610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26534,12 +26534,12 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
-const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+} = __nccwpck_require__(20961)
+const { ProgressEvent } = __nccwpck_require__(88573)
+const { getEncoding } = __nccwpck_require__(22607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(51900)
+const { types } = __nccwpck_require__(57975)
+const { StringDecoder } = __nccwpck_require__(13193)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -26921,32 +26921,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 86897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(20736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
+} = __nccwpck_require__(61216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(98625)
+const { channels } = __nccwpck_require__(42414)
+const { CloseEvent } = __nccwpck_require__(15188)
 const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
+const { fetching } = __nccwpck_require__(54398)
+const { Headers, getHeadersList } = __nccwpck_require__(60660)
+const { getDecodeSplit } = __nccwpck_require__(73168)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
 
@@ -27299,7 +27299,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 20736:
 /***/ ((module) => {
 
 
@@ -27372,15 +27372,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 15188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
-const { MessagePort } = __nccwpck_require__(5919)
+const { kConstruct } = __nccwpck_require__(36443)
+const { MessagePort } = __nccwpck_require__(75919)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -27713,7 +27713,7 @@ module.exports = {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(20736)
 
 const BUFFER_SIZE = 16386
 
@@ -27723,7 +27723,7 @@ let buffer = null
 let bufIdx = BUFFER_SIZE
 
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
   crypto = {
@@ -27811,14 +27811,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 19469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
+const { isValidClientWindowBits } = __nccwpck_require__(98625)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -27923,16 +27923,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 81652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Writable } = __nccwpck_require__(7075)
-const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { Writable } = __nccwpck_require__(57075)
+const assert = __nccwpck_require__(34589)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(20736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(61216)
+const { channels } = __nccwpck_require__(42414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -27942,11 +27942,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
+} = __nccwpck_require__(98625)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { closeWebSocketConnection } = __nccwpck_require__(86897)
+const { PerMessageDeflate } = __nccwpck_require__(19469)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -28457,14 +28457,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 13900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { opcodes, sendHints } = __nccwpck_require__(20736)
+const FixedQueue = __nccwpck_require__(64660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -28568,7 +28568,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 61216:
 /***/ ((module) => {
 
 
@@ -28587,16 +28587,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 98625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(61216)
+const { states, opcodes } = __nccwpck_require__(20736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(15188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(51900)
 
 /* globals Blob */
 
@@ -28916,15 +28916,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 13726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(20736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -28933,21 +28933,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(61216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
+} = __nccwpck_require__(98625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(86897)
+const { ByteParser } = __nccwpck_require__(81652)
 const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { types } = __nccwpck_require__(57975)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(15188)
+const { SendQueue } = __nccwpck_require__(13900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -29518,7 +29518,114 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4679:
+/***/ 89095:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ buildPlanRequest)
+/* harmony export */ });
+/* unused harmony export requestSize */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38815);
+/* harmony import */ var _sections_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(94679);
+/* harmony import */ var _untrusted_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(94253);
+
+
+
+/** Smallest share of the budget the issue body keeps before the user context is cut instead. */
+const MIN_BODY_SHARE = 0.5;
+/** Most of the budget a previous plan sent for refinement may take. */
+const REFINEMENT_SHARE = 0.3;
+/**
+ * Builds the planner request within `budget` characters, in a fixed priority order: the issue, the
+ * workflow's `context`, a command's refinement, then the gathered sections (cut lowest priority first).
+ * Only when the issue alone is too long is its body cut.
+ */
+function buildPlanRequest(args) {
+    const { issue, repository, budget } = args;
+    const extra = args.extra ?? { sections: [], notes: [] };
+    const notes = [...extra.notes];
+    const request = {
+        issue: {
+            number: issue.number,
+            title: (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_2__/* .cleanUntrusted */ .oD)(issue.title).replace(/\s+/g, ' ').trim(),
+            body: (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_2__/* .cleanUntrusted */ .oD)(issue.body ?? ''),
+            url: issue.html_url,
+            labels: (issue.labels ?? [])
+                .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
+                .filter((name) => name !== ''),
+        },
+        repository: {
+            fullName: repository.full_name,
+            description: repository.description ?? '',
+            topics: repository.topics ?? [],
+            language: repository.language ?? '',
+            defaultBranch: repository.default_branch ?? '',
+            url: repository.html_url,
+        },
+        userContext: args.userContext,
+        sections: [],
+        ...(extra.step ? { step: extra.step } : {}),
+        notes,
+    };
+    const userSize = JSON.stringify(request.userContext).length;
+    const userCap = Math.floor(budget * (1 - MIN_BODY_SHARE));
+    if (userSize > userCap) {
+        const text = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .stringify */ .As)(request.userContext);
+        request.userContext = { text: cutText(text, userCap) };
+        notes.push(`The workflow's \`context\` input was cut from ${fmt(userSize)} to about ${fmt(userCap)} characters.`);
+    }
+    const body = request.issue.body;
+    let keep = body.length;
+    // Escapes make the serialised body longer than the raw text, so shrink until the whole request fits.
+    while (requestSize(request) > budget && keep > 0) {
+        keep = Math.max(0, keep - (requestSize(request) - budget) - 120);
+        request.issue.body = `${cutText(body, keep)}\n\n[… ${fmt(body.length - keep)} more characters of the issue body were not sent]`;
+    }
+    if (keep < body.length) {
+        // The budget is about what leaves the runner; a local planner still reads the whole issue.
+        request.issue.fullBody = body;
+        if (!args.localPlanner)
+            notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`);
+    }
+    if (extra.refinement) {
+        const room = Math.max(0, Math.min(budget - requestSize(request), Math.floor(budget * REFINEMENT_SHARE)));
+        const previousPlan = (0,_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .cutText */ .IN)(extra.refinement.previousPlan, room);
+        if (previousPlan.length < extra.refinement.previousPlan.length)
+            notes.push(`The previous plan sent for refinement was cut to ${fmt(previousPlan.length)} characters.`);
+        request.refinement = { guidance: extra.refinement.guidance, previousPlan };
+    }
+    // Sections take what is left; JSON escaping can still overshoot, so pack again a little tighter.
+    let room = budget - requestSize(request);
+    for (let attempt = 0; attempt < 4 && room > 0; attempt++) {
+        const packed = (0,_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .packSections */ .uW)(extra.sections, room);
+        request.sections = packed.kept;
+        const over = requestSize(request) - budget;
+        if (over <= 0) {
+            notes.push(...packed.notes);
+            break;
+        }
+        request.sections = [];
+        room -= over + 200;
+    }
+    if (request.sections.length === 0 && extra.sections.length > 0) {
+        notes.push(`No room was left in the budget (input \`context-budget\`) for: ${extra.sections.map((s) => s.title).join(', ')}.`);
+    }
+    return request;
+}
+/** Characters a request occupies once serialised, the measure the budget is kept in. */
+function requestSize(request) {
+    return JSON.stringify({ ...request, issue: { ...request.issue, fullBody: undefined }, notes: undefined }).length;
+}
+/** Cuts at a line boundary (never inside a code fence) like every other cut; one huge line is cut where it must be. */
+function cutText(text, limit) {
+    return (0,_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .cutText */ .IN)(text, limit) || text.slice(0, limit);
+}
+const fmt = (n) => n.toLocaleString('en-US');
+
+
+/***/ }),
+
+/***/ 94679:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29527,7 +29634,7 @@ module.exports = {
 /* harmony export */   uW: () => (/* binding */ packSections)
 /* harmony export */ });
 /* unused harmony export SECTION_PRIORITY */
-/* harmony import */ var _markdown_scan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6952);
+/* harmony import */ var _markdown_scan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96952);
 
 /**
  * Highest first. What people said about this issue (including answers to the planner's questions)
@@ -29634,7 +29741,7 @@ const fmt = (n) => n.toLocaleString('en-US');
 
 /***/ }),
 
-/***/ 4253:
+/***/ 94253:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29642,7 +29749,7 @@ const fmt = (n) => n.toLocaleString('en-US');
 /* harmony export */   i: () => (/* binding */ removeInvisible),
 /* harmony export */   oD: () => (/* binding */ cleanUntrusted)
 /* harmony export */ });
-/* harmony import */ var _markdown_scan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6952);
+/* harmony import */ var _markdown_scan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96952);
 
 /**
  * Issue titles, bodies and comments are written by strangers and read by a planner that follows
@@ -29954,14 +30061,14 @@ function forwardFinder(text) {
 
 /***/ }),
 
-/***/ 2371:
+/***/ 52371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   zM: () => (/* binding */ isStatus)
 /* harmony export */ });
 /* unused harmony exports loadIssue, getRepository */
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8422);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38422);
 
 /** The issue to plan: from the event payload when it carries one (no request), else from the API. */
 async function loadIssue(octokit, ref, fromEvent) {
@@ -29997,7 +30104,7 @@ function isStatus(error, status) {
 
 /***/ }),
 
-/***/ 6236:
+/***/ 16236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30014,7 +30121,7 @@ class InputError extends Error {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 38422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30022,10 +30129,10 @@ class InputError extends Error {
 /* harmony export */   dz: () => (/* reexport safe */ _input_error_js__WEBPACK_IMPORTED_MODULE_2__.d)
 /* harmony export */ });
 /* unused harmony exports PLANNERS, parseIssueNumber */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9567);
-/* harmony import */ var _planners_llm_explore_policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
-/* harmony import */ var _planners_llm_providers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9555);
-/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6236);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(49567);
+/* harmony import */ var _planners_llm_explore_policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(66771);
+/* harmony import */ var _planners_llm_providers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(69555);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(16236);
 
 
 
@@ -30131,7 +30238,7 @@ function parseIssueNumber(raw) {
 
 /***/ }),
 
-/***/ 6952:
+/***/ 96952:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30656,7 +30763,7 @@ function makeRetriable(function_, options) {
 }
 
 // EXTERNAL MODULE: ./src/planners/planner.ts
-var planner = __nccwpck_require__(9325);
+var planner = __nccwpck_require__(99325);
 ;// CONCATENATED MODULE: ./src/planners/http.ts
 
 
@@ -30865,7 +30972,2251 @@ function errorText(value) {
 
 /***/ }),
 
-/***/ 5491:
+/***/ 20959:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  J: () => (/* binding */ createPlanner),
+  $: () => (/* binding */ runsLocally)
+});
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 1 modules
+var schemas = __nccwpck_require__(80737);
+// EXTERNAL MODULE: ./src/context/sections.ts
+var sections = __nccwpck_require__(94679);
+// EXTERNAL MODULE: ./src/context/untrusted.ts
+var untrusted = __nccwpck_require__(94253);
+;// CONCATENATED MODULE: ./src/context/task-text.ts
+
+/**
+ * The task both protocols are given: the issue's title and body, quoted as user content so a planner
+ * reads instructions inside them as data, and what is asked of it stated outside the quote.
+ */
+function issueAsTask(request) {
+    const { issue } = request;
+    const ask = request.step
+        ? `Break down step ${request.step.number} of the plan for parent issue #${request.step.parent} into steps; the step is GitHub issue #${issue.number}.`
+        : `Plan the work for GitHub issue #${issue.number} in ${request.repository.fullName}.`;
+    const quoted = (0,untrusted/* quoteUntrusted */.X0)(`issue #${issue.number}`, issue.body ? `${issue.title}\n\n${issue.body}` : issue.title);
+    const refine = request.refinement
+        ? `\n\nA maintainer asked to re-plan it${request.refinement.guidance ? ` with this guidance: ${request.refinement.guidance}` : ''}. Improve on the previous plan (in the context) rather than starting over.`
+        : '';
+    return `${ask}${refine}\n\n${quoted}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core = __nccwpck_require__(88532);
+;// CONCATENATED MODULE: ./src/plan.ts
+
+const plan_text = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform((v) => String(v).trim());
+/** "a string or a list" fields: both read as a list of non-empty strings. */
+const textList = schemas/* union */.KCZ([plan_text, schemas/* array */.YOg(schemas/* union */.KCZ([plan_text, schemas/* null */.chJ()]))])
+    .nullish()
+    .transform((v) => {
+    if (v === null || v === undefined)
+        return [];
+    const items = Array.isArray(v) ? v : [v];
+    return items.filter((s) => typeof s === 'string' && s.length > 0);
+});
+/** Subtasks are documented as strings; planners also send `{name}` or `{title}` objects. */
+const subtaskList = schemas/* array */.YOg(schemas/* union */.KCZ([
+    plan_text,
+    schemas/* object */.Ikc({ name: plan_text.optional(), title: plan_text.optional(), description: plan_text.optional() })
+        .transform((o) => o.name ?? o.title ?? o.description ?? ''),
+]))
+    .nullish()
+    .transform((v) => (v ?? []).filter((s) => s.length > 0));
+const PlanStepSchema = schemas/* object */.Ikc({
+    name: plan_text.optional(),
+    title: plan_text.optional(),
+    description: plan_text.nullish(),
+    estimated_time: plan_text.nullish(),
+    prerequisites: textList,
+    risks: textList,
+    subtasks: subtaskList,
+    required_skills: textList,
+    dependencies: textList,
+    acceptance_criteria: textList,
+    files: textList,
+    context: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+})
+    .transform((s, ctx) => {
+    const name = s.name || s.title || '';
+    if (!name) {
+        ctx.addIssue({ code: 'custom', message: 'step has no name' });
+        return core/* NEVER */.tm;
+    }
+    return {
+        name,
+        description: s.description ?? '',
+        ...(s.estimated_time ? { estimated_time: s.estimated_time } : {}),
+        prerequisites: s.prerequisites,
+        risks: s.risks,
+        subtasks: s.subtasks,
+        required_skills: s.required_skills,
+        dependencies: s.dependencies,
+        ...(s.acceptance_criteria.length ? { acceptance_criteria: s.acceptance_criteria } : {}),
+        ...(s.files.length ? { files: s.files } : {}),
+        ...contextOf(s.context),
+    };
+});
+/**
+ * A reply's step context, without the keys that mark a step or subtask done: those are the outline
+ * planner's copy of ticks in the issue itself, and a remote planner must never tick a box.
+ */
+function contextOf(context) {
+    const kept = Object.entries(context ?? {}).filter(([key]) => !DONE_KEYS.has(key));
+    return kept.length > 0 ? { context: Object.fromEntries(kept) } : {};
+}
+const DONE_KEYS = new Set(['done', 'done_subtasks']);
+const PlanSchema = schemas/* object */.Ikc({
+    title: plan_text.nullish(),
+    description: plan_text.nullish(),
+    plan: schemas/* unknown */.L5J().optional(),
+    steps: schemas/* array */.YOg(PlanStepSchema).min(1, 'a plan needs at least one step'),
+})
+    .transform((p) => ({
+    title: p.title ?? '',
+    description: p.description || (typeof p.plan === 'string' ? p.plan.trim() : ''),
+    steps: p.steps,
+}));
+/** Turns a zod failure into one line that says where the reply went wrong. */
+function describeSchemaError(error) {
+    return error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+        .join('; ');
+}
+
+// EXTERNAL MODULE: ./src/planners/http.ts + 2 modules
+var http = __nccwpck_require__(2540);
+// EXTERNAL MODULE: ./src/planners/planner.ts
+var planners_planner = __nccwpck_require__(99325);
+;// CONCATENATED MODULE: ./node_modules/eventsource-parser/dist/errors.js
+/**
+ * Error thrown when encountering an issue during parsing.
+ *
+ * @public
+ */
+class ParseError extends Error {
+    constructor(message, options) {
+        super(message);
+        this.name = 'ParseError';
+        this.type = options.type;
+        this.field = options.field;
+        this.value = options.value;
+        this.line = options.line;
+    }
+}
+//# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ./node_modules/eventsource-parser/dist/parse.js
+/**
+ * EventSource/Server-Sent Events parser
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
+ */
+
+// ASCII codes used in the hot parsing paths.
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const MAX_FIELD_PREFIX_LENGTH = 6;
+/**
+ * Creates a new EventSource parser.
+ *
+ * @param config - Parser configuration. Accepts callbacks (see {@link ParserCallbacks})
+ *   and options like `maxBufferSize` (see {@link ParserConfig}).
+ *
+ * @returns A new EventSource parser, with `feed` and `reset` methods.
+ * @public
+ */
+function createParser(config) {
+    if (typeof config === 'function') {
+        throw new TypeError('`config` must be an object, got a function instead. Did you mean `createParser({onEvent: fn})`?');
+    }
+    const { maxBufferSize, onComment, onError, onEvent, onId, onRetry } = config;
+    // Trailing bytes from prior `feed()` calls that did not yet form a complete line.
+    // Stored as an array of fragments and only joined when a line terminator arrives.
+    // Concatenating per-feed (`prefix + chunk`) is O(N²) when a single SSE line spans
+    // many chunks (e.g. a large `data:` payload streamed in tiny slices, or an MCP-style
+    // server that emits one giant content block). Buffering as fragments + joining once
+    // makes the same workload linear.
+    const pendingFragments = [];
+    // Running total of `pendingFragments` lengths, kept in sync with the array so the
+    // `maxBufferSize` check doesn't have to walk the fragment list on every feed.
+    let pendingFragmentsLength = 0;
+    // Empty or partial leading BOM; undefined once the BOM check is complete.
+    let bomPrefix = '';
+    let id;
+    let data = '';
+    let dataLines = 0;
+    let eventType;
+    // Set after a `maxBufferSize` overflow. Once tripped, `feed()` throws until
+    // `reset()` is called — see the comment on `maxBufferSize` in `ParserConfig`.
+    let terminated = false;
+    let skippingLine = false;
+    // Set when a line (parsed or discarded) was terminated by a trailing `\r` at the very
+    // end of a chunk. That `\r` is ambiguous: it may be a bare-CR terminator or the first
+    // half of a `\r\n` whose `\n` lands in the next chunk. The line itself is complete
+    // either way, but we must remember to swallow a single leading `\n` from the next
+    // chunk so the pair is treated as one terminator rather than a blank line (which
+    // would dispatch an event prematurely).
+    let skipNextLineFeed = false;
+    /**
+     * Feeds a chunk of the SSE stream to the parser. Any trailing bytes that do
+     * not yet form a complete line are held back and prepended to the next chunk,
+     * so callers can pass arbitrary slices of the stream without worrying about
+     * line boundaries.
+     *
+     * Per the SSE spec, one leading UTF-8 BOM is stripped before parsing,
+     * even when split across chunks. This handles both the raw 3-byte form (0xEF 0xBB
+     * 0xBF) and a single decoded U+FEFF, so a leading BOM is ignored regardless of
+     * how the caller decoded the bytes.
+     *
+     * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream
+     */
+    function feed(chunk) {
+        if (terminated) {
+            throw new Error('Cannot feed parser: it was terminated after exceeding the configured max buffer size. Call `reset()` to resume parsing.');
+        }
+        if (bomPrefix !== undefined) {
+            chunk = bomPrefix + chunk;
+            // Wait only while the input could still be a raw BOM. Empty chunks must
+            // not finish the check, and a mismatched prefix must remain ordinary input.
+            if (chunk === '' || chunk === '\xEF' || chunk === '\xEF\xBB') {
+                bomPrefix = chunk;
+                return;
+            }
+            bomPrefix = undefined;
+            // Strip exactly one leading BOM, in decoded or raw byte-valued form.
+            chunk = chunk.replace(/^(?:\uFEFF|\xEF\xBB\xBF)/, '');
+        }
+        // Rare resume states from a prior chunk boundary: a pending `\r\n` split or a
+        // line being discarded. Single combined check keeps the hot path to one branch;
+        // the actual handling lives out-of-line in `resumeAfterSkip`.
+        if (skippingLine || skipNextLineFeed) {
+            chunk = resumeAfterSkip(chunk);
+            if (!chunk) {
+                return;
+            }
+        }
+        // Hot path: no buffered prefix from a prior partial line. Hand the chunk
+        // straight to `processLines`, exactly like the original implementation.
+        // Zero new work in the common case (every chunk ends with `\n\n`).
+        if (!pendingFragments.length) {
+            const trailing = processLines(chunk);
+            if (trailing !== '') {
+                storeTrailing(trailing);
+            }
+            checkForBufferOverflow();
+            return;
+        }
+        // We have a buffered prefix. If this chunk also has no terminator, append
+        // to the buffer without concatenating — that's the O(N²) trap we're
+        // avoiding (large single `data:` payload split across many tiny chunks).
+        if (chunk.indexOf('\n') === -1 && chunk.indexOf('\r') === -1) {
+            if (pendingFragmentsLength < MAX_FIELD_PREFIX_LENGTH) {
+                const head = pendingFragments.join('') +
+                    chunk.slice(0, MAX_FIELD_PREFIX_LENGTH - pendingFragmentsLength);
+                if (!shouldBufferTrailing(head)) {
+                    pendingFragments.length = 0;
+                    pendingFragmentsLength = 0;
+                    skippingLine = true;
+                    return;
+                }
+            }
+            pendingFragments.push(chunk);
+            pendingFragmentsLength += chunk.length;
+            checkForBufferOverflow();
+            return;
+        }
+        // Terminator arrived. Join the accumulated fragments + this chunk once,
+        // process, and buffer any new trailing partial line.
+        pendingFragments.push(chunk);
+        const input = pendingFragments.join('');
+        pendingFragments.length = 0;
+        pendingFragmentsLength = 0;
+        storeTrailing(processLines(input));
+        checkForBufferOverflow();
+    }
+    // Out-of-line handler for the rare post-boundary states. `skipNextLineFeed` means a
+    // line (parsed or discarded) ended with a trailing `\r` at the previous chunk boundary,
+    // so a single leading `\n` must be swallowed to consume a split `\r\n` as one terminator.
+    // `skippingLine` means we are discarding an invalid line until its terminator arrives.
+    // The two states are mutually exclusive. Returns the remaining chunk to parse ('' if
+    // this chunk was fully consumed).
+    function resumeAfterSkip(chunk) {
+        if (chunk.length === 0) {
+            return chunk;
+        }
+        if (skipNextLineFeed) {
+            skipNextLineFeed = false;
+            return chunk.charCodeAt(0) === LF ? chunk.slice(1) : chunk;
+        }
+        const crIndex = chunk.indexOf('\r');
+        const lfIndex = chunk.indexOf('\n');
+        const lineEnd = crIndex === -1 ? lfIndex : lfIndex === -1 ? crIndex : crIndex < lfIndex ? crIndex : lfIndex;
+        if (lineEnd === -1) {
+            return '';
+        }
+        // Trailing `\r` at the very end of the chunk: defer the CRLF/CR decision to the
+        // next chunk (see `skipNextLineFeed`) rather than greedily consuming just the `\r`.
+        if (lineEnd === chunk.length - 1 && chunk.charCodeAt(lineEnd) === CR) {
+            skippingLine = false;
+            skipNextLineFeed = true;
+            return '';
+        }
+        skippingLine = false;
+        return chunk.slice(lineEnd + (chunk.charCodeAt(lineEnd) === CR && chunk.charCodeAt(lineEnd + 1) === LF ? 2 : 1));
+    }
+    function storeTrailing(trailing) {
+        if (!trailing)
+            return;
+        // A trailing that ends with `\r` is not a partial line: the `\r` terminates it,
+        // and only the CRLF-vs-CR ambiguity remains (the matching `\n` may start the next
+        // chunk). Parse the completed line now — buffering it could grow unbounded through
+        // the no-terminator append path, and discarding it would eat the terminator and
+        // make skip mode swallow the next line.
+        if (trailing.charCodeAt(trailing.length - 1) === CR) {
+            parseLine(trailing, 0, trailing.length - 1);
+            if (checkForBufferOverflow())
+                return;
+            skipNextLineFeed = true;
+            return;
+        }
+        if (shouldBufferTrailing(trailing)) {
+            pendingFragments.push(trailing);
+            pendingFragmentsLength = trailing.length;
+            return;
+        }
+        skippingLine = true;
+    }
+    function shouldBufferTrailing(trailing) {
+        const firstCharCode = trailing.charCodeAt(0);
+        return ((firstCharCode === 58 && !!onComment) ||
+            (firstCharCode === 100 && isPotentialField(trailing, 'data')) ||
+            (firstCharCode === 101 && isPotentialField(trailing, 'event')) ||
+            (firstCharCode === 105 && isPotentialField(trailing, 'id')) ||
+            (firstCharCode === 114 && isPotentialField(trailing, 'retry')));
+    }
+    // Returns true when parsing must stop for the current chunk (the parser was already
+    // terminated or has just overflowed), and false when processing can continue.
+    function checkForBufferOverflow() {
+        if (terminated)
+            return true;
+        if (maxBufferSize === undefined)
+            return false;
+        if (pendingFragmentsLength + data.length <= maxBufferSize)
+            return false;
+        terminated = true;
+        pendingFragments.length = 0;
+        pendingFragmentsLength = 0;
+        id = undefined;
+        data = '';
+        dataLines = 0;
+        eventType = undefined;
+        skippingLine = false;
+        skipNextLineFeed = false;
+        onError === null || onError === void 0 ? void 0 : onError(new ParseError(`Buffered data exceeded max buffer size of ${maxBufferSize} characters`, {
+            type: 'max-buffer-size-exceeded',
+        }));
+        return true;
+    }
+    /**
+     * Splits `chunk` into SSE lines and dispatches each to the appropriate handler.
+     * Returns any trailing bytes that did not terminate with a line break, so the
+     * caller can prepend them to the next chunk.
+     *
+     * The SSE spec permits three line terminators: `\n`, `\r`, and `\r\n`. Real-world
+     * streams almost always use plain `\n`, so we take a fast path when no `\r` is
+     * present in the chunk. The slow path is spec-correct but does more work per line.
+     */
+    function processLines(chunk) {
+        let searchIndex = 0;
+        // Fast path: LF-only chunk (the common case for typical SSE servers).
+        // We can scan forward with a single `indexOf('\n')` per line and inline
+        // the hot-path branches for `data:` and `event:` without the CR bookkeeping
+        // the slow path needs.
+        if (chunk.indexOf('\r') === -1) {
+            let lfIndex = chunk.indexOf('\n', searchIndex);
+            while (lfIndex !== -1) {
+                // Blank line: end-of-event marker. Dispatch the accumulated event (if any)
+                // and reset the buffered fields. This is hoisted out of `parseLine` because
+                // it's the single most common line shape after `data:` lines.
+                if (searchIndex === lfIndex) {
+                    if (id !== undefined) {
+                        onId === null || onId === void 0 ? void 0 : onId(id);
+                    }
+                    if (dataLines > 0) {
+                        onEvent === null || onEvent === void 0 ? void 0 : onEvent({ id, event: eventType, data });
+                    }
+                    id = undefined;
+                    data = '';
+                    dataLines = 0;
+                    eventType = undefined;
+                    searchIndex = lfIndex + 1;
+                    lfIndex = chunk.indexOf('\n', searchIndex);
+                    continue;
+                }
+                const firstCharCode = chunk.charCodeAt(searchIndex);
+                if (isDataPrefix(chunk, searchIndex, firstCharCode)) {
+                    // `data:` line — append the value to the event's data buffer.
+                    // 'data:'.length === 5, 'data: '.length === 6
+                    const valueStart = chunk.charCodeAt(searchIndex + 5) === SPACE ? searchIndex + 6 : searchIndex + 5;
+                    const value = chunk.slice(valueStart, lfIndex);
+                    // Fast path within a fast path: if this is the first data line AND the
+                    // next char is another LF (i.e. `data:foo\n\n`), dispatch immediately
+                    // without ever writing to the `data` buffer. This is the shape of a
+                    // typical single-line SSE event (ChatGPT-style streams, etc.) and is
+                    // hot enough to be worth the duplication.
+                    if (dataLines === 0 && chunk.charCodeAt(lfIndex + 1) === LF) {
+                        if (id !== undefined) {
+                            onId === null || onId === void 0 ? void 0 : onId(id);
+                        }
+                        onEvent === null || onEvent === void 0 ? void 0 : onEvent({ id, event: eventType, data: value });
+                        id = undefined;
+                        data = '';
+                        eventType = undefined;
+                        searchIndex = lfIndex + 2;
+                        lfIndex = chunk.indexOf('\n', searchIndex);
+                        continue;
+                    }
+                    // Multi-line data: concatenate with newline separator per spec.
+                    data = dataLines === 0 ? value : `${data}\n${value}`;
+                    dataLines++;
+                }
+                else if (isEventPrefix(chunk, searchIndex, firstCharCode)) {
+                    // `event:` line — set the event type for the next dispatch. Per spec,
+                    // an empty value resets `event type` to its default (undefined here).
+                    // 'event:'.length === 6, 'event: '.length === 7
+                    eventType =
+                        chunk.slice(chunk.charCodeAt(searchIndex + 6) === SPACE ? searchIndex + 7 : searchIndex + 6, lfIndex) || undefined;
+                }
+                else {
+                    // Everything else: `id:`, `retry:`, comment lines (`:` prefix), unknown
+                    // fields, or malformed lines. These are rarer and go through the full
+                    // per-line parser, which handles the SSE field grammar in detail.
+                    parseLine(chunk, searchIndex, lfIndex);
+                }
+                if (checkForBufferOverflow())
+                    return '';
+                searchIndex = lfIndex + 1;
+                lfIndex = chunk.indexOf('\n', searchIndex);
+            }
+            return chunk.slice(searchIndex);
+        }
+        // Slow path: the chunk contains at least one `\r`, so lines may be terminated
+        // by `\r`, `\n`, or `\r\n`. We locate the next terminator by looking at both
+        // the nearest `\r` and `\n` and picking whichever comes first.
+        let crIndex = chunk.indexOf('\r', searchIndex);
+        let lfIndex = chunk.indexOf('\n', searchIndex);
+        while (searchIndex < chunk.length) {
+            let lineEnd = -1;
+            if (crIndex !== -1 && lfIndex !== -1) {
+                lineEnd = crIndex < lfIndex ? crIndex : lfIndex;
+            }
+            else if (crIndex !== -1) {
+                // A trailing `\r` at the very end of the chunk is ambiguous: it could be
+                // a bare-CR terminator, or the first half of a `\r\n` whose `\n` arrives
+                // in the next chunk. Defer until we see more input.
+                if (crIndex === chunk.length - 1) {
+                    lineEnd = -1;
+                }
+                else {
+                    lineEnd = crIndex;
+                }
+            }
+            else if (lfIndex !== -1) {
+                lineEnd = lfIndex;
+            }
+            if (lineEnd === -1) {
+                break;
+            }
+            parseLine(chunk, searchIndex, lineEnd);
+            if (checkForBufferOverflow())
+                return '';
+            searchIndex = lineEnd + 1;
+            // If we just consumed a `\r` and the next char is `\n`, skip it so the
+            // pair is treated as a single terminator rather than an empty line.
+            if (chunk.charCodeAt(searchIndex - 1) === CR && chunk.charCodeAt(searchIndex) === LF) {
+                searchIndex++;
+            }
+            // Reuse unconsumed matches and failed searches instead of rescanning the suffix.
+            if (crIndex !== -1 && crIndex < searchIndex) {
+                crIndex = chunk.indexOf('\r', searchIndex);
+            }
+            if (lfIndex !== -1 && lfIndex < searchIndex) {
+                lfIndex = chunk.indexOf('\n', searchIndex);
+            }
+        }
+        return chunk.slice(searchIndex);
+    }
+    function parseLine(chunk, start, end) {
+        if (start === end) {
+            dispatchEvent();
+            return;
+        }
+        const firstCharCode = chunk.charCodeAt(start);
+        if (isDataPrefix(chunk, start, firstCharCode)) {
+            // 'data:'.length === 5, 'data: '.length === 6
+            const valueStart = chunk.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5;
+            const value = chunk.slice(valueStart, end);
+            data = dataLines === 0 ? value : `${data}\n${value}`;
+            dataLines++;
+            return;
+        }
+        if (isEventPrefix(chunk, start, firstCharCode)) {
+            // 'event:'.length === 6, 'event: '.length === 7
+            eventType =
+                chunk.slice(chunk.charCodeAt(start + 6) === SPACE ? start + 7 : start + 6, end) || undefined;
+            return;
+        }
+        // Fast path for "id:" — 'i' = 105, 'd' = 100, ':' = 58
+        if (firstCharCode === 105 &&
+            chunk.charCodeAt(start + 1) === 100 &&
+            chunk.charCodeAt(start + 2) === 58) {
+            // 'id:'.length === 3, 'id: '.length === 4
+            const value = chunk.slice(chunk.charCodeAt(start + 3) === SPACE ? start + 4 : start + 3, end);
+            // If the field value does not contain U+0000 NULL, then set the `ID` buffer to
+            // the field value. Otherwise, ignore the field.
+            if (!value.includes('\0'))
+                id = value;
+            return;
+        }
+        // Comment line — ':' = 58
+        if (firstCharCode === 58) {
+            if (onComment) {
+                const line = chunk.slice(start, end);
+                // skip ':' (+1), or ': ' (+2) when a space follows
+                onComment(line.slice(chunk.charCodeAt(start + 1) === SPACE ? 2 : 1));
+            }
+            return;
+        }
+        const line = chunk.slice(start, end);
+        const fieldSeparatorIndex = line.indexOf(':');
+        if (fieldSeparatorIndex === -1) {
+            processField(line, '', line);
+            return;
+        }
+        const field = line.slice(0, fieldSeparatorIndex);
+        // skip ':' (+1), or ': ' (+2) when a space follows
+        const offset = line.charCodeAt(fieldSeparatorIndex + 1) === SPACE ? 2 : 1;
+        const value = line.slice(fieldSeparatorIndex + offset);
+        processField(field, value, line);
+    }
+    function processField(field, value, line) {
+        // Field names must be compared literally, with no case folding performed.
+        switch (field) {
+            case 'event':
+                // Set the `event type` buffer to field value
+                eventType = value || undefined;
+                break;
+            case 'data':
+                data = dataLines === 0 ? value : `${data}\n${value}`;
+                dataLines++;
+                break;
+            case 'id':
+                // If the field value does not contain U+0000 NULL, then set the `ID` buffer to
+                // the field value. Otherwise, ignore the field.
+                if (!value.includes('\0'))
+                    id = value;
+                break;
+            case 'retry':
+                // If the field value consists of only ASCII digits, then interpret the field value as an
+                // integer in base ten, and set the event stream's reconnection time to that integer.
+                // Otherwise, ignore the field.
+                if (/^\d+$/.test(value)) {
+                    onRetry === null || onRetry === void 0 ? void 0 : onRetry(parseInt(value, 10));
+                }
+                else {
+                    onError === null || onError === void 0 ? void 0 : onError(new ParseError(`Invalid \`retry\` value: "${value}"`, {
+                        type: 'invalid-retry',
+                        value,
+                        line,
+                    }));
+                }
+                break;
+            default:
+                // Otherwise, the field is ignored.
+                onError === null || onError === void 0 ? void 0 : onError(new ParseError(`Unknown field "${field.length > 20 ? `${field.slice(0, 20)}…` : field}"`, { type: 'unknown-field', field, value, line }));
+                break;
+        }
+    }
+    function dispatchEvent() {
+        if (id !== undefined) {
+            onId === null || onId === void 0 ? void 0 : onId(id);
+        }
+        if (dataLines > 0) {
+            onEvent === null || onEvent === void 0 ? void 0 : onEvent({
+                id,
+                event: eventType,
+                data,
+            });
+        }
+        id = undefined;
+        data = '';
+        dataLines = 0;
+        eventType = undefined;
+    }
+    function reset(options = {}) {
+        if (options.consume && pendingFragments.length > 0) {
+            const incompleteLine = pendingFragments.join('');
+            parseLine(incompleteLine, 0, incompleteLine.length);
+        }
+        bomPrefix = '';
+        id = undefined;
+        data = '';
+        dataLines = 0;
+        eventType = undefined;
+        pendingFragments.length = 0;
+        pendingFragmentsLength = 0;
+        terminated = false;
+        skippingLine = false;
+        skipNextLineFeed = false;
+    }
+    return { feed, reset };
+}
+/**
+ * Checks if `chunk` starts with the literal `data:` at index `i`.
+ *
+ * Equivalent to `chunk.startsWith('data:', i)`, but benchmarks show this
+ * hand-unrolled char-code comparison is ~20% faster on common event types.
+ * The caller passes `firstCharCode` (the code at `i`) so it can be reused
+ * across prefix checks.
+ *
+ * ASCII: 'd' = 100, 'a' = 97, 't' = 116, 'a' = 97, ':' = 58
+ */
+function isDataPrefix(chunk, i, firstCharCode) {
+    return (firstCharCode === 100 &&
+        chunk.charCodeAt(i + 1) === 97 &&
+        chunk.charCodeAt(i + 2) === 116 &&
+        chunk.charCodeAt(i + 3) === 97 &&
+        chunk.charCodeAt(i + 4) === 58);
+}
+/**
+ * Checks if `chunk` starts with the literal `event:` at index `i`.
+ *
+ * See {@link isDataPrefix} for why this is hand-unrolled rather than using
+ * `String.prototype.startsWith`.
+ *
+ * ASCII: 'e' = 101, 'v' = 118, 'e' = 101, 'n' = 110, 't' = 116, ':' = 58
+ */
+function isEventPrefix(chunk, i, firstCharCode) {
+    return (firstCharCode === 101 &&
+        chunk.charCodeAt(i + 1) === 118 &&
+        chunk.charCodeAt(i + 2) === 101 &&
+        chunk.charCodeAt(i + 3) === 110 &&
+        chunk.charCodeAt(i + 4) === 116 &&
+        chunk.charCodeAt(i + 5) === 58);
+}
+function isPotentialField(line, field) {
+    let i = 1;
+    while (i < line.length && i < field.length) {
+        if (line.charCodeAt(i) !== field.charCodeAt(i)) {
+            return false;
+        }
+        i++;
+    }
+    return line.length <= field.length || line.charCodeAt(field.length) === 58;
+}
+//# sourceMappingURL=parse.js.map
+;// CONCATENATED MODULE: ./src/planners/stream.ts
+
+
+/**
+ * Reads a streaming reply as events: Server-Sent Events (parsed by eventsource-parser) or
+ * newline-delimited JSON, told apart by the content type or, failing that, by the first bytes.
+ * A last frame without its terminating blank line or newline still counts. A connection that breaks
+ * mid-stream surfaces as an `interrupted` PlannerError: it is never retried, the plan already ran.
+ */
+async function* readEvents(response, url, signal) {
+    const body = response.body;
+    if (!body)
+        return;
+    const contentType = response.headers.get('content-type') ?? '';
+    let format = contentType.includes('text/event-stream') ? 'sse' : /ndjson|jsonl|json-seq/.test(contentType) ? 'ndjson' : undefined;
+    const pending = [];
+    const sse = createParser({ onEvent: (m) => pending.push({ event: m.event ?? 'message', data: m.data }) });
+    let lineBuffer = '';
+    const feedLines = (text, final) => {
+        lineBuffer += text;
+        const lines = lineBuffer.split('\n');
+        lineBuffer = final ? '' : (lines.pop() ?? '');
+        for (const line of lines)
+            if (line.trim() !== '')
+                pending.push({ event: 'message', data: line.trim() });
+    };
+    const decoder = new TextDecoder();
+    let sniffed = '';
+    const reader = body.getReader();
+    try {
+        while (true) {
+            let chunk;
+            try {
+                chunk = await reader.read();
+            }
+            catch (error) {
+                throw (0,http/* interrupted */.VM)(error, url, signal);
+            }
+            const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+            if (format === undefined) {
+                sniffed += text;
+                // Wait for a whole first line: "da" alone could be SSE's "data:" or anything else.
+                if (!sniffed.trimStart().includes('\n') && !chunk.done)
+                    continue;
+                format = /^(data|event|id|retry)?:/.test(sniffed.trimStart()) ? 'sse' : 'ndjson';
+                feed(sniffed, chunk.done);
+            }
+            else {
+                feed(text, chunk.done);
+            }
+            yield* pending.splice(0);
+            if (chunk.done)
+                return;
+        }
+    }
+    finally {
+        reader.releaseLock();
+    }
+    function feed(text, done) {
+        if (format === 'sse') {
+            sse.feed(text);
+            // An unterminated last frame is still an event: end its line and the frame.
+            if (done)
+                sse.feed('\n\n');
+        }
+        else {
+            feedLines(text, done);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/planners/kubiya.ts
+
+
+
+
+
+
+
+
+const KUBIYA_DEFAULT_URL = 'https://control-plane.kubiya.ai';
+/** The Kubiya Control Plane: `POST /api/v1/tasks/plan` (or `/plan/stream`) with a `UserKey` header. */
+function createKubiyaPlanner(options) {
+    if (!options.apiKey) {
+        throw new planners_planner/* PlannerError */.P('The kubiya planner needs an API key: set input `planner-api-key` from a secret (e.g. `planner-api-key: ${{ secrets.KUBIYA_API_KEY }}`) or the KUBIYA_API_KEY environment variable.', 'config');
+    }
+    const baseUrl = options.baseUrl || KUBIYA_DEFAULT_URL;
+    return {
+        name: 'kubiya',
+        remote: true,
+        async plan(request, signal, onProgress) {
+            const headers = { authorization: `UserKey ${options.apiKey}` };
+            if (!options.stream) {
+                return readKubiyaReply(await (0,http/* postJson */.B2)(options.fetch, `${baseUrl}/api/v1/tasks/plan`, kubiyaBody(request), headers, { signal, log: options.log }));
+            }
+            const url = `${baseUrl}/api/v1/tasks/plan/stream`;
+            const response = await (0,http/* connect */.Ng)(options.fetch, url, kubiyaBody(request), headers, { signal, log: options.log, accept: 'text/event-stream' });
+            if (!response.ok)
+                return readKubiyaReply({ status: response.status, text: await (0,http/* readText */.yR)(response, url, signal) });
+            return readKubiyaStream(readEvents(response, url, signal), onProgress);
+        },
+    };
+}
+const PRIORITIES = ['low', 'medium', 'high', 'critical'];
+/** Reads a priority from the workflow's context or the issue's labels ("priority: high", "P1"); else medium. */
+function priorityFor(request) {
+    const fromContext = String(request.userContext.priority ?? '').toLowerCase();
+    if (PRIORITIES.includes(fromContext))
+        return fromContext;
+    for (const label of request.issue.labels) {
+        const named = /^(?:priority|prio)[\s:/_-]*(critical|urgent|high|medium|low)$/i.exec(label.trim());
+        if (named)
+            return named[1].toLowerCase() === 'urgent' ? 'critical' : named[1].toLowerCase();
+        const numbered = /^p([0-3])$/i.exec(label.trim());
+        if (numbered)
+            return ['critical', 'high', 'medium', 'low'][Number(numbered[1])];
+    }
+    return 'medium';
+}
+/** `description` is the task; repository and issue context go in `conversation_context`, as the service intends. */
+function kubiyaBody(request) {
+    const { issue, repository } = request;
+    const lines = [
+        `GitHub issue #${issue.number}: ${issue.url}`,
+        issue.labels.length ? `Labels: ${issue.labels.join(', ')}` : '',
+        `Repository: ${repository.fullName}${repository.description ? ` (${repository.description})` : ''}`,
+        repository.language ? `Primary language: ${repository.language}` : '',
+        repository.topics.length ? `Topics: ${repository.topics.join(', ')}` : '',
+        repository.defaultBranch ? `Default branch: ${repository.defaultBranch}` : '',
+    ].filter(Boolean);
+    if (Object.keys(request.userContext).length > 0) {
+        lines.push('', 'Additional context from the workflow:', (0,dist/* stringify */.As)(request.userContext).trimEnd());
+    }
+    if (request.sections.length > 0)
+        lines.push('', (0,sections/* renderSections */.H1)(request.sections));
+    // The previous plan goes only here: the server's `previous_plan` is a TaskPlan object (a string gets
+    // 422), and all this action keeps of the last plan is the comment's Markdown.
+    if (request.refinement)
+        lines.push('', '### Previous plan', '', request.refinement.previousPlan);
+    return {
+        description: issueAsTask(request),
+        priority: priorityFor(request),
+        conversation_context: lines.join('\n'),
+        ...(request.refinement ? { refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
+    };
+}
+const str = schemas/* string */.YjP().nullish().transform((v) => (v ?? '').trim());
+const strList = schemas/* array */.YOg(schemas/* unknown */.L5J()).nullish().transform((v) => (v ?? []).filter((s) => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()));
+const TaskSchema = schemas/* lazy */.RZV(() => schemas/* object */.Ikc({
+    id: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP()]).nullish(),
+    title: str,
+    description: str,
+    details: str,
+    test_strategy: str,
+    priority: str,
+    dependencies: schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP()])).nullish().transform((v) => v ?? []),
+    skills_to_use: strList,
+    subtasks: schemas/* array */.YOg(TaskSchema).nullish().transform((v) => v ?? []),
+}));
+const TaskPlanSchema = schemas/* object */.Ikc({
+    title: str,
+    summary: str,
+    complexity: schemas/* object */.Ikc({ story_points: schemas/* number */.aig().nullish(), confidence: str, reasoning: str })
+        .nullish(),
+    team_breakdown: schemas/* array */.YOg(schemas/* object */.Ikc({
+        team_name: str,
+        agent_name: str,
+        responsibilities: strList,
+        estimated_time_hours: schemas/* number */.aig().nullish(),
+        tasks: schemas/* array */.YOg(TaskSchema).nullish().transform((v) => v ?? []),
+    }))
+        .nullish()
+        .transform((v) => v ?? []),
+    risks: strList,
+    prerequisites: strList,
+    success_criteria: strList,
+    has_questions: schemas/* boolean */.zMY().nullish(),
+    questions: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).nullish(),
+});
+/** Interprets `POST /api/v1/tasks/plan`: `{plan: TaskPlan}`, questions (new or old style), or a FastAPI error. */
+function readKubiyaReply(reply) {
+    const { status } = reply;
+    if (status === 401 || status === 403) {
+        throw new planners_planner/* PlannerError */.P(`The Kubiya API key was rejected (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config');
+    }
+    if (status === 422) {
+        const body = parseOr(reply.text);
+        const detail = isRecord(body) ? body.detail : undefined;
+        // FastAPI's list is the request model refusing what this action sent; only Kubiya's own object
+        // with `validation_failed` is about the plan the model wrote.
+        if (Array.isArray(detail))
+            throw rejectedRequest(detail);
+        if (isRecord(detail) && detail.error === 'validation_failed') {
+            throw new planners_planner/* PlannerError */.P(`Kubiya could not produce a valid plan (HTTP 422): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
+        }
+    }
+    if (status === 404) {
+        throw new planners_planner/* PlannerError */.P('The Kubiya control plane has no plan endpoint at that address (HTTP 404). Check input `planner-url` (default https://control-plane.kubiya.ai).', 'config');
+    }
+    if (status < 200 || status >= 300) {
+        throw new planners_planner/* PlannerError */.P(`Kubiya planning failed (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
+    }
+    return kubiyaResult((0,http/* parseJsonReply */.EC)(reply, 'kubiya'), reply.text);
+}
+const FieldError = schemas/* object */.Ikc({ loc: schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()])).catch([]), msg: schemas/* string */.YjP() });
+/** A 422 `detail` list: says which fields the control plane refused and why, and that a user cannot fix it. */
+function rejectedRequest(detail) {
+    const fields = detail.map((item) => {
+        const parsed = FieldError.safeParse(item);
+        if (!parsed.success)
+            return (0,http/* errorText */.kc)(item);
+        const path = parsed.data.loc[0] === 'body' ? parsed.data.loc.slice(1) : parsed.data.loc;
+        return `${path.length ? `\`${path.join('.')}\`` : 'the request body'}: ${parsed.data.msg}`;
+    });
+    const said = fields.filter(Boolean).join('; ') || 'no reason given';
+    return new planners_planner/* PlannerError */.P(`The Kubiya control plane refused the request this action sent (HTTP 422): ${said}. This is a bug in Issue Planner or a Kubiya server version it does not support, not a problem with the issue: please report it to the Issue Planner maintainers with this message.`, 'server');
+}
+function parseOr(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
+function kubiyaResult(data, raw) {
+    const reply = { text: raw };
+    const envelope = schemas/* object */.Ikc({ plan: schemas/* unknown */.L5J().optional(), has_questions: schemas/* boolean */.zMY().nullish(), questions: schemas/* unknown */.L5J().optional() }).safeParse(data);
+    // Older servers put the questions beside the plan (or, on the stream, send them without one).
+    if (envelope.success && envelope.data.has_questions)
+        return needsInfo(envelope.data.questions);
+    if (!envelope.success || !('plan' in data)) {
+        throw new planners_planner/* PlannerError */.P(`The kubiya planner's reply is not a plan: it has no \`plan\` object. It began: ${(0,http/* quote */.hD)(reply.text)}`, 'invalid-reply');
+    }
+    const parsed = TaskPlanSchema.safeParse(envelope.data.plan);
+    if (!parsed.success) {
+        throw new planners_planner/* PlannerError */.P(`The kubiya planner's reply is not a usable plan (plan.${describeSchemaError(parsed.error)}). It began: ${(0,http/* quote */.hD)(reply.text)}`, 'invalid-reply');
+    }
+    if (parsed.data.has_questions)
+        return needsInfo(parsed.data.questions);
+    const plan = mapTaskPlan(parsed.data);
+    if (plan.steps.length === 0) {
+        throw new planners_planner/* PlannerError */.P(`The kubiya planner's plan has no tasks and no team responsibilities, so there are no steps to show. It began: ${(0,http/* quote */.hD)(reply.text)}`, 'invalid-reply');
+    }
+    return { kind: 'plan', plan };
+}
+/**
+ * How the control plane's own auth check words its error frames (under HTTP 200 on the stream). Only
+ * these mean the Kubiya key: a model provider's "invalid API key" behind the planner is a server fault.
+ */
+const AUTH_ERROR = /^Authentication (?:required|failed):/;
+/**
+ * Reads Kubiya's plan stream. Only `complete` with a plan (or with questions, as older servers send)
+ * ends it well; `error` frames are collected but not final, since a retry inside the planner can still
+ * complete. A stream that ends without a plan fails with what the errors said.
+ */
+async function readKubiyaStream(events, onProgress) {
+    const errors = [];
+    let last = {};
+    for await (const { event, data } of events) {
+        const payload = parseEventData(data);
+        switch (event) {
+            case 'progress': {
+                const percent = typeof payload.progress === 'number' ? payload.progress : last.percent;
+                last = { stage: kubiya_text(payload.stage) ?? last.stage, message: kubiya_text(payload.message), ...(percent !== undefined ? { percent } : {}) };
+                break;
+            }
+            case 'thinking':
+                last = { ...last, stage: last.stage ?? 'thinking', message: 'Thinking…' };
+                break;
+            case 'tool_call':
+                last = { ...last, message: `Using ${kubiya_text(payload.tool_name) ?? kubiya_text(payload.name) ?? 'a tool'}…` };
+                break;
+            case 'error':
+                errors.push((0,http/* errorText */.kc)(payload) ?? data);
+                break;
+            case 'complete':
+                if (payload.plan !== undefined || payload.has_questions)
+                    return kubiyaResult(payload, data);
+                errors.push(kubiya_text(payload.message) ?? 'the planner completed without a plan');
+                break;
+            default:
+                // tool_result and event types newer than this client carry nothing to show.
+                continue;
+        }
+        const snapshot = last;
+        onProgress?.(() => snapshot);
+    }
+    throw streamFailure(errors);
+}
+function streamFailure(errors) {
+    const unique = [...new Set(errors.map((e) => e.trim()).filter(Boolean))];
+    if (unique.length === 0)
+        return new planners_planner/* PlannerError */.P('The Kubiya stream ended without a plan and without saying why. Run the workflow again; if it keeps happening, check the Kubiya service status.', 'server');
+    const said = unique.slice(0, 3).join('; ') + (unique.length > 3 ? `; and ${unique.length - 3} more` : '');
+    if (unique.some((e) => AUTH_ERROR.test(e))) {
+        return new planners_planner/* PlannerError */.P(`The Kubiya API key was rejected: ${said}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config');
+    }
+    return new planners_planner/* PlannerError */.P(`Kubiya planning failed: ${said}`, 'server');
+}
+function parseEventData(data) {
+    const value = parseOr(data);
+    return isRecord(value) ? value : {};
+}
+function kubiya_text(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+function needsInfo(questions) {
+    const list = (Array.isArray(questions) ? questions : [questions]).filter((q) => typeof q === 'string' && q.trim() !== '');
+    const split = list.length === 1 ? splitQuestions(list[0]) : list.map((q) => q.trim());
+    return { kind: 'needs-info', message: 'The planner needs clarification before it can plan this issue.', questions: split };
+}
+/** Kubiya sends its questions as one string; numbered or bulleted lines read better as a list. */
+function splitQuestions(text) {
+    const lines = text.split('\n').map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s+/, '').trim()).filter(Boolean);
+    return lines.length > 1 ? lines : [text.trim()];
+}
+/** Maps a TaskPlan onto the canonical plan: one step per top-level task, subtasks flattened beneath it. */
+function mapTaskPlan(taskPlan) {
+    const teams = taskPlan.team_breakdown;
+    const hasTasks = teams.some((t) => t.tasks.length > 0);
+    const steps = [];
+    if (hasTasks) {
+        // Dependencies name task ids, also ids of subtasks; both resolve to the step that holds them. An
+        // id of no task is kept as text, so the comment's note on dropped dependencies lists it; a task
+        // waiting on its own subtask is no dependency between steps.
+        const stepOfId = new Map();
+        let stepNumber = 0;
+        for (const team of teams) {
+            for (const task of team.tasks) {
+                stepNumber++;
+                for (const id of idsOf(task))
+                    stepOfId.set(id, stepNumber);
+            }
+        }
+        for (const team of teams) {
+            for (const task of team.tasks) {
+                const own = steps.length + 1;
+                const ids = allDependencies(task).map(String);
+                const deps = [...new Set(ids.map((id) => stepOfId.get(id)).filter((n) => n !== undefined && n !== own))];
+                const unknown = [...new Set(ids.filter((id) => !stepOfId.has(id)))].map((id) => `task id ${id}`);
+                steps.push({
+                    name: task.title || task.description.split('\n')[0] || `Task ${task.id ?? own}`,
+                    description: [task.description, task.details].filter(Boolean).join('\n\n'),
+                    prerequisites: [],
+                    risks: [],
+                    subtasks: flattenSubtasks(task.subtasks),
+                    required_skills: task.skills_to_use,
+                    dependencies: [...deps.sort((a, b) => a - b).map(String), ...unknown],
+                    ...taskContext(team, task),
+                });
+            }
+        }
+    }
+    else {
+        for (const team of teams) {
+            for (const responsibility of team.responsibilities) {
+                steps.push({
+                    name: responsibility,
+                    description: ownerOf(team) ? `Owned by ${ownerOf(team)}.` : '',
+                    prerequisites: [],
+                    risks: [],
+                    subtasks: [],
+                    required_skills: [],
+                    dependencies: [],
+                });
+            }
+        }
+    }
+    return { title: taskPlan.title, description: planOverview(taskPlan), steps };
+}
+function idsOf(task) {
+    return [...(task.id !== null && task.id !== undefined ? [String(task.id)] : []), ...task.subtasks.flatMap(idsOf)];
+}
+function allDependencies(task) {
+    return [...task.dependencies, ...task.subtasks.flatMap(allDependencies)];
+}
+function flattenSubtasks(tasks, prefix = '') {
+    return tasks.flatMap((t) => {
+        const name = `${prefix}${t.title || t.description}`;
+        return [name, ...flattenSubtasks(t.subtasks, `${name} › `)];
+    });
+}
+/** Who does a team entry's work: the team, or the agent when the work goes to a single agent (no team name). */
+function ownerOf(team) {
+    return team.team_name || team.agent_name;
+}
+function taskContext(team, task) {
+    const context = {};
+    if (team.team_name)
+        context.team = team.team_name;
+    else if (team.agent_name)
+        context.agent = team.agent_name;
+    if (task.priority)
+        context.priority = task.priority;
+    if (task.test_strategy)
+        context.test_strategy = task.test_strategy;
+    return Object.keys(context).length ? { context } : {};
+}
+/** The plan-level facts a checklist has no per-step place for: complexity, effort, risks, prerequisites, success criteria. */
+function planOverview(p) {
+    const parts = [p.summary];
+    const c = p.complexity;
+    if (c?.story_points) {
+        parts.push(`**Complexity:** ${c.story_points} story points${c.confidence ? ` (${c.confidence} confidence)` : ''}${c.reasoning ? `: ${c.reasoning}` : ''}`);
+    }
+    const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => [ownerOf(t), `~${t.estimated_time_hours} h`].filter(Boolean).join(' '));
+    if (effort.length)
+        parts.push(`**Estimated effort:** ${effort.join(', ')}`);
+    const list = (heading, items) => {
+        if (items.length)
+            parts.push(`**${heading}:**\n${items.map((i) => `- ${i}`).join('\n')}`);
+    };
+    list('Prerequisites', p.prerequisites);
+    list('Risks', p.risks);
+    list('Success criteria', p.success_criteria);
+    return parts.filter(Boolean).join('\n\n');
+}
+
+// EXTERNAL MODULE: ./src/planners/llm/providers.ts
+var providers = __nccwpck_require__(69555);
+;// CONCATENATED MODULE: ./src/planners/llm/index.ts
+
+
+/**
+ * A planner that asks a model directly (OpenAI, Anthropic, Gemini, Azure OpenAI or any
+ * OpenAI-compatible server). The configuration is checked here, before anything is posted; the AI
+ * SDK itself is loaded only when a plan is asked for.
+ */
+function createLlmPlanner(options) {
+    const problem = configProblem(options);
+    if (problem)
+        throw problem;
+    return {
+        name: `${options.provider} (${options.model})`,
+        remote: true,
+        async plan(request, signal, onProgress) {
+            const { planWithModel } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(535), __nccwpck_require__.e(397)]).then(__nccwpck_require__.bind(__nccwpck_require__, 11397));
+            return planWithModel(options, request, signal, onProgress);
+        },
+    };
+}
+/** A missing model, key or URL, said with what to set and an example. */
+function configProblem(options) {
+    const facts = providers/* PROVIDERS */.xq[options.provider];
+    const planner = `The ${options.provider} planner`;
+    if (!options.model) {
+        return new planners_planner/* PlannerError */.P(`${planner} needs input \`model\`: the ${facts.label} model to plan with, for example ${facts.exampleModels.map((m) => `\`${m}\``).join(', ')}.`, 'config');
+    }
+    if (options.provider === 'openai-compatible' && !options.baseUrl) {
+        return new planners_planner/* PlannerError */.P(`${planner} needs input \`planner-url\`: the server's OpenAI-compatible base URL, for example http://localhost:11434/v1 (Ollama), http://localhost:8000/v1 (vLLM) or https://openrouter.ai/api/v1.`, 'config');
+    }
+    if (options.provider === 'azure' && !options.baseUrl && !options.azureResource) {
+        return new planners_planner/* PlannerError */.P(`${planner} needs your Azure OpenAI resource: set the AZURE_RESOURCE_NAME environment variable (the name in https://<name>.openai.azure.com), or input \`planner-url\` to https://<name>.openai.azure.com/openai.`, 'config');
+    }
+    if (!options.apiKey && !facts.keyOptional) {
+        const secret = facts.keyVariables[0];
+        return new planners_planner/* PlannerError */.P(`${planner} needs an API key: set input \`planner-api-key: \${{ secrets.${secret} }}\` from a repository or organisation secret, or the ${facts.keyVariables.join(' or ')} environment variable.`, 'config');
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./node_modules/marked/lib/marked.esm.js
+/**
+ * marked v18.2.1 - a markdown parser
+ * Copyright (c) 2018-2026, MarkedJS. (MIT License)
+ * Copyright (c) 2011-2018, Christopher Jeffrey. (MIT License)
+ * https://github.com/markedjs/marked
+ */
+
+/**
+ * DO NOT EDIT THIS FILE
+ * The code in this file is generated from files in ./src/
+ */
+
+function G(){return{async:!1,breaks:!1,extensions:null,gfm:!0,hooks:null,pedantic:!1,renderer:null,silent:!1,tokenizer:null,walkTokens:null}}var S=G();function ue(l){S=l}var q={exec:()=>null};function D(l){let e=[];return t=>{let n=Math.max(0,Math.min(3,t-1)),r=e[n];return r||(r=l(n),e[n]=r),r}}function g(l,e=""){let t=typeof l=="string"?l:l.source,n={replace:(r,s)=>{let o=typeof s=="string"?s:s.source;return o=o.replace(O.caret,"$1"),t=t.replace(r,o),n},getRegex:()=>new RegExp(t,e)};return n}var _e=((l="")=>{try{return!!new RegExp("(?<=1)(?<!1)"+l)}catch{return!1}})(),O={codeRemoveIndent:/^(?: {0,3}\t| {1,4})/gm,listInterruptsParagraph:/^ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/,outputLinkReplace:/\\([\[\]])/g,indentCodeCompensation:/^(\s+)(?:```)/,beginningSpace:/^\s+/,endingHash:/#$/,startingSpaceChar:/^ /,endingSpaceChar:/ $/,endingSpaceTabChar:/[ \t]$/,nonSpaceChar:/[^ ]/,newLineCharGlobal:/\n/g,tabCharGlobal:/\t/g,leadingSpaceTab:/^[ \t]+/,multipleSpaceGlobal:/\s+/g,blankLine:/^[ \t]*$/,doubleBlankLine:/\n[ \t]*\n[ \t]*$/,blockquoteStart:/^ {0,3}>/,blockquoteSetextReplace:/\n {0,3}((?:=+|-+)[ \t]*)(?=\n|$)/g,blockquoteSetextReplace2:/^ {0,3}>[ \t]?/gm,blockquoteMarkerWhitespace:/^( {0,3}>)(\t[ \t]*)/gm,nestedBlockMarker:/^ {0,3}(?:(?:[*+-]|\d{1,9}[.)])(?: |$)|> ?)/,listReplaceNesting:/^ {1,4}(?=( {4})*[^ ])/g,listIsTask:/^\[[ xX]\][ \t]+\S/,listReplaceTask:/^\[[ xX]\][ \t]+/,listTaskCheckbox:/\[[ xX]\]/,anyLine:/\n.*\n/,hrefBrackets:/^<(.*)>$/,tableDelimiter:/[:|]/,tableAlignChars:/^\||\| *$/g,tableRowBlankLine:/\n[ \t]*$/,tableAlignRight:/^ *-+: *$/,tableAlignCenter:/^ *:-+: *$/,tableAlignLeft:/^ *:-+ *$/,startATag:/^<a /i,endATag:/^<\/a>/i,startPreScriptTag:/^<(pre|code|kbd|script)(\s|>)/i,endPreScriptTag:/^<\/(pre|code|kbd|script)(\s|>)/i,startAngleBracket:/^</,endAngleBracket:/>$/,pedanticHrefTitle:/^([^'"]*[^\s])\s+(['"])(.*)\2/,unicodeAlphaNumeric:/[\p{L}\p{N}]/u,numericCharacterReference:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));/,numericCharacterReferenceOrAmpersand:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,escapeTest:/[&<>"']/,escapeReplace:/[&<>"']/g,escapeTestNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/,escapeReplaceNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,caret:/(^|[^\[])\^/g,percentDecode:/%25/g,findPipe:/\|/g,splitPipe:/ \|/,slashPipe:/\\\|/g,carriageReturn:/\r\n|\r/g,spaceLine:/^ +$/gm,notSpaceStart:/^\S*/,endingNewline:/\n$/,listItemRegex:l=>new RegExp(`^( {0,3}${l})((?:[	 ][^\\n]*)?(?:\\n|$))`),nextBulletRegex:D(l=>new RegExp(`^ {0,${l}}(?:[*+-]|\\d{1,9}[.)])((?:[ 	][^\\n]*)?(?:\\n|$))`)),hrRegex:D(l=>new RegExp(`^ {0,${l}}((?:-[ 	]*){3,}|(?:_[ 	]*){3,}|(?:\\*[ 	]*){3,})(?:\\n+|$)`)),fencesBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:\`\`\`|~~~)`)),headingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#{1,6}(?:\\s|$)`)),pedanticHeadingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#`)),htmlBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:</?(?:${he})(?:[ \\t]+|$|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)`,"i")),blockquoteBeginRegex:D(l=>new RegExp(`^ {0,${l}}>`)),nestedContainerMarkers:/^(?: {0,3}(?:(?:[*+-]|\d{1,9}[.)])[ \t]+|>[ \t]?))+/},Ge=/^(?:[ \t]*(?:\n|$))+/,Ne=/^((?: {4}| {0,3}\t)[^\n]+(?:\n(?:[ \t]*(?:\n|$))*)?)+/,Fe=/^ {0,3}(`{3,}(?=[^`\n]*(?:\n|$))|~{3,})([^\n]*)(?:\n|$)(?:|([\s\S]*?)(?:\n|$))(?: {0,3}(?:(?=`)\1`*|(?=~)\1~*) *(?=\n|$)|$)/,V=/^ {0,3}((?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/,Qe=/^ {0,3}(#{1,6})(?=\s|$)(.*)(?:\n+|$)/,ce=/ {0,3}(?:[*+-]|\d{1,9}[.)])/,he="address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul",J=g(" {0,3}(?:</?(?:tag)(?:[ \\t]+|\\n|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)").replace("tag",he).getRegex(),$e=/^(?!bull |blockCode|fences|blockquote|heading|html|table)((?:.|\n(?!\s*?\n|bull |fences|blockquote|heading|hr|html|table))+?)\n {0,3}(=+|-+)[ \t]*(?:\n+|$)/,Le=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/\|table/g,"").replace(/html/g,J).getRegex(),We=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/table/g,/ {0,3}\|?(?:[:\- ]*\|)+[\:\- ]*\n/).replace(/html/g,J).getRegex(),de=/^([^\n]+(?:\n(?!hr|heading|lheading|blockquote|fences|list|html|table|[ \t]+\n)[^\n]+)*)/,Ue=/^[^\n]+/,ge=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\\n]|\n(?![ \t]*\n))+/,Ke=g(/^ {0,3}\[(label)\]: *(?:\n[ \t]*)?([^<\s][^\s]*|<(?:\\.|[^\n<>\\])*>)(?:(?: +(?:\n[ \t]*)?| *\n[ \t]*)(title))? *(?:\n+|$)/).replace("label",ge).replace("title",/(?:"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\\n]|\n(?!\n))*'|\((?:\\[\s\S]|[^()\\])*\))/).getRegex(),Xe=g(/^(bull)([ \t][^\n]*?)?(?:\n|$)/).replace(/bull/g,ce).getRegex(),ke=/<!--(?:-?>|[\s\S]*?(?:-->|$))/,Ve=g("^ {0,3}(?:<(script|pre|style|textarea)[\\s>][\\s\\S]*?(?:</\\1>[^\\n]*\\n*|$)|comment[^\\n]*(\\n+|$)|<\\?[\\s\\S]*?(?:\\?>[^\\n]*\\n*|$)|<![A-Z][\\s\\S]*?(?:>[^\\n]*\\n*|$)|<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>[^\\n]*\\n*|$)|</?(tag)(?:[ \\t]+|\\n|/?>|$)[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|<(?!(?:script|pre|style|textarea)(?![a-z0-9-]))([a-z][a-z0-9-]*)(?:attribute)*?[ \\t]*/?>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|</[a-z][a-z0-9-]*\\s*>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$))","i").replace("comment",ke).replace("tag",he).replace("attribute",/[ \t]+[a-zA-Z:_][\w.:-]*(?:[ \t]*=[ \t]*"[^"\n]*"|[ \t]*=[ \t]*'[^'\n]*'|[ \t]*=[ \t]*[^\s"'=<>`]+)?/).getRegex(),Ce=l=>g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("|table","").replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list",l).replace("html",J).getRegex(),Je=Ce(/ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/),Ye=Ce(/ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\n|$)/),et=g(/^( {0,3}> ?(?:(?![ \t]*(?:\n|$))(paragraph)|[^\n]*)(?:\n|$))+/).replace("paragraph",Ye).getRegex(),fe={blockquote:et,code:Ne,def:Ke,fences:Fe,heading:Qe,hr:V,html:Ve,lheading:Le,list:Xe,newline:Ge,paragraph:Je,table:q,text:Ue},Pe=g("^ *([^\\n ].*)\\n {0,3}((?:\\| *)?:?-+:? *(?:\\| *:?-+:? *)*(?:\\| *)?)(?:\\n((?:(?! *\\n|hr|heading|blockquote|code|fences|list|html).*(?:\\n|$))*)\\n*|$)").replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("blockquote"," {0,3}>").replace("code","(?: {4}| {0,3}	)[^\\n]").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]").replace("html",J).getRegex(),tt={...fe,lheading:We,table:Pe,paragraph:g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("table",Pe).replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]+[^ \\t\\n]").replace("html",J).getRegex()},nt={...fe,html:g(`^ *(?:comment(?: *\\n|\\s*$)|<(tag)[\\s\\S]+?</\\1>(?: *\\n{2,}|\\s*$)|<tag(?:"[^"]*"|'[^']*'|\\s[^'"/>\\s]*)*?/?>(?: *\\n{2,}|\\s*$))`).replace("comment",ke).replace(/tag/g,"(?!(?:a|em|strong|small|s|cite|q|dfn|abbr|data|time|code|var|samp|kbd|sub|sup|i|b|u|mark|ruby|rt|rp|bdi|bdo|span|br|wbr|ins|del|img)\\b)\\w+(?!:|[^\\w\\s@]*@)\\b").getRegex(),def:/^ *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +(["(][^\n]+[")]))? *(?:\n+|$)/,heading:/^(#{1,6})(.*)(?:\n+|$)/,fences:q,lheading:/^(.+?)\n {0,3}(=+|-+) *(?:\n+|$)/,paragraph:g(de).replace("hr",V).replace("heading",` *#{1,6} *[^
+]`).replace("|table","").replace("blockquote"," {0,3}>").replace("|fences","").replace("|list","").replace("|html","").replace("|tag","").replace("lheading",Le).getRegex()},rt=/^\\([!"#$%&'()*+,\-./:;<=>?@\[\]\\^_`{|}~])/,st=/^(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/,Ie=/^( {2,}|\\)\n(?!\s*$)[ \t]*/,it=/^(`+|[^`])(?:(?= {2,}\n)|[\s\S]*?(?:(?=[\\<!\[`*_]|\b_|$)|[^ ](?= {2,}\n)))/,L=/[\p{P}\p{S}]/u,N=/[\s\p{P}\p{S}]/u,Y=/[^\s\p{P}\p{S}]/u,ot=g(/^((?![*_])punctSpace)/,"u").replace(/punctSpace/g,N).getRegex(),at=/[\p{Pi}\p{Ps}"']/u,Ae=/(?!~)[\p{P}\p{S}]/u,lt=/(?!~)[\s\p{P}\p{S}]/u,ut=/(?:[^\s\p{P}\p{S}]|~)/u,pt=g(/link|precode-code|html/,"g").replace("link",/\[(?:[^\[\]`]|(?<a>`+)[^`]+\k<a>(?!`))*?\]\((?:\\[\s\S]|[^\\\(\)]|\((?:\\[\s\S]|[^\\\(\)])*\))*\)/).replace("precode-",_e?"(?<!`)()":"(^^|[^`])").replace("code",/(?<b>`+)[^`]+\k<b>(?!`)/).replace("html",/<(?! )[^<>]*?>/).getRegex(),Ee=/^(?:\*+(?:((?!\*)punct)|([^\s*]))?)|^_+(?:((?!_)punct)|([^\s_]))?/,ct=g(Ee,"u").replace(/punct/g,L).getRegex(),ht=g(Ee,"u").replace(/punct/g,Ae).getRegex(),dt=/^(?:\*+(?:((?!\*)(?!openQuote)punct)|([^\s*]))?)|^_+(?:((?!_)(?!openQuote)punct)|([^\s_]))?/,gt=g(dt,"u").replace(/openQuote/g,at).replace(/punct/g,L).getRegex(),ze="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)punctSpace(\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|notPunctSpace(\\*+)(?=notPunctSpace)",kt=g(ze,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),ft=g(ze,"gu").replace(/notPunctSpace/g,ut).replace(/punctSpace/g,lt).replace(/punct/g,Ae).getRegex(),mt="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)[\\s](\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|(?:(?!\\*)punct|notPunctSpace)(\\*+)(?!\\*)(?=notPunctSpace)",xt=g(mt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),bt=g("^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)punctSpace(_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)","gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Rt="^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)[\\s](_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)|(?:(?!_)punct|notPunctSpace)(_+)(?!_)(?=notPunctSpace)",Tt=g(Rt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Ot=g(/^~~?(?:((?!~)punct)|[^\s~])/,"u").replace(/punct/g,L).getRegex(),wt="^[^~]+(?=[^~])|(?!~)punct(~~?)(?=[\\s]|$)|notPunctSpace(~~?)(?!~)(?=punctSpace|$)|(?!~)punctSpace(~~?)(?=notPunctSpace)|[\\s](~~?)(?!~)(?=punct)|(?!~)punct(~~?)(?!~)(?=punct)|notPunctSpace(~~?)(?=notPunctSpace)",Pt=g(wt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),yt=g(/\\(punct)/,"gu").replace(/punct/g,L).getRegex(),St=g(/(`+)(?:[^`]|[^`][\s\S]*?[^`])\1(?!`)|`+|\\(punct)/,"gu").replace(/punct/g,L).getRegex(),_t=g(/^<(scheme:[^\s\x00-\x1f<>]*|email)>/).replace("scheme",/[a-zA-Z][a-zA-Z0-9+.-]{1,31}/).replace("email",/[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+(@)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+(?![-_])/).getRegex(),$t=g(ke).replace("(?:-->|$)","-->").getRegex(),Lt=g("^comment|^</[a-zA-Z][a-zA-Z0-9-]*\\s*>|^<[a-zA-Z][a-zA-Z0-9-]*(?:attribute)*?\\s*/?>|^<\\?[\\s\\S]*?\\?>|^<![a-zA-Z]+\\s[\\s\\S]*?>|^<!\\[CDATA\\[[\\s\\S]*?\\]\\]>").replace("comment",$t).replace("attribute",/\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^\s"'=<>`]+)?/).getRegex(),Me=/\[(?:\\[\s\S]|[^\[\]\\])*\]/,ie=g(/(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\])|[^\[\]\\`])*?/).replace("brackets",Me).getRegex(),Ct=g(/^!?\[(label)\]\([ \t\n]*(href)(?:(?:[ \t]+(?:\n[ \t]*)?|\n[ \t]*)(title))?[ \t\n]*\)/).replace("label",ie).replace("href",/<(?:\\.|[^\n<>\\])*>|(?!<)[^ \t\n\x00-\x1f]+|(?=\))/).replace("title",/"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\])*'|\((?:\\[\s\S]|[^)\\])*\)/).getRegex(),It=g(/^!?\[(label)\]\[(ref)\]/).replace("label",ie).replace("ref",ge).getRegex(),At=g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ge).getRegex(),ye=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\]){1,999}/,Et=g(/(?:[^\[\]\\`]*(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\]))){0,999}?[^\[\]\\`]*?/).replace("brackets",Me).getRegex(),zt=g("reflink|nolink(?!\\()","g").replace("reflink",g(/^!?\[(label)\]\[(ref)\]/).replace("label",Et).replace("ref",ye).getRegex()).replace("nolink",g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ye).getRegex()).getRegex(),Se=/[hH][tT][tT][pP][sS]?|[fF][tT][pP]/,Mt=/[A-Za-z0-9._+-]+@[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/,Bt=g(/(?:mailto:email|xmpp:email(?:\/[A-Za-z0-9@.]+)?)/).replace(/email/g,Mt).getRegex(),me={_backpedal:q,anyPunctuation:yt,anyPunctuationOutsideCode:St,autolink:_t,blockSkip:pt,br:Ie,code:st,del:q,delLDelim:q,delRDelim:q,emStrongLDelim:ct,emStrongRDelimAst:kt,emStrongRDelimUnd:bt,escape:rt,link:Ct,nolink:At,punctuation:ot,reflink:It,reflinkSearch:zt,tag:Lt,text:it,url:q},Dt={...me,emStrongLDelim:gt,emStrongRDelimAst:xt,emStrongRDelimUnd:Tt,link:g(/^!?\[(label)\]\((.*?)\)/).replace("label",ie).getRegex(),reflink:g(/^!?\[(label)\]\s*\[([^\]]*)\]/).replace("label",ie).getRegex()},pe={...me,emStrongRDelimAst:ft,emStrongLDelim:ht,delLDelim:Ot,delRDelim:Pt,url:g(/^emailProtocol|^((?:protocol):\/\/|www\.)(?:[a-zA-Z0-9\-]+\.?)+[^\s<]*|^email/).replace("emailProtocol",Bt).replace("protocol",Se).replace("email",/[A-Za-z0-9._+-]+(@)[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/).getRegex(),_backpedal:/(?:[^?!.,:;*_'"~()&]+|\([^)]*\)|&(?![a-zA-Z0-9]+;$)|[?!.,:;*_'"~)]+(?!$))+/,del:/^(~~?)(?=[^\s~])((?:\\[\s\S]|[^\\])*?(?:\\[\s\S]|[^\s~\\]))\1(?=[^~]|$)/,text:g(/^(?:[^a-zA-Z0-9](?=emailProtocol)|(`+|~+|[^`~])(?:(?=[`~])|(?= {2,}\n)|(?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@)|[\s\S]*?(?:(?=[\\<!\[`*~_]|\b_|protocol:\/\/|wwwStart|$)|[^ ](?= {2,}\n)|[^a-zA-Z0-9](?=emailProtocol)|[^a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-](?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@))))/).replace("protocol",Se).replace(/emailProtocol/g,/(?:mailto|xmpp):/).replace("wwwStart",_e?"(?<![^\\s*_~(])www\\.":"www\\.").getRegex()},qt={...pe,br:g(Ie).replace("{2,}","*").getRegex(),text:g(pe.text).replace("\\b_","\\b_| {2,}\\n").replace(/\{2,\}/g,"*").getRegex()},ee={normal:fe,gfm:tt,pedantic:nt},F={normal:me,gfm:pe,breaks:qt,pedantic:Dt};var vt={"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"},Be=l=>vt[l];function y(l,e){if(e){if(O.escapeTest.test(l))return l.replace(O.escapeReplace,Be)}else if(O.escapeTestNoEncode.test(l))return l.replace(O.escapeReplaceNoEncode,Be);return l}function De(l){return O.numericCharacterReference.test(l)?l.replace(O.numericCharacterReferenceOrAmpersand,(e,t,n)=>{if(t===void 0&&n===void 0)return"&amp;";let r=t===void 0?Number.parseInt(n,16):Number.parseInt(t,10);return r===0||r>1114111||r>=55296&&r<=57343?"\uFFFD":r===38?"&amp;":String.fromCodePoint(r)}):l}function xe(l){try{l=encodeURI(l).replace(O.percentDecode,"%")}catch{return null}return l}function be(l,e){let t=l.replace(O.findPipe,(s,o,i)=>{let a=!1,c=o;for(;--c>=0&&i[c]==="\\";)a=!a;return a?"|":" |"}),n=t.split(O.splitPipe),r=0;if(n[0].trim()||n.shift(),n.length>0&&!n.at(-1)?.trim()&&n.pop(),e)if(n.length>e)n.splice(e);else for(;n.length<e;)n.push("");for(;r<n.length;r++)n[r]=n[r].trim().replace(O.slashPipe,"|");return n}function C(l,e,t){let n=l.length;if(n===0)return"";let r=0;for(;r<n;){let s=l.charAt(n-r-1);if(s===e&&!t)r++;else if(s!==e&&t)r++;else break}return l.slice(0,n-r)}function Re(l){let e=l.split(`
+`),t=e.length-1;for(;t>=0&&O.blankLine.test(e[t]);)t--;return e.length-t<=2?l:e.slice(0,t+1).join(`
+`)}function W(l){return l.trim().replace(O.multipleSpaceGlobal," ").toLowerCase().toUpperCase().toLowerCase()}function Te(l,e){if(l.indexOf(e[0])===-1&&l.indexOf(e[1])===-1)return-1;let t=0;for(let n=0;n<l.length;n++)if(l[n]==="\\")n++;else if(l[n]===e[0])t++;else if(l[n]===e[1]&&(t--,t<0))return n;return t>0?-2:-1}var Q=new WeakMap;function Oe(l){let e={"*":-1,_:-1},t=-1,n=l.length;for(let r=0;r<n;r++){let s=l[r];if(s!=="*"&&s!=="_"&&s!=="~")continue;let o=r===0?`
+`:l[r-1],i=r+1;for(;i<n&&l[i]===s;)i++;o!==" "&&o!=="	"&&o!==`
+`&&o!=="\r"&&o!=="\f"&&(s==="~"?t=r:e[s]=r),r=i-1}return{maskedSrc:l,lastPossibleEmStrongCloserIndex:e,lastPossibleDelCloserIndex:t}}function qe(l,e){let t=Oe(e),n=Q.get(l);n?n.push(t):Q.set(l,[t])}function ve(l){let e=Q.get(l);e&&(e.pop(),e.length===0&&Q.delete(l))}function oe(l,e,t){let n=Q.get(l)?.at(-1);return n&&n.maskedSrc===e?n.lastPossibleEmStrongCloserIndex[t]:Oe(e).lastPossibleEmStrongCloserIndex[t]}function ae(l,e){let t=Q.get(l)?.at(-1);return t&&t.maskedSrc===e?t.lastPossibleDelCloserIndex:Oe(e).lastPossibleDelCloserIndex}function te(l,e=0){let t=e,n="";for(let r of l)if(r==="	"){let s=4-t%4;n+=" ".repeat(s),t+=s}else n+=r,t++;return n}function Ht(l,e){let t="";for(let n=0;n<l.length;n++){if(l[n]==="`"){let r=e.inline.code.exec(l.slice(n));if(r){t+=r[0],n+=r[0].length-1;continue}}if(l[n]==="\\"&&(l[n+1]==="["||l[n+1]==="]")){t+=l[n+1],n++;continue}t+=l[n]}return t}function He(l,e,t,n,r){let s=e.href,o=e.title||null,i=Ht(l[1],r),a=l[0].charAt(0)==="!",c=n.state.inLink,u=n.state.linkEmitted,d=n.state.inRawBlock;n.state.inLink=!0,n.state.linkEmitted=!1;let h=n.inlineTokens(i),p=n.state.linkEmitted;if(n.state.linkEmitted=u,n.state.inLink=c,!a){if(p){n.state.inRawBlock=d;return}n.state.linkEmitted=!0}return{type:a?"image":"link",raw:t,href:s,title:o,text:i,tokens:h}}function Zt(l,e,t){let n=l.match(t.other.indentCodeCompensation);if(n===null)return e;let r=n[1];return e.split(`
+`).map(s=>{let o=s.match(t.other.beginningSpace);if(o===null)return s;let[i]=o;return s.slice(Math.min(i.length,r.length))}).join(`
+`)}function Ze(l,e,t,n){if(!e.includes("<"))return!1;for(let r=0;r<e.length;r++){if(e[r]==="\\"){r++;continue}if(e[r]==="`"){let i=n.inline.code.exec(e.slice(r));if(i){r+=i[0].length-1;continue}}if(e[r]!=="<")continue;let s=l.slice(t+r),o=n.inline.tag.exec(s)||n.inline.autolink.exec(s);if(o){if(o[0].length>e.length-r)return!0;r+=o[0].length-1}}return!1}var _=class{options;rules;lexer;constructor(e){this.options=e||S}space(e){let t=this.rules.block.newline.exec(e);if(t&&t[0].length>0)return{type:"space",raw:t[0]}}code(e){let t=this.rules.block.code.exec(e);if(t){let n=this.options.pedantic?t[0]:Re(t[0]),r=n.replace(this.rules.other.codeRemoveIndent,"");return{type:"code",raw:n,codeBlockStyle:"indented",text:r}}}fences(e){let t=this.rules.block.fences.exec(e);if(t){let n=t[0],r=Zt(n,t[3]||"",this.rules);return t[3]!==void 0&&(r===""||r.endsWith(`
+`))&&(r+=`
+`),{type:"code",raw:n,lang:t[2]?t[2].trim().replace(this.rules.inline.anyPunctuation,"$1"):t[2],text:r}}}heading(e){let t=this.rules.block.heading.exec(e);if(t){let n=t[2].trim();if(this.rules.other.endingHash.test(n)){let r=C(n,"#");(this.options.pedantic||!r||this.rules.other.endingSpaceTabChar.test(r))&&(n=r.trim())}return{type:"heading",raw:C(t[0],`
+`),depth:t[1].length,text:n,tokens:this.lexer.inline(n)}}}hr(e){let t=this.rules.block.hr.exec(e);if(t)return{type:"hr",raw:C(t[0],`
+`)}}blockquote(e){let t=this.rules.block.blockquote.exec(e);if(t){let n=C(t[0],`
+`).split(`
+`),r="",s="",o=[];for(;n.length>0;){let i=!1,a=[],c;for(c=0;c<n.length;c++)if(this.rules.other.blockquoteStart.test(n[c]))a.push(n[c]),i=!0;else if(!i)a.push(n[c]);else break;n=n.slice(c);let u=a.join(`
+`),d=u.replace(this.rules.other.blockquoteMarkerWhitespace,(k,m,b)=>b.startsWith(" ")?m+" "+b.slice(1):m+te(b,m.length)).replace(this.rules.other.blockquoteSetextReplace,`
+    $1`).replace(this.rules.other.blockquoteSetextReplace2,"");r=r?`${r}
+${u}`:u,s=s?`${s}
+${d}`:d;let h=this.lexer.state.top;if(this.lexer.state.top=!0,this.lexer.blockTokens(d,o,!0),this.lexer.state.top=h,n.length===0)break;let p=o.at(-1);if(p?.type==="code"||p?.type==="heading"||p?.type==="hr"||p?.type==="html"||p?.type==="table")break;if(p?.type==="blockquote"){let k=p,m=n.join(`
+`),b=k.raw+`
+`+m.replace(this.rules.other.blockquoteSetextReplace2,""),f=this.blockquote(b);o[o.length-1]=f;let R=b.substring(f.raw.length).replace(/^\n/,""),E=R?R.split(`
+`).length:0,T=E?n.slice(0,-E):n;if(T.length>0&&(r=`${r}
+${T.join(`
+`)}`),s=s.substring(0,s.length-k.text.length)+f.text,n=n.slice(T.length),n.length>0&&this.rules.other.blockquoteStart.test(n[0]))continue;break}else if(p?.type==="list"){let k=p,m=k.raw+`
+`+n.join(`
+`),b=this.list(m);o[o.length-1]=b;let f=b.raw.length>k.raw.length?m.slice(k.raw.length+1,b.raw.length).split(`
+`).length:0;if(f>0){let R=n.slice(0,f).join(`
+`);r=`${r}
+${R}`,s=`${s}
+${R}`}if(n=n.slice(f),n.length>0&&!this.rules.other.blockquoteStart.test(n[0]))break;continue}}return{type:"blockquote",raw:r,tokens:o,text:s}}}list(e){let t=this.rules.block.list.exec(e);if(t){if(!this.options.pedantic&&this.lexer.state.lastToken?.type==="text"&&!this.rules.other.listInterruptsParagraph.test(e))return;let n=e,r=()=>n.length-e.length,s=t[1].trim(),o=s.length>1,i={type:"list",raw:"",ordered:o,start:o?+s.slice(0,-1):"",loose:!1,items:[]};s=o?`\\d{1,9}\\${s.slice(-1)}`:`\\${s}`,this.options.pedantic&&(s=o?s:"[*+-]");let a=this.rules.other.listItemRegex(s),c=!1;for(;e;){let h=!1,p="";if(!(t=a.exec(e))||this.rules.block.hr.test(e))break;let k=r();e=e.substring(t[0].length);let m=t[2].split(`
+`,1)[0],b=t[1].length,f=this.options.pedantic?te(m,b):m.replace(this.rules.other.leadingSpaceTab,H=>te(H,b)),R=e.split(`
+`,1)[0],E=!f.trim(),T=0;if(this.options.pedantic?(T=2,p=f.trimStart()):E?T=b+1:(T=f.search(this.rules.other.nonSpaceChar),T=T>4?1:T,p=f.slice(T),T+=b),E&&this.rules.other.blankLine.test(R)&&(e=e.substring(R.length+1),h=!0),!h){let H=this.rules.other.nextBulletRegex(T),K=this.rules.other.hrRegex(T),re=this.rules.other.fencesBeginRegex(T),B=this.options.pedantic?this.rules.other.pedanticHeadingBeginRegex(T):this.rules.other.headingBeginRegex(T),X=this.rules.other.htmlBeginRegex(T),se=this.rules.other.blockquoteBeginRegex(T),le=!1;for(;e;){let we=e.split(`
+`,1)[0],Z;if(R=we,this.options.pedantic?(R=R.replace(this.rules.other.listReplaceNesting,"  "),Z=R):Z=R.replace(this.rules.other.leadingSpaceTab,$=>te($)),re.test(R)||B.test(R)||X.test(R)||se.test(R)||H.test(R)||K.test(R))break;if(Z.search(this.rules.other.nonSpaceChar)>=T||!R.trim())p+=`
+`+Z.slice(T),le=!1;else{if(E)break;let $=f;if(!this.options.pedantic&&!p.includes(`
+`)&&!f.includes("	")){let j;for(;!K.test($)&&(j=this.rules.other.nestedBlockMarker.exec($));)$=$.slice(j[0].length);if(!$.trim())break}if($.replace(this.rules.other.tabCharGlobal,"    ").search(this.rules.other.nonSpaceChar)>=4||re.test($)||B.test($)||X.test($)||K.test($))break;if(!this.options.pedantic&&!le){let j=f.replace(this.rules.other.nestedContainerMarkers,"");if(this.rules.block.fences.test(j)||this.rules.block.heading.test(j)||this.rules.block.hr.test(j))break}let je=!this.options.pedantic&&/^ {0,3}(?:=+|-+) *$/.test(R)&&this.rules.block.lheading.test(`${f}
+${R}`)?`    ${Z.replace(/^ {0,3}/,"")}`:R;p+=`
+`+je,le=!0}E=!R.trim(),e=e.substring(we.length+1),f=Z.slice(T)}}let U=n.slice(k,r());i.loose||(c?i.loose=!0:this.rules.other.doubleBlankLine.test(U)&&(c=!0)),i.items.push({type:"list_item",raw:U,task:!!this.options.gfm&&this.rules.other.listIsTask.test(p),loose:!1,text:p,tokens:[]})}let u=i.items.at(-1);if(u)u.raw=u.raw.trimEnd(),u.text=u.text.trimEnd();else return;i.raw=n.slice(0,r()).trimEnd();let d=[];for(let h of i.items)if(this.lexer.state.top=!1,d.push(this.lexer.inlineQueue.length),h.tokens=this.lexer.blockTokens(h.text,[]),!i.loose){let p=h.tokens.filter(m=>m.type==="space"),k=p.length>0&&p.some(m=>this.rules.other.anyLine.test(m.raw));i.loose=k}for(let h=0;h<i.items.length;h++){let p=i.items[h],k=p.tokens[0];if(p.task&&(k?.type==="text"||k?.type==="paragraph")){p.text=p.text.replace(this.rules.other.listReplaceTask,""),k.raw=k.raw.replace(this.rules.other.listReplaceTask,""),k.text=k.text.replace(this.rules.other.listReplaceTask,"");let m=this.lexer.inlineQueue;for(let f=d[h];f<m.length;f++)if(m[f].tokens===k.tokens){m[f].src=m[f].src.replace(this.rules.other.listReplaceTask,"");break}let b=this.rules.other.listTaskCheckbox.exec(p.raw);if(b){let f={type:"checkbox",raw:b[0]+" ",checked:b[0]!=="[ ]"};p.checked=f.checked,i.loose?p.tokens[0]&&["paragraph","text"].includes(p.tokens[0].type)&&"tokens"in p.tokens[0]&&p.tokens[0].tokens?(p.tokens[0].raw=f.raw+p.tokens[0].raw,p.tokens[0].text=f.raw+p.tokens[0].text,p.tokens[0].tokens.unshift(f)):p.tokens.unshift({type:"paragraph",raw:f.raw,text:f.raw,tokens:[f]}):p.tokens.unshift(f)}}else p.task&&(p.task=!1)}if(i.loose)for(let h of i.items){h.loose=!0;for(let p of h.tokens)p.type==="text"&&(p.type="paragraph")}return i}}html(e){let t=this.rules.block.html.exec(e);if(t){if(this.lexer.state.lastToken?.type==="paragraph"&&!this.rules.other.htmlBeginRegex(4).test(e))return;let n=Re(t[0]);return{type:"html",block:!0,raw:n,pre:t[1]==="pre"||t[1]==="script"||t[1]==="style",text:n}}}def(e){let t=this.rules.block.def.exec(e);if(t){if(!this.rules.other.startAngleBracket.test(t[2])&&Te(t[2],"()")!==-1)return;let n=W(t[1]),r=t[2]?t[2].replace(this.rules.other.hrefBrackets,"$1").replace(this.rules.inline.anyPunctuation,"$1"):"",s=t[3]?t[3].substring(1,t[3].length-1).replace(this.rules.inline.anyPunctuation,"$1"):t[3];return{type:"def",tag:n,raw:C(t[0],`
+`),href:r,title:s}}}table(e){let t=this.rules.block.table.exec(e);if(!t||!this.rules.other.tableDelimiter.test(t[2]))return;let n=be(t[1]),r=t[2].replace(this.rules.other.tableAlignChars,"").split("|"),s=t[3]?.trim()?t[3].replace(this.rules.other.tableRowBlankLine,"").split(`
+`):[],o={type:"table",raw:C(t[0],`
+`),header:[],align:[],rows:[]};if(n.length===r.length){for(let i of r)this.rules.other.tableAlignRight.test(i)?o.align.push("right"):this.rules.other.tableAlignCenter.test(i)?o.align.push("center"):this.rules.other.tableAlignLeft.test(i)?o.align.push("left"):o.align.push(null);for(let i=0;i<n.length;i++)o.header.push({text:n[i],tokens:this.lexer.inline(n[i]),header:!0,align:o.align[i]});for(let i of s)o.rows.push(be(i,o.header.length).map((a,c)=>({text:a,tokens:this.lexer.inline(a),header:!1,align:o.align[c]})));return o}}lheading(e){let t=this.rules.block.lheading.exec(e);if(t){let n=t[1].trim();return{type:"heading",raw:C(t[0],`
+`),depth:t[2].charAt(0)==="="?1:2,text:n,tokens:this.lexer.inline(n)}}}paragraph(e){let t=this.rules.block.paragraph.exec(e);if(t){let n=t[1].charAt(t[1].length-1)===`
+`?t[1].slice(0,-1):t[1];return{type:"paragraph",raw:t[0],text:n,tokens:this.lexer.inline(n)}}}text(e){let t=this.rules.block.text.exec(e);if(t)return{type:"text",raw:t[0],text:t[0],tokens:this.lexer.inline(t[0])}}escape(e){if(e.charCodeAt(0)!==92)return;let t=this.rules.inline.escape.exec(e);if(t)return{type:"escape",raw:t[0],text:t[1]}}tag(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.tag.exec(e);if(t)return!this.lexer.state.inLink&&this.rules.other.startATag.test(t[0])?this.lexer.state.inLink=!0:this.lexer.state.inLink&&this.rules.other.endATag.test(t[0])&&(this.lexer.state.inLink=!1),!this.lexer.state.inRawBlock&&this.rules.other.startPreScriptTag.test(t[0])?this.lexer.state.inRawBlock=!0:this.lexer.state.inRawBlock&&this.rules.other.endPreScriptTag.test(t[0])&&(this.lexer.state.inRawBlock=!1),{type:"html",raw:t[0],inLink:this.lexer.state.inLink,inRawBlock:this.lexer.state.inRawBlock,block:!1,text:t[0]}}link(e){if(this.lexer.state.linkParenPossible===!1)return;let t=e.charCodeAt(0);if(t!==91&&t!==33)return;let n=this.rules.inline.link.exec(e);if(n){let r=n[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,n[1],r,this.rules))return;let s=n[2].trim();if(!this.options.pedantic&&this.rules.other.startAngleBracket.test(s)){if(!this.rules.other.endAngleBracket.test(s))return;let c=C(s.slice(0,-1),"\\");if((s.length-c.length)%2===0)return}else{let c=Te(n[2],"()");if(c===-2)return;if(c>-1){let d=(n[0].indexOf("!")===0?5:4)+n[1].length+c;n[2]=n[2].substring(0,c),n[0]=n[0].substring(0,d).trim(),n[3]=""}}let o=C(n[0].slice(0,-1),"\\");if((n[0].length-o.length)%2===0)return;let i=n[2],a="";if(this.options.pedantic){let c=this.rules.other.pedanticHrefTitle.exec(i);c&&(i=c[1],a=c[3])}else a=n[3]?n[3].slice(1,-1):"";return i=i.trim(),this.rules.other.startAngleBracket.test(i)&&(this.options.pedantic&&!this.rules.other.endAngleBracket.test(s)?i=i.slice(1):i=i.slice(1,-1)),He(n,{href:i&&i.replace(this.rules.inline.anyPunctuation,"$1"),title:a&&a.replace(this.rules.inline.anyPunctuation,"$1")},n[0],this.lexer,this.rules)}}reflink(e,t){let n=e.charCodeAt(0);if(n!==91&&n!==33)return;let r;if((r=this.rules.inline.reflink.exec(e))||(r=this.rules.inline.nolink.exec(e))){let s=r[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,r[1],s,this.rules))return;let o=t[W(r[2]||r[1])];if(!o){let i=r[0].charAt(0);return{type:"text",raw:i,text:i}}return He(r,o,r[0],this.lexer,this.rules)}}emStrong(e,t,n=""){let r=this.rules.inline.emStrongLDelim.exec(e);if(!r||!r[1]&&!r[2]&&!r[3]&&!r[4])return;let s=r[0][0],o=n===s,i=t.length-e.length,a=i;for(;!this.options.pedantic&&a>0&&t[a-1]===s;)a--;let c=[...t.slice(Math.max(0,a-2),a)].at(-1)??"",u=c==="*"||c==="_"||!!this.rules.inline.punctuation.exec(c);a<i&&(n=c);let d=a<i?u:n==="*"||n==="_"||!!this.rules.inline.punctuation.exec(n);if(r[4]&&n.match(this.rules.other.unicodeAlphaNumeric))return;let h=r[1]||r[3]||"";if(!h||!n||d){let p=[...r[0]].length-1,k,m,b=p,f=0,R=i-a+p,E=!this.options.pedantic&&!!c.trim()&&(!!h||s==="*"&&!u);if(s!=="*"&&s!=="_")return;let T=s==="*"?this.rules.inline.emStrongRDelimAst:this.rules.inline.emStrongRDelimUnd,U=oe(this,t,s),H=t.length-e.length+p;if(U<H)return;t=t.slice(-1*e.length+p);let K=U-H;for(T.lastIndex=0;(r=T.exec(t))!==null&&!(r.index>K);){if(k=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!k)continue;if(m=[...k].length,r[3]||r[4]){b+=m;continue}else if((r[5]||r[6]||E)&&R%3&&!((R+m)%3)){if(o&&(r[5]||r[6]))break;f+=m;continue}if(b-=m,b>0)continue;m=Math.min(m,m+b+f);let re=[...r[0]][0].length,B=e.slice(0,p+r.index+re+m);if(Math.min(p,m)%2){let se=B.slice(1,-1);return{type:"em",raw:B,text:se,tokens:this.lexer.inlineTokens(se)}}let X=B.slice(2,-2);return{type:"strong",raw:B,text:X,tokens:this.lexer.inlineTokens(X)}}}}codespan(e){if(e.charCodeAt(0)!==96)return;let t=this.rules.inline.code.exec(e);if(t){let n=t[2].replace(this.rules.other.newLineCharGlobal," "),r=this.rules.other.nonSpaceChar.test(n),s=this.rules.other.startingSpaceChar.test(n)&&this.rules.other.endingSpaceChar.test(n);return r&&s&&(n=n.substring(1,n.length-1)),{type:"codespan",raw:t[0],text:n}}}br(e){let t=e.charCodeAt(0);if(t!==32&&t!==92&&t!==10)return;let n=this.rules.inline.br.exec(e);if(n)return{type:"br",raw:n[0]}}del(e,t,n=""){if(e.charCodeAt(0)!==126)return;let r=this.rules.inline.delLDelim.exec(e);if(!r)return;if(!(r[1]||"")||!n||this.rules.inline.punctuation.exec(n)){let o=[...r[0]].length-1,i,a,c=o,u=this.rules.inline.delRDelim,d=ae(this,t),h=t.length-e.length+o;if(d<h)return;t=t.slice(-1*e.length+o);let p=d-h;for(u.lastIndex=0;(r=u.exec(t))!==null&&!(r.index>p);){if(i=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!i||(a=[...i].length,a!==o))continue;if(r[3]||r[4]){c+=a;continue}if(c-=a,c>0)continue;a=Math.min(a,a+c);let k=[...r[0]][0].length,m=e.slice(0,o+r.index+k+a),b=m.slice(o,-o);return{type:"del",raw:m,text:b,tokens:this.lexer.inlineTokens(b)}}}}autolink(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.autolink.exec(e);if(t){let n,r;return t[2]==="@"?(n=t[1],r="mailto:"+n):(n=t[1],r=n),{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}url(e){let t;if(t=this.rules.inline.url.exec(e)){let n,r;if(t[2]==="@")n=t[0],r="mailto:"+n;else{let s;do s=t[0],t[0]=this.rules.inline._backpedal.exec(t[0])?.[0]??"";while(s!==t[0]);n=t[0],t[1]==="www."?r="http://"+t[0]:r=t[0]}return{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}inlineText(e){let t=this.rules.inline.text.exec(e);if(t){let n=this.lexer.state.inRawBlock;return{type:"text",raw:t[0],text:n?t[0]:De(t[0]),escaped:n}}}};var w=class l{tokens;options;state;inlineQueue;tokenizer;constructor(e){this.tokens=[],this.tokens.links=Object.create(null),this.options=e||S,this.options.tokenizer=this.options.tokenizer||new _,this.tokenizer=this.options.tokenizer,this.tokenizer.options=this.options,this.tokenizer.lexer=this,this.inlineQueue=[],this.state={inLink:!1,inRawBlock:!1,linkEmitted:!1,linkParenPossible:!0,top:!0};let t={other:O,block:ee.normal,inline:F.normal};this.options.pedantic?(t.block=ee.pedantic,t.inline=F.pedantic):this.options.gfm&&(t.block=ee.gfm,this.options.breaks?t.inline=F.breaks:t.inline=F.gfm),this.tokenizer.rules=t}static get rules(){return{block:ee,inline:F}}static lex(e,t){return new l(t).lex(e)}static lexInline(e,t){return new l(t).inlineTokens(e)}lex(e){e=e.replace(O.carriageReturn,`
+`),this.blockTokens(e,this.tokens);for(let t=0;t<this.inlineQueue.length;t++){let n=this.inlineQueue[t];this.state.inRawBlock=!1,this.inlineTokens(n.src,n.tokens)}return this.inlineQueue=[],this.tokens}blockTokens(e,t=[],n=!1){this.tokenizer.lexer=this;let r=this.state.lastToken;this.options.pedantic&&(e=e.replace(O.tabCharGlobal,"    ").replace(O.spaceLine,""));let s=1/0,o,i=this.options.gfm&&!this.options.pedantic&&this.tokenizer.paragraph===_.prototype.paragraph;for(;e;){if(e.length<s)s=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}this.state.lastToken=t.at(-1);let a;if(this.options.extensions?.block?.some(u=>(a=u.call({lexer:this},e,t))?(e=e.substring(a.raw.length),t.push(a),!0):!1))continue;if(a=this.tokenizer.space(e)){e=e.substring(a.raw.length);let u=t.at(-1);a.raw.length===1&&u!==void 0?u.raw+=`
+`:t.push(a);continue}if(a=this.tokenizer.code(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.text,this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(a=this.tokenizer.fences(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.heading(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.hr(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.blockquote(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.list(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.html(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.def(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.raw,this.inlineQueue.at(-1).src=u.text):(this.tokens.links[a.tag]||(this.tokens.links[a.tag]={href:a.href,title:a.title}),t.push(a));continue}if(a=this.tokenizer.table(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.lheading(e)){e=e.substring(a.raw.length),t.push(a);continue}let c=e;if(this.options.extensions?.startBlock){let u=1/0,d=e.slice(1),h;this.options.extensions.startBlock.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(this.state.top&&(a=this.tokenizer.paragraph(c))){let u=t.at(-1);(n||u===o&&i)&&u?.type==="paragraph"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text,o=u):(t.push(a),o=a),n=c.length!==e.length,e=e.substring(a.raw.length);continue}if(a=this.tokenizer.text(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="text"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return this.state.top=!0,this.state.lastToken=r,t}inline(e,t=[]){return this.inlineQueue.push({src:e,tokens:t}),t}linkInText(e){if(!e.includes("["))return!1;let t=this.tokenizer.rules.inline.link;for(let n of e.matchAll(this.tokenizer.rules.inline.blockSkip))if(t.test(n[0])&&e.charAt(n.index-1)!=="!")return!0;for(let n of e.matchAll(this.tokenizer.rules.inline.reflinkSearch)){let r=n[0],s=r.lastIndexOf("[");if(!(r.charAt(0)==="!"||!Object.hasOwn(this.tokens.links,W(r.slice(s+1,-1))))&&!(s>1&&this.linkInText(r.slice(1,s-1))))return!0}return!1}inlineTokens(e,t=[]){this.tokenizer.lexer=this;let n=this.state.linkParenPossible;this.state.linkParenPossible=e.includes(")");try{return this.#t(e,t)}finally{this.state.linkParenPossible=n}}#t(e,t){let n=e.includes("*")||e.includes("_")||e.includes("~"),r=n||this.options.hooks?.emStrongMask||this.tokenizer.emStrong!==_.prototype.emStrong||this.tokenizer.del!==_.prototype.del?this.#r(e):e;if(!n)return this.#e(e,r,t);qe(this.tokenizer,r);try{return this.#e(e,r,t)}finally{ve(this.tokenizer)}}#e(e,t,n){let r=!1,s="",o=1/0;for(;e;){if(e.length<o)o=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}r||(s=""),r=!1;let i;if(this.options.extensions?.inline?.some(u=>(i=u.call({lexer:this},e,n))?(e=e.substring(i.raw.length),n.push(i),!0):!1))continue;if(i=this.tokenizer.escape(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.tag(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.link(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.reflink(e,this.tokens.links)){e=e.substring(i.raw.length);let u=n.at(-1);i.type==="text"&&u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}let a=e[0];if(a==="*"||a==="_"){let u=t.length-e.length;if(oe(this.tokenizer,t,a)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===a.charCodeAt(0);)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}else if(a==="~"){let u=t.length-e.length;if(ae(this.tokenizer,t)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===126;)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}if(i=this.tokenizer.emStrong(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.codespan(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.br(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.del(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.autolink(e)){e=e.substring(i.raw.length),n.push(i);continue}if(!this.state.inLink&&(i=this.tokenizer.url(e))){e=e.substring(i.raw.length),n.push(i);continue}let c=e;if(this.options.extensions?.startInline){let u=1/0,d=e.slice(1),h;this.options.extensions.startInline.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(i=this.tokenizer.inlineText(c)){e=e.substring(i.raw.length),i.raw.slice(-1)!=="_"&&(s=i.raw.slice(-1)),r=!0;let u=n.at(-1);u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return n}#n(e){let{blockSkip:t,tag:n,autolink:r}=this.tokenizer.rules.inline,s="",o=0,i;for(t.lastIndex=0;i=t.exec(e);){let a=i.index+(i[2]?i[2].length:0),c=i.index+i[0].length;if(e.charAt(a)==="<"){let u=e.slice(a),d=n.exec(u)||r.exec(u);if(!d){t.lastIndex=a+1;continue}c=a+d[0].length,t.lastIndex=c}s+=e.slice(o,a)+"["+"a".repeat(c-a-2)+"]",o=c}return s+e.slice(o)}#r(e){let t=e;if(this.tokens.links&&e.includes("[")){let n=this.tokenizer.rules.inline.reflinkSearch,r=s=>{let o=s.lastIndexOf("[");if(!Object.hasOwn(this.tokens.links,W(s.slice(o+1,-1))))return s;if(o>1&&s.charAt(0)!=="!"){let i=s.slice(1,o-1);if(this.linkInText(i))return"["+i.replace(n,r)+"]["+"a".repeat(s.length-o-2)+"]"}return"["+"a".repeat(s.length-2)+"]"};t=t.replace(n,r)}return t=t.replace(this.tokenizer.rules.inline.anyPunctuationOutsideCode,(n,r,s)=>s?"+".repeat(n.length):r?r+n.slice(r.length,-r.length).replace(/`/g,"+")+r:n),t=this.#n(t),t=this.options.hooks?.emStrongMask?.call({lexer:this},t)??t,t}infiniteLoopError(e){let t="Infinite loop on byte: "+e;if(this.options.silent)console.error(t);else throw new Error(t)}};var I=class{options;parser;constructor(e){this.options=e||S}space(e){return""}code({text:e,lang:t,escaped:n}){let r=(t||"").match(O.notSpaceStart)?.[0],s=e?e.replace(O.endingNewline,"")+`
+`:"";return r?'<pre><code class="language-'+y(r)+'">'+(n?s:y(s,!0))+`</code></pre>
+`:"<pre><code>"+(n?s:y(s,!0))+`</code></pre>
+`}blockquote({tokens:e}){return`<blockquote>
+${this.parser.parse(e)}</blockquote>
+`}html({text:e}){return e}def(e){return""}heading({tokens:e,depth:t}){return`<h${t}>${this.parser.parseInline(e)}</h${t}>
+`}hr(e){return`<hr>
+`}list(e){let t=e.ordered,n=e.start,r="";for(let i=0;i<e.items.length;i++){let a=e.items[i];r+=this.listitem(a)}let s=t?"ol":"ul",o=t&&n!==1?' start="'+n+'"':"";return"<"+s+o+`>
+`+r+"</"+s+`>
+`}listitem(e){return`<li>${this.parser.parse(e.tokens)}</li>
+`}checkbox({checked:e}){return"<input "+(e?'checked="" ':"")+'disabled="" type="checkbox"> '}paragraph({tokens:e}){return`<p>${this.parser.parseInline(e)}</p>
+`}table(e){let t="",n="";for(let s=0;s<e.header.length;s++)n+=this.tablecell(e.header[s]);t+=this.tablerow({text:n});let r="";for(let s=0;s<e.rows.length;s++){let o=e.rows[s];n="";for(let i=0;i<o.length;i++)n+=this.tablecell(o[i]);r+=this.tablerow({text:n})}return r&&(r=`<tbody>${r}</tbody>`),`<table>
+<thead>
+`+t+`</thead>
+`+r+`</table>
+`}tablerow({text:e}){return`<tr>
+${e}</tr>
+`}tablecell(e){let t=this.parser.parseInline(e.tokens),n=e.header?"th":"td";return(e.align?`<${n} align="${e.align}">`:`<${n}>`)+t+`</${n}>
+`}strong({tokens:e}){return`<strong>${this.parser.parseInline(e)}</strong>`}em({tokens:e}){return`<em>${this.parser.parseInline(e)}</em>`}codespan({text:e}){return`<code>${y(e,!0)}</code>`}br(e){return"<br>"}del({tokens:e}){return`<del>${this.parser.parseInline(e)}</del>`}link({href:e,title:t,text:n,tokens:r,autolink:s}){let o=s?y(n,!0):this.parser.parseInline(r),i=xe(e);if(i===null)return o;e=y(i,s);let a='<a href="'+e+'"';return t&&(a+=' title="'+y(t)+'"'),a+=">"+o+"</a>",a}image({href:e,title:t,text:n,tokens:r}){r&&(n=this.parser.parseInline(r,this.parser.textRenderer));let s=xe(e);if(s===null)return y(n);e=s;let o=`<img src="${y(e)}" alt="${y(n)}"`;return t&&(o+=` title="${y(t)}"`),o+=">",o}text(e){return"tokens"in e&&e.tokens?this.parser.parseInline(e.tokens):"escaped"in e&&e.escaped?e.text:y(e.text)}};var z=class{parser;strong({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}em({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}codespan({text:e}){return e}del({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}html({text:e}){return e}text({text:e}){return e}link({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}image({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}br(){return`
+`}checkbox({raw:e}){return e}};var P=class l{options;renderer;textRenderer;constructor(e){this.options=e||S,this.options.renderer=this.options.renderer||new I,this.renderer=this.options.renderer,this.renderer.options=this.options,this.renderer.parser=this,this.textRenderer=new z,this.textRenderer.parser=this}static parse(e,t){return new l(t).parse(e)}static parseInline(e,t){return new l(t).parseInline(e)}parse(e){this.renderer.parser=this;let t="";for(let n=0;n<e.length;n++){let r=e[n];if(this.options.extensions?.renderers?.[r.type]){let o=r,i=this.options.extensions.renderers[o.type].call({parser:this},o);if(i!==!1||!["space","hr","heading","code","table","blockquote","list","checkbox","html","def","paragraph","text"].includes(o.type)){t+=i===!1?"":i??"";continue}}let s=r;switch(s.type){case"space":{t+=this.renderer.space(s);break}case"hr":{t+=this.renderer.hr(s);break}case"heading":{t+=this.renderer.heading(s);break}case"code":{t+=this.renderer.code(s);break}case"table":{t+=this.renderer.table(s);break}case"blockquote":{t+=this.renderer.blockquote(s);break}case"list":{t+=this.renderer.list(s);break}case"checkbox":{t+=this.renderer.checkbox(s);break}case"html":{t+=this.renderer.html(s);break}case"def":{t+=this.renderer.def(s);break}case"paragraph":{t+=this.renderer.paragraph(s);break}case"text":{t+=this.renderer.text(s);break}default:{let o='Token with "'+s.type+'" type was not found.';if(this.options.silent)return console.error(o),"";throw new Error(o)}}}return t}parseInline(e,t=this.renderer){this.renderer.parser=this;let n="";for(let r=0;r<e.length;r++){let s=e[r];if(this.options.extensions?.renderers?.[s.type]){let i=this.options.extensions.renderers[s.type].call({parser:this},s);if(i!==!1||!["escape","html","link","image","checkbox","strong","em","codespan","br","del","text"].includes(s.type)){n+=i===!1?"":i??"";continue}}let o=s;switch(o.type){case"escape":{n+=t.text(o);break}case"html":{n+=t.html(o);break}case"link":{n+=t.link(o);break}case"image":{n+=t.image(o);break}case"checkbox":{n+=t.checkbox(o);break}case"strong":{n+=t.strong(o);break}case"em":{n+=t.em(o);break}case"codespan":{n+=t.codespan(o);break}case"br":{n+=t.br(o);break}case"del":{n+=t.del(o);break}case"text":{n+=t.text(o);break}default:{let i='Token with "'+o.type+'" type was not found.';if(this.options.silent)return console.error(i),"";throw new Error(i)}}}return n}};var A=class{options;block;constructor(e){this.options=e||S}static passThroughHooks=new Set(["preprocess","postprocess","processAllTokens","emStrongMask"]);static passThroughHooksRespectAsync=new Set(["preprocess","postprocess","processAllTokens"]);preprocess(e){return e}postprocess(e){return e}processAllTokens(e){return e}emStrongMask(e){return e}provideLexer(e=this.block){return e?w.lex:w.lexInline}provideParser(e=this.block){return e?P.parse:P.parseInline}};function M(l,e){if(Array.isArray(e))for(let t=0;t<e.length;t++)l.push(e[t]);else l.push(e)}var ne=class{defaults=G();options=this.setOptions;parse=this.parseMarkdown(!0);parseInline=this.parseMarkdown(!1);Parser=P;Renderer=I;TextRenderer=z;Lexer=w;Tokenizer=_;Hooks=A;constructor(...e){this.use(...e)}walkTokens(e,t){let n=[];for(let r of e)switch(M(n,t.call(this,r)),r.type){case"table":{let s=r;for(let o of s.header)M(n,this.walkTokens(o.tokens,t));for(let o of s.rows)for(let i of o)M(n,this.walkTokens(i.tokens,t));break}case"list":{let s=r;M(n,this.walkTokens(s.items,t));break}default:{let s=r;this.defaults.extensions?.childTokens?.[s.type]?this.defaults.extensions.childTokens[s.type].forEach(o=>{let i=s[o].flat(1/0);M(n,this.walkTokens(i,t))}):s.tokens&&M(n,this.walkTokens(s.tokens,t))}}return n}use(...e){let t=this.defaults.extensions||{renderers:Object.create(null),childTokens:Object.create(null)};return e.forEach(n=>{let r={...n};if(r.async=this.defaults.async||r.async||!1,n.extensions&&(n.extensions.forEach(s=>{if(!s.name)throw new Error("extension name required");if("renderer"in s){let o=t.renderers[s.name];o?t.renderers[s.name]=function(...i){let a=s.renderer.apply(this,i);return a===!1&&(a=o.apply(this,i)),a}:t.renderers[s.name]=s.renderer}if("tokenizer"in s){if(!s.level||s.level!=="block"&&s.level!=="inline")throw new Error("extension level must be 'block' or 'inline'");let o=t[s.level];o?o.unshift(s.tokenizer):t[s.level]=[s.tokenizer],s.start&&(s.level==="block"?t.startBlock?t.startBlock.push(s.start):t.startBlock=[s.start]:s.level==="inline"&&(t.startInline?t.startInline.push(s.start):t.startInline=[s.start]))}"childTokens"in s&&s.childTokens&&(t.childTokens[s.name]=s.childTokens)}),r.extensions=t),n.renderer){let s=this.defaults.renderer||new I(this.defaults);for(let o in n.renderer){if(!(o in s))throw new Error(`renderer '${o}' does not exist`);if(["options","parser"].includes(o))continue;let i=o,a=n.renderer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d===!1?"":d??""}}r.renderer=s}if(n.tokenizer){let s=this.defaults.tokenizer||new _(this.defaults);for(let o in n.tokenizer){if(!(o in s))throw new Error(`tokenizer '${o}' does not exist`);if(["options","rules","lexer"].includes(o))continue;let i=o,a=n.tokenizer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.tokenizer=s}if(n.hooks){let s=this.defaults.hooks||new A;for(let o in n.hooks){if(!(o in s))throw new Error(`hook '${o}' does not exist`);if(["options","block"].includes(o))continue;let i=o,a=n.hooks[i],c=s[i];A.passThroughHooks.has(o)?s[i]=u=>{if(s.options.async&&A.passThroughHooksRespectAsync.has(o))return(async()=>{let h=await a.call(s,u);return c.call(s,h)})();let d=a.call(s,u);return c.call(s,d)}:s[i]=(...u)=>{if(s.options.async)return(async()=>{let h=await a.apply(s,u);return h===!1&&(h=await c.apply(s,u)),h})();let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.hooks=s}if(n.walkTokens){let s=this.defaults.walkTokens,o=n.walkTokens;r.walkTokens=function(i){let a=[];return M(a,o.call(this,i)),s&&M(a,s.call(this,i)),a}}this.defaults={...this.defaults,...r}}),this}setOptions(e){return this.defaults={...this.defaults,...e},this}lexer(e,t){return w.lex(e,t??this.defaults)}parser(e,t){return P.parse(e,t??this.defaults)}parseMarkdown(e){return(n,r)=>{let s={...r},o={...this.defaults,...s},i=this.onError(!!o.silent,!!o.async);if(this.defaults.async===!0&&s.async===!1)return i(new Error("marked(): The async option was set to true by an extension. Remove async: false from the parse options object to return a Promise."));if(typeof n>"u"||n===null)return i(new Error("marked(): input parameter is undefined or null"));if(typeof n!="string")return i(new Error("marked(): input parameter is of type "+Object.prototype.toString.call(n)+", string expected"));if(o.hooks&&(o.hooks.options=o,o.hooks.block=e),o.async)return(async()=>{let a=o.hooks?await o.hooks.preprocess(n):n,u=await(o.hooks?await o.hooks.provideLexer(e):e?w.lex:w.lexInline)(a,o),d=o.hooks?await o.hooks.processAllTokens(u):u;o.walkTokens&&await Promise.all(this.walkTokens(d,o.walkTokens));let p=await(o.hooks?await o.hooks.provideParser(e):e?P.parse:P.parseInline)(d,o);return o.hooks?await o.hooks.postprocess(p):p})().catch(i);try{o.hooks&&(n=o.hooks.preprocess(n));let c=(o.hooks?o.hooks.provideLexer(e):e?w.lex:w.lexInline)(n,o);o.hooks&&(c=o.hooks.processAllTokens(c)),o.walkTokens&&this.walkTokens(c,o.walkTokens);let d=(o.hooks?o.hooks.provideParser(e):e?P.parse:P.parseInline)(c,o);return o.hooks&&(d=o.hooks.postprocess(d)),d}catch(a){return i(a)}}}onError(e,t){return n=>{if(n.message+=`
+Please report this to https://github.com/markedjs/marked.`,e){let r="<p>An error occurred:</p><pre>"+y(n.message+"",!0)+"</pre>";return t?Promise.resolve(r):r}if(t)return Promise.reject(n);throw n}}};var v=new ne;function x(l,e){return v.parse(l,e)}x.options=x.setOptions=function(l){return v.setOptions(l),x.defaults=v.defaults,ue(x.defaults),x};x.getDefaults=G;x.defaults=S;function jt(...l){return v.use(...l),x.defaults=v.defaults,ue(x.defaults),x}x.use=jt;x.walkTokens=function(l,e){return v.walkTokens(l,e)};x.parseInline=v.parseInline;x.Parser=P;x.parser=P.parse;x.Renderer=I;x.TextRenderer=z;x.Lexer=w;x.lexer=w.lex;x.Tokenizer=_;x.Hooks=A;x.parse=x;var En=x.options,zn=x.setOptions,Mn=x.walkTokens,Bn=x.parseInline,Dn=(/* unused pure expression or super */ null && (x)),qn=P.parse,vn=w.lex;
+//# sourceMappingURL=marked.esm.js.map
+
+;// CONCATENATED MODULE: ./src/planners/outline/text.ts
+
+/** Inline code stays code: it is safe in a comment and often names the thing to change. */
+function codeSpan(code) {
+    if (code.trim() === '')
+        return '';
+    const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    return longestRun > 0 ? `${fence} ${code} ${fence}` : `${fence}${code}${fence}`;
+}
+/** Inline Markdown reduced to what a reader sees (code spans kept): `**a**` → a, `[text](url)` → text, images → alt text. */
+function inlineText(tokens) {
+    return tokens
+        .map((token) => {
+        switch (token.type) {
+            case 'checkbox':
+            case 'html':
+                return '';
+            case 'br':
+                return '\n';
+            case 'codespan':
+                return codeSpan(token.text);
+            case 'escape':
+                return token.text;
+            default:
+                return 'tokens' in token && token.tokens ? inlineText(token.tokens) : 'text' in token ? token.text : '';
+        }
+    })
+        .join('');
+}
+/** Plain text of a block, keeping line breaks so callers can take the first line. */
+function blockText(token) {
+    switch (token.type) {
+        case 'paragraph':
+        case 'heading':
+            return inlineText(token.tokens);
+        case 'text':
+            // Tight list items hold their text directly, with inline tokens when it has any markup.
+            return token.tokens ? inlineText(token.tokens) : token.text;
+        case 'list':
+            return token.items.map((item) => item.tokens.map(blockText).join('\n')).join('\n');
+        case 'blockquote':
+            return token.tokens.map(blockText).join('\n');
+        case 'code':
+            return token.text;
+        case 'table':
+            return [token.header, ...token.rows].map((row) => row.map((cell) => inlineText(cell.tokens)).join(' | ')).join('\n');
+        default:
+            return '';
+    }
+}
+/**
+ * Blocks as the author wrote them (code fences, tables and links intact), for a description the
+ * renderer shows as Markdown. Leftover HTML and blank space are left out.
+ */
+function blocksMarkdown(blocks) {
+    return blocks
+        .filter((block) => block.type !== 'space' && block.type !== 'html' && block.type !== 'def')
+        .map((block) => block.raw.replace(/\s+$/, ''))
+        .filter(Boolean)
+        .join('\n\n');
+}
+/** Cuts Markdown at a line boundary, closing a code fence the cut would leave open. */
+function cutMarkdown(markdown, max) {
+    if (markdown.length <= max)
+        return markdown;
+    const cut = (0,sections/* cutText */.IN)(markdown, max - 2);
+    return cut ? `${cut}\n…` : truncate(oneLine(markdown), max);
+}
+/** Lowercase letters, digits and spaces only, so "### 📋 Tasks:" and "TODO" compare as names. */
+function normalise(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** Cuts at a word boundary so a long line ends in a whole word and an ellipsis. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    const cut = text.slice(0, max - 1);
+    const space = cut.lastIndexOf(' ');
+    return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/fields.ts
+
+/** Tested in order against the normalised heading (lowercase, punctuation gone). */
+const ROLES = [
+    [
+        'acknowledgement',
+        /^(?:is there an existing (?:issue|feature request|request|discussion|pr)|(?:have you )?(?:searched|checked) (?:the )?existing|code of conduct|(?:pre ?flight|pre submission|submission|prerequisite) checklist|before (?:submitting|you submit|opening)|terms|agreements?|(?:contribution|contributing) guidelines|validations?)\b/,
+    ],
+    [
+        'meta',
+        /^(?:contact(?: details| info(?:rmation)?)?|anything else|additional (?:context|information|info|notes|details|comments)|other (?:context|information|details)|further (?:information|context)|(?:are you |would you be |would you )?(?:willing|interested|able) to (?:submit|contribute|help|work|implement|open)|would you like to (?:work|contribute|submit|implement|help)|priority|severity|urgency|labels?|sponsorship)\b/,
+    ],
+    ['media', /^(?:screenshots?|screen ?shots?|screen recordings?|videos?|recordings?|attachments?)\b/],
+    [
+        'logs',
+        /^(?:(?:relevant |full |error |console |crash |build )?(?:logs?|log output|output|error messages?|stack ?traces?|tracebacks?|crash reports?)|ログ|日志|protokoll)$|\blog output$/,
+    ],
+    [
+        'environment',
+        /^(?:(?:your |test |runtime |system |build )?(?:environment|env|setup)(?: details| info(?:rmation)?)?|system info(?:rmation)?|platforms?|operating systems?|os|browsers?|devices?|hardware|(?:desktop|smartphone)\b.*|(?:\S+ ){0,2}versions?|(?:what|which) .*\b(?:browsers?|platforms?|os|operating systems?|devices?|versions?)\b.*|umgebung|entorno|environnement|環境|动作环境|動作環境)$/,
+    ],
+    ['repro', /reprodu|\brepro\b|how to trigger|再現|重现|复现/],
+    ['expected', /^expected|\bexpected (?:behaviou?r|result|outcome)|what did you expect|erwartet|attendu|esperado|期待/],
+    [
+        'actual',
+        /^(?:(?:current|actual|observed) (?:behaviou?r|results?)|what happened|describe the bug|bug description|what went wrong|what is the bug|tatsächliches? verhalten|現在の動作|実際の動作)\b|^(?:the )?bug$/,
+    ],
+    ['cause', /\b(?:root )?cause\b|ursache|原因/],
+    ['alternatives', /\balternatives?\b/],
+    [
+        'solution',
+        /\bsolution\b|^(?:proposal|proposed (?:change|feature|fix|api|design)|possible fix|suggested (?:fix|change|feature)|workaround|describe the feature|feature description|what would you like|idea)\b/,
+    ],
+    ['problem', /related to a problem|^(?:the )?problem\b|^motivation\b|^use cases?\b|^why\b/],
+];
+/** The role of a section, from its heading; undefined for the issue's own sections. */
+function fieldRole(heading) {
+    const name = normalise(heading);
+    return ROLES.find(([, pattern]) => pattern.test(name))?.[0];
+}
+/** Fields that are the reporter's answers about the form, never steps (and never plan text). */
+function isBoilerplateRole(role) {
+    return role === 'acknowledgement' || role === 'meta' || role === 'media' || role === 'logs' || role === 'environment';
+}
+/** Headings that describe the issue rather than name a piece of work. */
+const DESCRIPTIVE = /^(?:description|summary|overview|background|context|details|notes?|about|introduction|intro|goals?|non goals?|rationale|out of scope|not in scope|open questions|questions|references|links|related(?: issues| work)?|see also|resources|glossary|faq)$/;
+function isDescriptive(heading) {
+    return DESCRIPTIVE.test(normalise(heading));
+}
+/** Section and label names whose lists are the author's own plan (compared after `normalise`). */
+const PLANNING_NAME = /^(?:(?:next|implementation|proposed|action)\s+)?(?:tasks?(?:\s+list)?|steps?|plan|acceptance\s+criteria|to-?\s?dos?|checklist|deliverables?|work\s+items?|implementation|requirements?)$/;
+function isPlanningName(text) {
+    return PLANNING_NAME.test(normalise(text));
+}
+/** What templates leave behind in a field nobody filled in, e.g. GitHub issue forms' "_No response_". */
+const EMPTY_ANSWER = new Set(['no response', 'n/a', 'na', 'none', 'tbd', '-', '—', 'no', 'nothing']);
+/**
+ * Text a template put there for the reporter to replace, as GitHub's default templates word it
+ * ("A clear and concise description of what the bug is.", "Go to '...'", "OS: [e.g. iOS]").
+ */
+const PLACEHOLDER = /^(?:a clear and concise description\b|add any other context\b|if applicable, add screenshots\b|steps to reproduce the behaviou?r:?$|tell us what you see!?$|a bug happened!?$)|'\.{3,}'|\[e\.g\.[^\]]*\]/i;
+function isBoilerplateText(text) {
+    const plain = text.trim();
+    return plain === '' || EMPTY_ANSWER.has(plain.toLowerCase().replace(/[.!]$/, '')) || PLACEHOLDER.test(plain);
+}
+/**
+ * Issue forms render their checkbox fields as task items ("- [x] I agree to follow the Code of
+ * Conduct", "- [X] I have searched existing issues"); those first-person ticks are not work.
+ */
+function isAcknowledgement(itemText) {
+    return /^I(?:['’](?:ve|m|d))?\s/.test(itemText.trim()) || /^(?:yes|no),?\s+I\b/i.test(itemText.trim());
+}
+/** A bug, by its labels or a title such as "[Bug]: …" or "Bug: …". */
+function looksLikeBug(title, labels) {
+    return labels.some((label) => /^(?:(?:type|kind)[:/ ]\s*)?(?:bug|defect|regression)$/i.test(label.trim())) || /^\W*(?:bug|defect)\b/i.test(title.trim());
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/document.ts
+
+
+
+const MAX_PLAN_DESCRIPTION = 500;
+/** Longer bold lines are emphasis, not a heading. */
+const MAX_PSEUDO_HEADING = 100;
+/**
+ * One pass over the top-level blocks. Code blocks are single tokens, so a list inside a fence is
+ * never seen as a list; blockquotes are kept as content but never read for lists, because they
+ * usually quote someone else's text.
+ */
+function readIssue(title, body) {
+    const doc = { intro: '', sections: [], lists: [] };
+    const headings = [];
+    let current;
+    /** Paragraphs seen in the current section before its first other block. */
+    let lead = 0;
+    let afterLabel = false;
+    const open = (heading, parent) => {
+        current = { heading, ...(parent ? { parent } : {}), blocks: [] };
+        doc.sections.push(current);
+        lead = 0;
+        afterLabel = false;
+    };
+    const content = (token) => {
+        current?.blocks.push(token);
+        const direct = current !== undefined && lead >= 0 && lead <= 2;
+        if (token.type === 'list') {
+            const planning = afterLabel || headings.some((h) => h.planning) || (current?.heading.pseudo === true && current.heading.planning && direct);
+            doc.lists.push({ list: token, ...(current ? { section: current } : {}), planning, direct });
+        }
+        if (token.type === 'paragraph') {
+            const text = inlineText(token.tokens);
+            const label = isPlanningLabel(text);
+            if (!doc.intro && !label && !isBoilerplateText(text) && !isBoilerplateRole(current?.heading.role)) {
+                doc.intro = truncate(oneLine(text), MAX_PLAN_DESCRIPTION);
+            }
+            afterLabel = label;
+            if (lead >= 0)
+                lead++;
+        }
+        else {
+            afterLabel = false;
+            lead = -1;
+        }
+    };
+    for (const token of w.lex(body, { gfm: true })) {
+        // Leftover HTML (comments, <details>) is neither content nor a break between a label and its list.
+        if (token.type === 'space' || token.type === 'html' || token.type === 'def')
+            continue;
+        if (token.type === 'heading') {
+            const text = headingText(inlineText(token.tokens));
+            // The CLI's issue files (and some authors) repeat the title as a level-1 heading.
+            if (token.depth === 1 && normalise(text) === normalise(title))
+                continue;
+            // Headings deeper than 4 are details inside the current section, not sections of their own.
+            if (token.depth > 4) {
+                content(token);
+                continue;
+            }
+            while ((headings.at(-1)?.depth ?? 0) >= token.depth)
+                headings.pop();
+            const heading = makeHeading(text, token.depth, false);
+            open(heading, headings.at(-1)?.text);
+            headings.push(heading);
+            continue;
+        }
+        const pseudo = token.type === 'paragraph' ? pseudoHeading(token) : undefined;
+        if (pseudo) {
+            open(makeHeading(pseudo.text, Math.min((headings.at(-1)?.depth ?? 2) + 1, 6), true), headings.at(-1)?.text);
+            pseudo.rest.forEach(content);
+            continue;
+        }
+        content(token);
+    }
+    return doc;
+}
+function makeHeading(text, depth, pseudo) {
+    const role = fieldRole(text);
+    return { text, depth, planning: isPlanningName(text), pseudo, ...(role ? { role } : {}) };
+}
+/**
+ * "**Describe the bug**" on a line of its own, or at the start of a paragraph whose other lines are
+ * the answer: GitHub's default Markdown templates use these as headings.
+ */
+function pseudoHeading(paragraph) {
+    const [first, next] = paragraph.tokens;
+    if (first?.type !== 'strong')
+        return undefined;
+    const text = headingText(inlineText(first.tokens));
+    if (!text || text.includes('\n') || text.length > MAX_PSEUDO_HEADING)
+        return undefined;
+    const after = next === undefined ? '' : next.type === 'text' || next.type === 'br' ? next.raw : 'x';
+    if (!/^[ \t]*[:：]?[ \t]*(?:\n|$)/.test(after))
+        return undefined;
+    const newline = paragraph.raw.indexOf('\n');
+    const rest = newline === -1 ? '' : paragraph.raw.slice(newline + 1).trim();
+    return { text, rest: rest ? w.lex(rest, { gfm: true }).filter((t) => t.type !== 'space') : [] };
+}
+function headingText(text) {
+    return oneLine(text).replace(/\s*[:：]$/, '');
+}
+/** A paragraph ending in a line like "**Tasks:**" or "Steps:" introduces the list after it. */
+function isPlanningLabel(paragraph) {
+    const lastLine = paragraph.trim().split('\n').at(-1) ?? '';
+    return isPlanningName(lastLine);
+}
+/** A section's content that a reporter actually wrote: no "_No response_", no template placeholders. */
+function answered(blocks) {
+    return blocks.filter((block) => !isBoilerplateText(blockText(block)));
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/estimate.ts
+/**
+ * Units people write estimates in, longest first so `hours` is not read as `h` + "ours": English,
+ * German (`Std.`, `Tage`), French (`j`, `jours`), Spanish and Portuguese (`horas`, `días`) and
+ * Japanese or Chinese (`時間`, `日`, `分`, `週間`, `小时`, `天`).
+ */
+const UNIT = String.raw `(?:hours?|hrs?|h|stunden|stunde|std\.?|heures?|horas?|小时|時間|days?|d|tage?|t\.?|jours?|j|d[ií]as?|天|日|weeks?|wks?|w|wochen?|semaines?|semanas?|週間|周|週|minutes?|minuten?|mins?\.?|m|分钟|分)`;
+const NUMBER = String.raw `\d+(?:[.,]\d+)?`;
+/** `2h`, `~3 days`, `1-2 wks`, `30 min`, `3 Std.`, `2時間`. */
+const DURATION = String.raw `(?:~|≈|ca\.|approx\.?|about)?\s*${NUMBER}(?:\s*(?:-|–|to|bis)\s*${NUMBER})?\s*${UNIT}`;
+const PREFIX = String.raw `(?:est(?:imate)?\.?:?\s*|estimate:\s*|aufwand:?\s*|見積(?:もり)?[:：]?\s*)?`;
+/** A trailing estimate: `(2h)`, `[4h]`, `（2時間）`, `(est. 1d)` or a dash-separated `— 2d`. */
+const TRAILING_ESTIMATE = new RegExp(String.raw `\s*(?:[(\[（]\s*${PREFIX}(${DURATION})\s*[)\]）]|\s(?:--|[—–-])\s*${PREFIX}(${DURATION}))$`, 'iu');
+/** Takes a trailing `(2h)`, `[4h]`, `(3 Std.)` or `— 2d` off a step name, as written. */
+function splitEstimate(headline) {
+    const match = TRAILING_ESTIMATE.exec(headline);
+    const estimate = (match?.[1] ?? match?.[2])?.replace(/\s+/g, ' ').trim();
+    if (!match || !estimate)
+        return { name: headline.trim() };
+    return { name: headline.slice(0, match.index).trim(), estimate };
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/items.ts
+
+
+
+const MAX_NAME = 200;
+const MAX_DESCRIPTION = 1500;
+/** Steps keep the issue's nesting to three levels: the step, its subtasks, and theirs. */
+const NESTED_MARK = '↳ ';
+/** An empty step, as every planner's steps look once normalised. */
+function step(name, description, section) {
+    return {
+        name,
+        description,
+        prerequisites: [],
+        risks: [],
+        subtasks: [],
+        required_skills: [],
+        dependencies: [],
+        ...(section ? { context: { section } } : {}),
+    };
+}
+/**
+ * A list item as a step: its first sentence or line is the name (with a trailing estimate taken
+ * off), the rest of its text, code and tables are the description as written, and nested items are
+ * the subtasks. Ticks stay: a ticked item is `context.done`, ticked sub-items are listed in
+ * `context.done_subtasks`.
+ */
+function itemStep(item, section) {
+    const parts = itemParts(item);
+    const { name: headline, estimate } = splitEstimate(parts.headline);
+    if (!headline)
+        return undefined;
+    const { name, overflow } = stepName(headline);
+    const nested = subtasksOf(parts.nested);
+    const description = [overflow, parts.rest, ...nested.notes].filter(Boolean).join('\n\n');
+    const result = step(name, cutMarkdown(description, MAX_DESCRIPTION), section);
+    if (estimate)
+        result.estimated_time = estimate;
+    result.subtasks = nested.names;
+    const context = { ...result.context };
+    if (item.checked)
+        context.done = true;
+    if (nested.done.length > 0)
+        context.done_subtasks = nested.done;
+    if (Object.keys(context).length > 0)
+        result.context = context;
+    return result;
+}
+/** The items of `lists` as subtasks: a third-level item starts with "↳ " so the nesting stays readable. */
+function subtasksOf(lists) {
+    const out = { names: [], done: [], notes: [] };
+    lists.forEach((list) => collectSubtasks(list, 1, out));
+    return out;
+}
+/** `level` 1 is a subtask, 2 and deeper are shown as its subtasks ("↳ "). */
+function collectSubtasks(list, level, out) {
+    for (const item of list.items) {
+        const parts = itemParts(item);
+        const text = truncate(parts.headline, MAX_NAME);
+        if (text) {
+            const name = level >= 2 ? `${NESTED_MARK}${text}` : text;
+            out.names.push(name);
+            if (item.checked)
+                out.done.push(name);
+            if (parts.rest)
+                out.notes.push(`${text.replace(/[:：]$/, '')}:\n\n${parts.rest}`);
+        }
+        parts.nested.forEach((nested) => collectSubtasks(nested, level + 1, out));
+    }
+}
+/** Items nested in this one. */
+function nestedLists(item) {
+    return item.tokens.filter((token) => token.type === 'list');
+}
+/** The item's own text split into its headline and the rest, and the lists nested in it. */
+function itemParts(item) {
+    const tokens = item.tokens.filter((token) => token.type !== 'checkbox' && token.type !== 'space');
+    const nested = tokens.filter((token) => token.type === 'list');
+    const [first, ...others] = tokens.filter((token) => token.type !== 'list');
+    if (!first)
+        return { headline: '', rest: '', nested };
+    if (first.type !== 'paragraph' && first.type !== 'text') {
+        // An item that opens with code or a table: named by its first line, shown whole below.
+        const firstLine = blockText(first).split('\n').find((line) => line.trim()) ?? '';
+        return { headline: first.type === 'code' ? codeSpan(firstLine.trim()) : oneLine(firstLine), rest: blocksMarkdown([first, ...others]), nested };
+    }
+    // An empty checkbox ("- [ ]") is not parsed as a task, and a loose item keeps its box in the text.
+    const lines = first.raw.replace(/^\[[ xX]?\](?:[ \t]+|$)/, '').replace(/\s+$/, '').split('\n');
+    const count = headlineLines(lines);
+    const headline = oneLine(inlineText(w.lexInline(lines.slice(0, count).join('\n'), { gfm: true })));
+    const rest = [lines.slice(count).join('\n').trim(), blocksMarkdown(others)].filter(Boolean).join('\n\n');
+    return { headline, rest, nested };
+}
+/**
+ * How many of a paragraph's lines make up its first sentence. A line break ends it after a sentence
+ * mark, a colon or an estimate, or before a capital letter; a sentence wrapped onto a line that goes
+ * on in lower case, or with an open code span, continues it, so no name is cut mid-sentence.
+ */
+function headlineLines(lines) {
+    let count = 1;
+    while (count < lines.length) {
+        const joined = lines.slice(0, count).join('\n');
+        const previous = (lines[count - 1] ?? '').trim();
+        const next = (lines[count] ?? '').trim();
+        const openCode = (joined.match(/`/g) ?? []).length % 2 === 1;
+        const ended = /[.!?。！？:：;]$/.test(previous) || splitEstimate(previous).estimate !== undefined;
+        // Upper case (or a script without case, such as Japanese) after an unfinished line starts anew.
+        const wraps = /^[\p{Ll}\d`("'“‘]/u.test(next) || /[,(/&–—-]$/.test(previous);
+        if (!openCode && (ended || !wraps))
+            break;
+        count++;
+    }
+    return count;
+}
+/** Abbreviations whose full stop does not end a sentence. */
+const ABBREVIATION = /(?:\b(?:e\.g|i\.e|etc|vs|approx|ca|cf|no|z\.B|bzw|usw|Nr)|\.\.)$/i;
+/**
+ * A name no longer than MAX_NAME: the first sentence when the headline holds more, cut at a word
+ * only when one sentence is that long. Whatever the name leaves out opens the description.
+ */
+function stepName(headline) {
+    if (headline.length <= MAX_NAME)
+        return { name: headline, overflow: '' };
+    for (const match of headline.matchAll(/[.!?](?=\s)|[。！？]/gu)) {
+        const end = match.index + match[0].length;
+        if (end > MAX_NAME)
+            break;
+        const sentence = headline.slice(0, end);
+        if ((sentence.match(/`/g) ?? []).length % 2 === 1 || ABBREVIATION.test(sentence.slice(0, -1)))
+            continue;
+        return { name: sentence.trim(), overflow: headline.slice(end).trim() };
+    }
+    return { name: truncate(headline, MAX_NAME), overflow: headline };
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline/reports.ts
+
+
+
+
+const MAX_PREREQUISITES = 10;
+const MAX_LINE = 300;
+/**
+ * A bug report (steps to reproduce, or what happened together with what was expected, its logs, a
+ * `bug` label or a "[Bug]" title) becomes the plan every fix follows, filled in from the report:
+ * reproduce it (its steps as subtasks, its environment as prerequisites), find the cause (with its
+ * logs), fix it with a regression test, verify.
+ */
+function bugFixPlan(doc, title, labels) {
+    const fields = answeredFields(doc);
+    const repro = blocksOf(fields, 'repro');
+    const actual = blocksOf(fields, 'actual');
+    const expected = blocksOf(fields, 'expected');
+    const logs = blocksOf(fields, 'logs');
+    const isBug = repro.length > 0 || (actual.length > 0 && (expected.length > 0 || logs.length > 0 || looksLikeBug(title, labels)));
+    if (!isBug)
+        return undefined;
+    const reproSteps = subtasksOf(repro.filter((block) => block.type === 'list'));
+    const reproText = blocksMarkdown(repro.filter((block) => block.type !== 'list'));
+    const environment = environmentLines(fields.get('environment') ?? []);
+    const expectedText = firstParagraph(expected);
+    const where = environment.length > 0 ? ' in the environment it was reported in (see prerequisites)' : '';
+    const reproduce = step('Reproduce the bug', join([
+        reproSteps.names.length > 0 ? `Follow the reported steps${where} until the bug shows.` : `Make the bug happen on purpose${where}.`,
+        // The report's first paragraph is the plan's description already.
+        cutMarkdown(blocksMarkdown(withoutFirstParagraph(actual)), 800),
+        reproText ? cutMarkdown(reproText, 800) : '',
+        cutMarkdown(reproSteps.notes.join('\n\n'), 800),
+    ]), undefined);
+    reproduce.subtasks = reproSteps.names;
+    reproduce.prerequisites = environment;
+    const logText = blocksMarkdown(logs);
+    const cause = blocksMarkdown(blocksOf(fields, 'cause'));
+    const investigate = step('Find the cause', join([
+        cause ? `The report suggests a cause:\n\n${cutMarkdown(cause, 600)}` : 'Trace where the behaviour departs from what is expected, and why.',
+        logText ? `The logs from the report:\n\n${cutMarkdown(logText, 1000)}` : '',
+    ]), undefined);
+    investigate.dependencies = ['1'];
+    const suggestion = blocksMarkdown(blocksOf(fields, 'solution'));
+    const fix = step('Fix it and add a regression test', join([
+        'Write a test that follows the steps to reproduce and fails on the current code, then fix the cause so that it passes.',
+        suggestion ? `The report suggests:\n\n${cutMarkdown(suggestion, 600)}` : '',
+    ]), undefined);
+    fix.dependencies = ['2'];
+    fix.acceptance_criteria = [...(expectedText ? [expectedText] : []), 'The regression test fails without the fix and passes with it.'];
+    const verify = step('Verify the fix', join([
+        `Follow the steps to reproduce again${where} and check that the bug is gone.`,
+        expected.length > 0 ? `Expected:\n\n${cutMarkdown(blocksMarkdown(expected), 800)}` : '',
+    ]), undefined);
+    verify.dependencies = ['3'];
+    return { steps: [reproduce, investigate, fix, verify], description: firstParagraph(actual) || firstParagraph(repro) };
+}
+/**
+ * A feature request (a proposed solution, often with the problem behind it and alternatives) becomes
+ * agree, build, test, document, filled in from the request.
+ */
+function featurePlan(doc) {
+    const fields = answeredFields(doc);
+    const solution = blocksOf(fields, 'solution');
+    if (solution.length === 0)
+        return undefined;
+    const problem = blocksOf(fields, 'problem');
+    const alternatives = blocksOf(fields, 'alternatives');
+    const agree = step('Agree on the approach', join([
+        problem.length > 0 ? `The problem:\n\n${cutMarkdown(blocksMarkdown(problem), 800)}` : 'Confirm the problem this solves and that the proposed solution is the one to build.',
+        alternatives.length > 0 ? `Alternatives the request considered:\n\n${cutMarkdown(blocksMarkdown(alternatives), 600)}` : '',
+    ]), undefined);
+    agree.acceptance_criteria = [alternatives.length > 0 ? 'The proposed solution, or one of the alternatives, is agreed on.' : 'The proposed solution is agreed on.'];
+    const parts = subtasksOf(solution.filter((block) => block.type === 'list'));
+    const build = step('Build the proposed solution', cutMarkdown(join([blocksMarkdown(solution.filter((block) => block.type !== 'list')), ...parts.notes]), 1500), undefined);
+    build.subtasks = parts.names;
+    build.dependencies = ['1'];
+    const test = step('Test the new behaviour', 'Add tests that show the problem is solved the way the request describes.', undefined);
+    test.dependencies = ['2'];
+    const document = step('Document it', 'Describe the new behaviour where people will look for it: the documentation and the changelog.', undefined);
+    document.dependencies = ['2'];
+    return { steps: [agree, build, test, document], description: firstParagraph(problem) || firstParagraph(solution) };
+}
+/** The answered sections of each role, in document order. */
+function answeredFields(doc) {
+    const fields = new Map();
+    for (const section of doc.sections) {
+        const role = section.heading.role;
+        const blocks = answered(section.blocks);
+        if (!role || blocks.length === 0)
+            continue;
+        fields.set(role, [...(fields.get(role) ?? []), { ...section, blocks }]);
+    }
+    return fields;
+}
+function blocksOf(fields, role) {
+    return (fields.get(role) ?? []).flatMap((section) => section.blocks);
+}
+function withoutFirstParagraph(blocks) {
+    const at = blocks.findIndex((block) => block.type === 'paragraph');
+    return at === -1 ? [...blocks] : [...blocks.slice(0, at), ...blocks.slice(at + 1)];
+}
+function firstParagraph(blocks) {
+    const paragraph = blocks.find((block) => block.type === 'paragraph');
+    return paragraph ? truncate(oneLine(inlineText(paragraph.tokens)), MAX_LINE) : '';
+}
+/**
+ * The environment as one line per fact ("OS: Ubuntu 22.04"): list items, the lines of a form's
+ * rendered code block, or a one-line answer named by its field ("Version: 1.0.2").
+ */
+function environmentLines(sections) {
+    const lines = sections.flatMap((section) => {
+        const facts = section.blocks.flatMap(factLines);
+        const only = facts.length === 1 ? facts[0] : undefined;
+        if (only !== undefined && !/[:：]/.test(only))
+            return [`${section.heading.text.replace(/[?？]$/, '')}: ${only}`];
+        return facts;
+    });
+    return lines.slice(0, MAX_PREREQUISITES).map((line) => truncate(line, MAX_LINE));
+}
+function factLines(block) {
+    const text = block.type === 'list' ? block.items.map(itemText).join('\n') : blockText(block);
+    return text
+        .split('\n')
+        .map((line) => oneLine(line.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '')))
+        // "- OS:" is a form's prefilled answer nobody completed.
+        .filter((line) => line && !/[:：]$/.test(line) && !isBoilerplateText(line));
+}
+/** The item's own text, without its nested lists. */
+function itemText(item) {
+    return item.tokens
+        .filter((token) => token.type !== 'list')
+        .map(blockText)
+        .join('\n');
+}
+function join(parts) {
+    return parts.filter(Boolean).join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/planners/outline.ts
+
+
+
+
+
+/**
+ * The offline planner: no network and no AI. It reads the issue's own Markdown structure (task
+ * lists, lists under headings, a bug report's or feature request's fields, or plain section
+ * headings) and turns it into a plan, so a repository gets a useful checklist comment without
+ * configuring any planner service. It runs on the runner, so it reads the whole issue body, not
+ * the part `context-budget` lets a remote planner be sent.
+ */
+function createOutlinePlanner() {
+    return {
+        name: 'outline',
+        remote: false,
+        plan: async (request) => outlineIssue(request.issue.title, request.issue.fullBody ?? request.issue.body, { labels: request.issue.labels }),
+    };
+}
+const MAX_HEADING_SUMMARY = 300;
+/** The plan the issue's own structure gives, or a request for structure when it has none. */
+function outlineIssue(title, body, options = {}) {
+    const doc = readIssue(title, body);
+    const found = taskListSteps(doc) ??
+        planningListSteps(doc) ??
+        fromReport(bugFixPlan(doc, title, options.labels ?? []), 'Plan to fix the reported bug.') ??
+        sectionListSteps(doc) ??
+        fromReport(featurePlan(doc), 'Plan for the requested feature.') ??
+        headingSteps(doc);
+    if (!found)
+        return outline_needsInfo(body);
+    const plan = {
+        title: title.trim(),
+        description: found.description || doc.intro || found.fallbackDescription,
+        steps: found.steps,
+    };
+    return { kind: 'plan', plan };
+}
+/** Rule 1: every task item in the document, in order, with its heading as section. */
+function taskListSteps(doc) {
+    const steps = doc.lists
+        .filter(({ section }) => !isBoilerplateRole(section?.heading.role))
+        .flatMap(({ list, section }) => taskItems(list).flatMap((item) => itemStep(item, section?.heading.text) ?? []));
+    return nonEmpty(steps, "Outline of the issue's own task list.");
+}
+/** Top-level task items; a plain item is looked through, so "- Backend" with tasks under it still counts. */
+function taskItems(list) {
+    return list.items.flatMap((item) => {
+        if (!item.task)
+            return nestedLists(item).flatMap(taskItems);
+        return isAcknowledgement(itemParts(item).headline) ? [] : [item];
+    });
+}
+/** Rule 2: the items of lists the author put under "Tasks", "Acceptance criteria" and the like. */
+function planningListSteps(doc) {
+    return nonEmpty(listSteps(doc.lists.filter((placed) => placed.planning && !isBoilerplateRole(placed.section?.heading.role))), "Outline of the issue's own list of steps.");
+}
+/**
+ * Rule 4: a list that is what a section says, whatever language its heading is in ("## Aufgaben",
+ * "## タスク", "**Tasks**"). Sections that describe rather than plan, a form's fields, lists of
+ * questions and lists of facts ("OS: Ubuntu 22.04") are not work.
+ */
+function sectionListSteps(doc) {
+    const lists = doc.lists.filter(({ section, direct, list }) => {
+        if (!section || !direct)
+            return false;
+        const { role, text } = section.heading;
+        return (role === undefined || role === 'solution') && !isDescriptive(text) && !isQuestionsOrFacts(list);
+    });
+    return nonEmpty(listSteps(lists), "Outline of the lists in the issue's sections.");
+}
+function listSteps(lists) {
+    return lists.flatMap(({ list, section }) => list.items.flatMap((item) => itemStep(item, section?.heading.text) ?? []));
+}
+/** Every item a question ("Soll X bleiben?") or a bare link, or every item a fact with a number ("Node: 20.11"). */
+function isQuestionsOrFacts(list) {
+    if (list.items.every((item) => /[?？]$/.test(itemParts(item).headline) || isOnlyLink(item)))
+        return true;
+    const lines = list.items.map((item) => itemParts(item).headline);
+    const facts = lines.filter((line) => /^[^:：]{1,30}[:：]\s*\S/.test(line) && line.split(/[:：]/)[0].trim().split(/\s+/).length <= 3);
+    return facts.length === lines.length && facts.filter((line) => /\d/.test(line)).length * 2 >= lines.length;
+}
+/** An item that is only a link (a reading list, not work). */
+function isOnlyLink(item) {
+    const first = item.tokens.find((token) => token.type === 'text' || token.type === 'paragraph');
+    const inline = first && 'tokens' in first && first.tokens ? first.tokens.filter((token) => token.type !== 'checkbox' && !(token.type === 'text' && !token.text.trim())) : [];
+    return inline.length === 1 && inline[0].type === 'link';
+}
+/** Rule 6: each filled-in section (heading levels 2-4, or a bold line) becomes a step summarised by its text. */
+function headingSteps(doc) {
+    const steps = doc.sections
+        .filter(({ heading }) => (heading.pseudo || (heading.depth >= 2 && heading.depth <= 4)) && heading.role === undefined && !isDescriptive(heading.text))
+        .flatMap(({ heading, parent, blocks }) => {
+        const content = answered(blocks);
+        // Only questions, links or facts: nothing to do in it.
+        if (content.every((block) => block.type === 'list' && isQuestionsOrFacts(block)))
+            return [];
+        const summary = sectionSummary(content);
+        // An empty section is template boilerplate, or only a grouping for the headings below it.
+        if (!summary)
+            return [];
+        return [step(truncate(heading.text, MAX_NAME), summary, parent)];
+    });
+    return nonEmpty(steps, "Outline of the issue's own sections.");
+}
+/** A section's first paragraph, or the start of what it holds when it has none (a list, code). */
+function sectionSummary(blocks) {
+    const paragraph = blocks.find((block) => block.type === 'paragraph');
+    if (paragraph)
+        return truncate(oneLine(inlineText(paragraph.tokens)), MAX_HEADING_SUMMARY);
+    return cutMarkdown(blocksMarkdown(blocks), MAX_HEADING_SUMMARY);
+}
+function fromReport(report, fallbackDescription) {
+    return report ? { steps: report.steps, description: report.description, fallbackDescription } : undefined;
+}
+function nonEmpty(steps, fallbackDescription) {
+    return steps.length > 0 ? { steps, fallbackDescription } : undefined;
+}
+/**
+ * Nothing to outline: ask the issue's author, in words they can act on, for what a plan needs
+ * instead of inventing steps. Replying is enough; nothing here is a setting only maintainers have.
+ */
+function outline_needsInfo(body) {
+    const what = body.trim() ? 'does not say yet what needs to be done' : 'has no description yet';
+    return {
+        kind: 'needs-info',
+        message: `This issue ${what}, so there is nothing to plan from yet.`,
+        questions: [
+            'What needs to be done? A task list with one line per step (`- [ ] step`) is the quickest way to say it.',
+            'If something is broken: what are the steps to reproduce it, and what did you expect to happen instead?',
+            'How will we know it is done?',
+        ],
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/partial-json/dist/index.js
+var partial_json_dist = __nccwpck_require__(77227);
+;// CONCATENATED MODULE: ./src/planners/partial-plan.ts
+
+
+/**
+ * Strips a Markdown code fence (```json … ```) around a plan document, complete or still open, so a
+ * streamed reply that a model wrapped in a fence parses like a bare one.
+ */
+function unfence(text) {
+    const open = /^\s*(`{3,}|~{3,})[^\n]*\n/.exec(text);
+    if (!open)
+        return text.trim();
+    const body = text.slice(open[0].length);
+    const marker = open[1];
+    // The closing fence starts a line; JSON escapes newlines inside strings, so a fence quoted in a step's
+    // description can never be mistaken for it.
+    const close = new RegExp(`(?:^|\\n)[ \\t]*\\${marker[0]}{${marker.length},}[ \\t]*(?:\\n|$)`).exec(body);
+    return (close ? body.slice(0, close.index) : body).trim();
+}
+/**
+ * Reads the steps a streaming plan has finished so far. The document is incomplete JSON, so it is
+ * parsed tolerantly (partial-json); the last step is only counted once something follows it.
+ */
+function partialPlan(text) {
+    const doc = unfence(text);
+    if (!doc.startsWith('{'))
+        return { steps: [] };
+    let value;
+    try {
+        // Strings still being written are left out, so a half-written title or name never shows.
+        value = (0,partial_json_dist.parse)(doc, partial_json_dist.Allow.ALL & ~partial_json_dist.Allow.STR);
+    }
+    catch {
+        return { steps: [] };
+    }
+    if (typeof value !== 'object' || value === null)
+        return { steps: [] };
+    const root = value;
+    const holder = typeof root.plan === 'object' && root.plan !== null && 'steps' in root.plan ? root.plan : root;
+    const raw = Array.isArray(holder.steps) ? holder.steps : [];
+    const finished = stepsArrayClosed(doc) ? raw : raw.slice(0, -1);
+    const steps = finished.flatMap((s) => {
+        const parsed = PlanStepSchema.safeParse(s);
+        return parsed.success ? [parsed.data] : [];
+    });
+    const title = [holder.title, root.title].find((t) => typeof t === 'string' && t !== '');
+    return title ? { title, steps } : { steps };
+}
+/** Whether the text has gone past the end of the `steps` array, so its last element is complete. */
+function stepsArrayClosed(doc) {
+    const at = doc.search(/"steps"\s*:\s*\[/);
+    if (at === -1)
+        return false;
+    let depth = 0;
+    let inString = false;
+    for (let i = doc.indexOf('[', at); i < doc.length; i++) {
+        const ch = doc[i];
+        if (inString) {
+            if (ch === '\\')
+                i++;
+            else if (ch === '"')
+                inString = false;
+        }
+        else if (ch === '"')
+            inString = true;
+        else if (ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ']' || ch === '}') {
+            depth--;
+            if (depth === 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/planners/task-planning.ts
+
+
+
+
+
+
+/** The documented Task Planning Service: `POST {base}/task-planning/plan`. */
+function createTaskPlanningPlanner(options) {
+    if (!options.baseUrl) {
+        throw new planners_planner/* PlannerError */.P('The task-planning planner needs input `planner-url`: the base URL of your Task Planning Service, e.g. https://planner.example.com.', 'config');
+    }
+    return {
+        name: 'task-planning',
+        remote: true,
+        async plan(request, signal, onProgress) {
+            const headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+            if (!options.stream) {
+                return readTaskPlanningReply(await (0,http/* postJson */.B2)(options.fetch, `${options.baseUrl}/task-planning/plan`, taskPlanningBody(request), headers, { signal, log: options.log }));
+            }
+            const url = `${options.baseUrl}/task-planning/plan/stream`;
+            const response = await (0,http/* connect */.Ng)(options.fetch, url, taskPlanningBody(request), headers, { signal, log: options.log, accept: 'text/event-stream, application/x-ndjson' });
+            if (!response.ok)
+                return readTaskPlanningReply({ status: response.status, text: await (0,http/* readText */.yR)(response, url, signal) });
+            return readTaskPlanningStream(readEvents(response, url, signal), onProgress);
+        },
+    };
+}
+/**
+ * The request body: the issue (quoted as user content) as the task, everything else as documented
+ * free-form `context`, including `parent_task` / `step_number` for a step of a planned parent and
+ * `previous_plan` / `refinement_feedback` for a `/plan` command.
+ */
+function taskPlanningBody(request) {
+    const { issue, repository } = request;
+    const related = Object.fromEntries(request.sections.filter((s) => s.key !== 'parent').map((s) => [s.key, s.text]));
+    const parent = request.sections.find((s) => s.key === 'parent');
+    return {
+        task_description: issueAsTask(request),
+        context: {
+            ...request.userContext,
+            issue: { number: issue.number, url: issue.url, labels: issue.labels },
+            repository: {
+                full_name: repository.fullName,
+                description: repository.description,
+                topics: repository.topics,
+                language: repository.language,
+                default_branch: repository.defaultBranch,
+                url: repository.url,
+            },
+            ...(Object.keys(related).length ? { related } : {}),
+            ...(parent ? { parent_task: parent.text } : {}),
+            ...(request.step ? { step_number: request.step.number } : {}),
+            ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance } : {}),
+        },
+    };
+}
+/**
+ * Interprets a reply per the protocol: 2xx is a plan, 400/422 a refusal (with the service's questions
+ * when it sends them: `{"detail": {"error": "needs_info", "message", "questions": [...]}}`),
+ * 401/403/404 configuration.
+ */
+function readTaskPlanningReply(reply) {
+    const { status } = reply;
+    if (status === 400 || status === 422) {
+        return questionsIn(parseOrUndefined(reply.text)) ?? { kind: 'needs-info', message: (0,http/* errorMessage */.gJ)(reply), questions: [] };
+    }
+    if (status === 401 || status === 403) {
+        throw new planners_planner/* PlannerError */.P(`The task-planning service rejected the credentials (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}. Check input \`planner-api-key\`.`, 'config');
+    }
+    if (status === 404) {
+        throw new planners_planner/* PlannerError */.P(`The task-planning service has no plan endpoint at that address (HTTP 404). Check input \`planner-url\`: it should be the base URL, without /task-planning/plan.`, 'config');
+    }
+    if (status < 200 || status >= 300) {
+        throw new planners_planner/* PlannerError */.P(`The task-planning service failed (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
+    }
+    const document = (0,http/* parseJsonReply */.EC)(reply, 'task-planning');
+    return { kind: 'plan', plan: validatePlan(document, reply.text), ...usageIn(document) };
+}
+/**
+ * Reads the documented plan stream: updates whose `data` holds the next piece of the plan text. The
+ * plan is a last update carrying the whole plan, or else all pieces joined (maybe inside a code fence).
+ * Updates may also carry the plan's `title` and each finished `step` (issue-planner serve sends them
+ * beside Markdown pieces): those are what the progress shows. A last update whose `detail` holds
+ * questions means the service asks for more detail instead of planning.
+ */
+async function readTaskPlanningStream(events, onProgress) {
+    let text = '';
+    let whole;
+    let asked;
+    const errors = [];
+    const shown = { steps: [] };
+    const progress = () => {
+        // Steps sent one by one are the progress; otherwise the text so far is read as a plan document.
+        if (shown.steps.length === 0 && shown.title === undefined)
+            return { ...partialPlan(text), ...(shown.message ? { message: shown.message } : {}) };
+        return { ...shown, steps: [...shown.steps] };
+    };
+    for await (const { data } of events) {
+        let update;
+        try {
+            update = JSON.parse(data);
+        }
+        catch {
+            update = undefined;
+        }
+        // Anything that is not an update object is a bare piece of the plan text, kept as sent: even a
+        // piece that happens to parse, such as `16` or `"Create the replica"`.
+        if (!isObject(update) || !UPDATE_KEYS.some((key) => key in update)) {
+            text += data;
+            onProgress?.(progress);
+            continue;
+        }
+        if (carriesPlan(update))
+            whole = update;
+        else if (isObject(update.data) && carriesPlan(update.data))
+            whole = update.data;
+        else if (typeof update.data === 'string')
+            text += update.data;
+        if (typeof update.title === 'string' && update.title.trim())
+            shown.title = update.title.trim();
+        if (typeof update.message === 'string' && update.message.trim())
+            shown.message = update.message.trim();
+        const step = isObject(update.step) ? PlanStepSchema.safeParse(update.step) : undefined;
+        if (step?.success)
+            shown.steps.push(step.data);
+        asked = questionsIn(update) ?? asked;
+        const error = update.error ?? update.detail;
+        if (error !== undefined && !asked)
+            errors.push((0,http/* errorText */.kc)(error) ?? JSON.stringify(error));
+        onProgress?.(progress);
+    }
+    if (whole)
+        return { kind: 'plan', plan: validatePlan(whole, JSON.stringify(whole)), ...usageIn(whole) };
+    if (asked)
+        return asked;
+    if (text.trim() === '') {
+        const said = errors.length ? `: ${[...new Set(errors)].slice(0, 3).join('; ')}` : ' and without saying why';
+        throw new planners_planner/* PlannerError */.P(`The task-planning stream ended without a plan${said}.`, errors.length ? 'server' : 'invalid-reply');
+    }
+    let document;
+    try {
+        document = JSON.parse(unfence(text));
+    }
+    catch {
+        // Text that is not a plan document, after an error: the error is what happened.
+        if (errors.length)
+            throw new planners_planner/* PlannerError */.P(`The task-planning stream ended without a plan: ${[...new Set(errors)].slice(0, 3).join('; ')}.`, 'server');
+        throw new planners_planner/* PlannerError */.P(`The task-planning stream's plan text is not JSON (or was cut short): ${(0,http/* quote */.hD)(text)}`, 'invalid-reply');
+    }
+    return { kind: 'plan', plan: validatePlan(document, text) };
+}
+/**
+ * The documented questions shape, `{"detail": {"error": "needs_info", "message": "…", "questions":
+ * ["…"]}}`, as a 422 body or a stream's last update: needs-info with the questions.
+ */
+function questionsIn(value) {
+    if (!isObject(value) || !isObject(value.detail) || !Array.isArray(value.detail.questions))
+        return undefined;
+    const questions = value.detail.questions.filter((q) => typeof q === 'string' && q.trim() !== '').map((q) => q.trim());
+    const message = typeof value.detail.message === 'string' ? value.detail.message.trim() : '';
+    if (questions.length === 0 && !message)
+        return undefined;
+    return { kind: 'needs-info', message, questions };
+}
+/** Tokens the service reports for the plan (`usage: {input_tokens, output_tokens}` beside the plan or in it). */
+function usageIn(value) {
+    const holder = isObject(value) && isObject(value.plan) && isObject(value.plan.usage) ? value.plan : value;
+    if (!isObject(holder) || !isObject(holder.usage))
+        return {};
+    const { input_tokens: input, output_tokens: output } = holder.usage;
+    return typeof input === 'number' && typeof output === 'number' ? { usage: { inputTokens: input, outputTokens: output } } : {};
+}
+function parseOrUndefined(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Members that make a JSON object an update rather than a piece of the plan text. */
+const UPDATE_KEYS = ['data', 'plan', 'steps', 'error', 'detail'];
+function carriesPlan(value) {
+    return Array.isArray(value.steps) || (isObject(value.plan) && Array.isArray(value.plan.steps));
+}
+/** Accepts the plan object itself or wrapped as `{plan: {...}}`, then validates it. */
+function validatePlan(data, raw) {
+    let candidate = data;
+    if (isObject(data) && isObject(data.plan) && 'steps' in data.plan) {
+        candidate = { title: data.title, description: data.description, ...data.plan };
+    }
+    const parsed = PlanSchema.safeParse(candidate);
+    if (!parsed.success) {
+        throw new planners_planner/* PlannerError */.P(`The planner's reply is not a usable plan (${describeSchemaError(parsed.error)}). It began: ${(0,http/* quote */.hD)(raw)}`, 'invalid-reply');
+    }
+    return parsed.data;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/planners/index.ts
+
+
+
+
+/** The planner the `planner` input names, configured from the other planner inputs. */
+function createPlanner(inputs, fetch, log, 
+/** Where an LLM planner may read the repository; without it, it plans from the context alone. */
+access) {
+    const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, stream: inputs.stream, fetch, log };
+    switch (inputs.planner) {
+        case 'kubiya':
+            return createKubiyaPlanner(options);
+        case 'task-planning':
+            return createTaskPlanningPlanner(options);
+        case 'outline':
+            return createOutlinePlanner();
+        default:
+            return createLlmPlanner({
+                ...options,
+                provider: inputs.planner,
+                model: inputs.model,
+                azureResource: inputs.azureResource,
+                maxOutputTokens: inputs.maxOutputTokens,
+                maxSteps: inputs.maxSteps,
+                ...(access
+                    ? {
+                        explore: {
+                            ...access,
+                            enabled: inputs.explore ?? true,
+                            exclude: inputs.exclude ?? [],
+                            ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}),
+                            ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}),
+                        },
+                    }
+                    : {}),
+            });
+    }
+}
+/** Planners that run on the runner itself: nothing leaves it, and the budget does not limit what they read. */
+function runsLocally(planner) {
+    return planner === 'outline';
+}
+
+
+/***/ }),
+
+/***/ 65491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31039,7 +33390,7 @@ function matchSegments(segments, parts) {
 
 /***/ }),
 
-/***/ 6771:
+/***/ 66771:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31053,8 +33404,8 @@ function matchSegments(segments, parts) {
 /* harmony export */   x1: () => (/* binding */ mayHoldCredentials),
 /* harmony export */   x5: () => (/* binding */ refusal)
 /* harmony export */ });
-/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6236);
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5491);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16236);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(65491);
 
 
 function createPolicy(exclude = []) {
@@ -31187,7 +33538,7 @@ function refuse(message) {
 
 /***/ }),
 
-/***/ 9555:
+/***/ 69555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31217,11 +33568,11 @@ async function loadModel(settings) {
     const baseURL = settings.baseUrl || undefined;
     switch (settings.provider) {
         case 'openai': {
-            const { createOpenAI } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(372), __nccwpck_require__.e(678)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4678));
+            const { createOpenAI } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(372), __nccwpck_require__.e(678)]).then(__nccwpck_require__.bind(__nccwpck_require__, 44678));
             return createOpenAI({ apiKey, baseURL, fetch })(model);
         }
         case 'anthropic': {
-            const { createAnthropic } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(372), __nccwpck_require__.e(644)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6644));
+            const { createAnthropic } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(372), __nccwpck_require__.e(644)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96644));
             return createAnthropic({ apiKey, baseURL, fetch })(model);
         }
         case 'google': {
@@ -31229,11 +33580,11 @@ async function loadModel(settings) {
             return createGoogleGenerativeAI({ apiKey, baseURL, fetch })(model);
         }
         case 'azure': {
-            const { createAzure } = await __nccwpck_require__.e(/* import() */ 367).then(__nccwpck_require__.bind(__nccwpck_require__, 9367));
+            const { createAzure } = await __nccwpck_require__.e(/* import() */ 367).then(__nccwpck_require__.bind(__nccwpck_require__, 39367));
             return createAzure({ apiKey, fetch, ...(baseURL ? { baseURL } : { resourceName: settings.azureResource }) })(model);
         }
         case 'openai-compatible': {
-            const { createOpenAICompatible } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(703)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7703));
+            const { createOpenAICompatible } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(703)]).then(__nccwpck_require__.bind(__nccwpck_require__, 57703));
             // Without supportsStructuredOutputs the schema is not sent at all, and the model writes free text.
             return createOpenAICompatible({ name: 'openai-compatible', baseURL: settings.baseUrl, ...(apiKey ? { apiKey } : {}), fetch, supportsStructuredOutputs: true, includeUsage: true }).chatModel(model);
         }
@@ -31243,7 +33594,7 @@ async function loadModel(settings) {
 
 /***/ }),
 
-/***/ 9325:
+/***/ 99325:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31262,63 +33613,97 @@ class PlannerError extends Error {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 27194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ redact)
+/* harmony export */ });
+/** Replaces every secret in `text` with *** (core.setSecret only covers the log, not comments or outputs). */
+function redact(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        // Very short values would blank out ordinary words; GitHub's own masking skips them too.
+        if (secret.length >= 4)
+            out = out.split(secret).join('***');
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 29907:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("cluster");
+
+/***/ }),
+
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 73339:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+
+/***/ }),
+
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -31332,70 +33717,91 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 7540:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 73024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 51455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 44708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 48161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 76760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -31409,73 +33815,80 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
-/***/ 1792:
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 82987:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("perf_hooks");
 
 /***/ }),
 
@@ -31486,39 +33899,67 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 87016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 11493:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("v8");
+
+/***/ }),
+
+/***/ 28167:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("worker_threads");
+
+/***/ }),
+
+/***/ 43106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 57349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveBlockMap = __nccwpck_require__(87103);
+var resolveBlockSeq = __nccwpck_require__(90334);
+var resolveFlowCollection = __nccwpck_require__(13142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -31604,15 +34045,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 23683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var composeNode = __nccwpck_require__(45937);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -31656,17 +34097,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 45937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
+var identity = __nccwpck_require__(41127);
+var composeCollection = __nccwpck_require__(57349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var resolveEnd = __nccwpck_require__(17788);
+var utilEmptyScalarPosition = __nccwpck_require__(22599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -31780,10 +34221,10 @@ exports.composeNode = composeNode;
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -31870,18 +34311,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 89984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
+var directives = __nccwpck_require__(61342);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var errors = __nccwpck_require__(91464);
+var identity = __nccwpck_require__(41127);
+var composeDoc = __nccwpck_require__(23683);
+var resolveEnd = __nccwpck_require__(17788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -32101,17 +34542,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 87103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -32225,12 +34666,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 48913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -32432,14 +34873,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 90334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveProps = __nccwpck_require__(34631);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -32490,7 +34931,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 17788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -32536,19 +34977,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 13142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -32752,13 +35193,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 76842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(63301);
+var resolveEnd = __nccwpck_require__(17788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -32987,7 +35428,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 34631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -33185,7 +35626,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 22599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -33220,7 +35661,7 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 74051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33244,12 +35685,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 81187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -33272,16 +35713,16 @@ exports.mapIncludes = mapIncludes;
 
 
 var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var toJS = __nccwpck_require__(74043);
+var Schema = __nccwpck_require__(45840);
 var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var anchors = __nccwpck_require__(71596);
+var applyReviver = __nccwpck_require__(83661);
+var createNode = __nccwpck_require__(42404);
+var directives = __nccwpck_require__(61342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -33610,13 +36051,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 71596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -33693,7 +36134,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 83661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -33757,14 +36198,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 42404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -33854,13 +36295,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 61342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 const escapeChars = {
     '!': '%21',
@@ -34039,7 +36480,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 91464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -34108,28 +36549,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 38815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
+var Schema = __nccwpck_require__(45840);
+var errors = __nccwpck_require__(91464);
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
+var lexer = __nccwpck_require__(40361);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var publicApi = __nccwpck_require__(84047);
+var visit = __nccwpck_require__(10204);
 
 
 
@@ -34166,7 +36607,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 57249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34197,11 +36638,11 @@ exports.warn = warn;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(71596);
+var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -34319,14 +36760,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 40101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(42404);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -34477,14 +36918,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 66673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(83661);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 class NodeBase {
     constructor(type) {
@@ -34524,15 +36965,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 57165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(42404);
+var stringifyPair = __nccwpck_require__(59748);
+var addPairToJSMap = __nccwpck_require__(97104);
+var identity = __nccwpck_require__(41127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -34570,14 +37011,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 63301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -34604,17 +37045,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 84454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(61212);
+var addPairToJSMap = __nccwpck_require__(97104);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -34758,17 +37199,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 92223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(42404);
+var stringifyCollection = __nccwpck_require__(61212);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var toJS = __nccwpck_require__(74043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -34880,16 +37321,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 97104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
+var log = __nccwpck_require__(57249);
+var merge = __nccwpck_require__(90452);
 var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -34952,7 +37393,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 41127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35012,12 +37453,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 74043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -35058,15 +37499,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 60110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
+var errors = __nccwpck_require__(91464);
+var stringifyString = __nccwpck_require__(83069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -35283,7 +37724,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 91733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35353,7 +37794,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 97715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35464,9 +37905,9 @@ exports.visit = visit;
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(60110);
+var cstStringify = __nccwpck_require__(91733);
+var cstVisit = __nccwpck_require__(97715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -35578,7 +38019,7 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 40361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36308,7 +38749,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 66628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -36363,7 +38804,7 @@ exports.LineCounter = LineCounter;
 
 var node_process = __nccwpck_require__(932);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var lexer = __nccwpck_require__(40361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -37343,17 +39784,17 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 84047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
+var errors = __nccwpck_require__(91464);
+var log = __nccwpck_require__(57249);
+var identity = __nccwpck_require__(41127);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
@@ -37457,16 +39898,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 45840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
+var identity = __nccwpck_require__(41127);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var string = __nccwpck_require__(66464);
+var tags = __nccwpck_require__(90018);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -37503,13 +39944,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 47451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var YAMLMap = __nccwpck_require__(84454);
 
 const map = {
     collection: 'map',
@@ -37529,12 +39970,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 73632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const nullTag = {
     identify: value => value == null,
@@ -37558,8 +39999,8 @@ exports.nullTag = nullTag;
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var YAMLSeq = __nccwpck_require__(92223);
 
 const seq = {
     collection: 'seq',
@@ -37579,12 +40020,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 66464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(83069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -37602,12 +40043,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 73959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -37630,13 +40071,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 38405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -37684,12 +40125,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 59874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -37733,18 +40174,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 70896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
 
 const schema = [
     map.map,
@@ -37765,13 +40206,13 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 33559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
+var Scalar = __nccwpck_require__(63301);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
@@ -37836,27 +40277,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 90018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
+var schema = __nccwpck_require__(70896);
+var schema$1 = __nccwpck_require__(33559);
+var binary = __nccwpck_require__(56083);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var schema$2 = __nccwpck_require__(35913);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -37942,14 +40383,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 56083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var node_buffer = __nccwpck_require__(20181);
+var Scalar = __nccwpck_require__(63301);
+var stringifyString = __nccwpck_require__(83069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -38019,12 +40460,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 88398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -38055,13 +40496,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 35782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -38112,12 +40553,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 10873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -38195,13 +40636,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 90452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -38273,16 +40714,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 50303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var pairs = __nccwpck_require__(18385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -38357,15 +40798,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 18385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLSeq = __nccwpck_require__(92223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -38446,24 +40887,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 35913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var binary = __nccwpck_require__(56083);
+var bool = __nccwpck_require__(88398);
+var float = __nccwpck_require__(35782);
+var int = __nccwpck_require__(10873);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schema = [
     map.map,
@@ -38494,14 +40935,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 81528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -38597,12 +41038,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -38709,7 +41150,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 34475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38872,10 +41313,10 @@ exports.foldFlowLines = foldFlowLines;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(71596);
+var identity = __nccwpck_require__(41127);
+var stringifyComment = __nccwpck_require__(59799);
+var stringifyString = __nccwpck_require__(83069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -39006,14 +41447,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 61212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -39168,7 +41609,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 59799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39204,9 +41645,9 @@ exports.stringifyComment = stringifyComment;
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -39293,7 +41734,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 28689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39327,15 +41768,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 59748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -39486,13 +41927,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 83069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(63301);
+var foldFlowLines = __nccwpck_require__(34475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -39831,12 +42272,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 10204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -40074,15 +42515,15 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 9567:
+/***/ 49567:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   ai: () => (/* binding */ number)
 /* harmony export */ });
 /* unused harmony exports string, boolean, bigint, date */
-/* harmony import */ var _core_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3759);
-/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(737);
+/* harmony import */ var _core_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(43759);
+/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(80737);
 
 
 function string(params) {
@@ -40104,7 +42545,7 @@ function date(params) {
 
 /***/ }),
 
-/***/ 3852:
+/***/ 43852:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40129,11 +42570,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/parse.js
 var parse = __nccwpck_require__(4196);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
-var errors = __nccwpck_require__(7428);
+var errors = __nccwpck_require__(37428);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
-var util = __nccwpck_require__(4723);
+var util = __nccwpck_require__(54723);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
 
 
@@ -40214,7 +42655,7 @@ const safeDecodeAsync = /* @__PURE__ */ parse/* _safeDecodeAsync */.R3(ZodRealEr
 
 /***/ }),
 
-/***/ 737:
+/***/ 80737:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40249,9 +42690,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, int, int32, int64, invertCodec, ipv4, ipv6, jwt, keyof, ksuid, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, nonoptional, nullable, nullish, optional, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
-var core_util = __nccwpck_require__(4723);
+var core_util = __nccwpck_require__(54723);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
@@ -40566,19 +43007,19 @@ function isBackEdge(ctx, value) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/schemas.js + 2 modules
-var schemas = __nccwpck_require__(6985);
+var schemas = __nccwpck_require__(56985);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/registries.js
-var registries = __nccwpck_require__(9396);
+var registries = __nccwpck_require__(29396);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
-var api = __nccwpck_require__(3759);
+var api = __nccwpck_require__(43759);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __nccwpck_require__(8439);
+var json_schema_processors = __nccwpck_require__(98439);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/to-json-schema.js
-var to_json_schema = __nccwpck_require__(7509);
+var to_json_schema = __nccwpck_require__(87509);
 // EXTERNAL MODULE: ./node_modules/zod/v4/locales/en.js
-var en = __nccwpck_require__(252);
+var en = __nccwpck_require__(30252);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/parse.js + 1 modules
-var parse = __nccwpck_require__(3852);
+var parse = __nccwpck_require__(43852);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/parse.js
 var core_parse = __nccwpck_require__(4196);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
@@ -42121,7 +44562,7 @@ function preprocess(fn, schema) {
 
 /***/ }),
 
-/***/ 3759:
+/***/ 43759:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -42191,9 +44632,9 @@ function preprocess(fn, schema) {
 /* harmony export */   xY: () => (/* binding */ _toUpperCase)
 /* harmony export */ });
 /* unused harmony exports _coercedString, _mac, _creditCard, _iban, TimePrecision, _float32, _float64, _int32, _uint32, _coercedBoolean, _bigint, _coercedBigint, _int64, _uint64, _symbol, _undefined, _void, _date, _coercedDate, _nan, _max, _min, _negative, _nonpositive, _maxSize, _minSize, _size, _property, _mime, _union, _xor, _discriminatedUnion, _intersection, _tuple, _record, _map, _set, _enum, _nativeEnum, _literal, _file, _transform, _optional, _nullable, _default, _nonoptional, _success, _catch, _pipe, _readonly, _templateLiteral, _lazy, _promise, _check, _stringbool, _stringFormat */
-/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4890);
-/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9396);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44890);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 
@@ -43301,7 +45742,7 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
 
 /***/ }),
 
-/***/ 4890:
+/***/ 44890:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -43324,9 +45765,9 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
 /* harmony export */   v$: () => (/* binding */ $ZodCheckOverwrite)
 /* harmony export */ });
 /* unused harmony exports $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckProperty, $ZodCheckMimeType */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
-/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3908);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23908);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54723);
 // import { $ZodType } from "./schemas.js";
 
 
@@ -43847,7 +46288,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/*
 
 /***/ }),
 
-/***/ 8532:
+/***/ 88532:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -43859,7 +46300,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/*
 /* harmony export */   xI: () => (/* binding */ $constructor)
 /* harmony export */ });
 /* unused harmony export $brand */
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 var _a;
 
 /** A special constant with type `never` */
@@ -44005,7 +46446,7 @@ function config(newConfig) {
 
 /***/ }),
 
-/***/ 7428:
+/***/ 37428:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -44015,8 +46456,8 @@ function config(newConfig) {
 /* harmony export */   a$: () => (/* binding */ $ZodError)
 /* harmony export */ });
 /* unused harmony exports treeifyError, toDotPath, prettifyError */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(88532);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 /* Computing the message eagerly is expensive (pretty-printed JSON of all
@@ -44288,7 +46729,7 @@ function prettifyError(error) {
 
 /***/ }),
 
-/***/ 8439:
+/***/ 98439:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -44324,10 +46765,10 @@ function prettifyError(error) {
 /* harmony export */   yq: () => (/* binding */ nullableProcessor)
 /* harmony export */ });
 /* unused harmony exports symbolProcessor, undefinedProcessor, voidProcessor, nanProcessor, templateLiteralProcessor, fileProcessor, successProcessor, functionProcessor, mapProcessor, setProcessor, promiseProcessor, allProcessors */
-/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3908);
-/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6985);
-/* harmony import */ var _to_json_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7509);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23908);
+/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(56985);
+/* harmony import */ var _to_json_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(87509);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 
@@ -45199,9 +47640,9 @@ function toJSONSchema(input, params) {
 /* harmony export */   xL: () => (/* binding */ safeParse)
 /* harmony export */ });
 /* unused harmony exports encode, decode, encodeAsync, decodeAsync, safeEncode, safeDecode, safeEncodeAsync, safeDecodeAsync */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7428);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(37428);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54723);
 
 
 
@@ -45381,7 +47822,7 @@ const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync(_errors_js__WEBPACK_IMPO
 
 /***/ }),
 
-/***/ 3908:
+/***/ 23908:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -45578,7 +48019,7 @@ const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ nu
 
 /***/ }),
 
-/***/ 9396:
+/***/ 29396:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -45640,7 +48081,7 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 
 /***/ }),
 
-/***/ 6985:
+/***/ 56985:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45711,9 +48152,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: $ZodBigIntFormat, $ZodCodec, $ZodCreditCard, $ZodCustomStringFormat, $ZodFile, $ZodFunction, $ZodIBAN, $ZodMAC, $ZodMap, $ZodNaN, $ZodPreprocess, $ZodPromise, $ZodSet, $ZodSuccess, $ZodSymbol, $ZodTemplateLiteral, $ZodUndefined, $ZodVoid, $ZodXor, URL_BAD_FORMAT, URL_UNPARSEABLE, canParseURL, clone, getDiscriminatedOption, isValidBase64, isValidBase64URL, isValidCIDRv6, isValidCreditCard, isValidIBAN, isValidIPv6, isValidJWT, mergeValues, parseURLObject, stripTabAndNewline, urlHostnameOk, urlProtocolOk, validateURL
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/checks.js
-var core_checks = __nccwpck_require__(4890);
+var core_checks = __nccwpck_require__(44890);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
@@ -45755,9 +48196,9 @@ class Doc {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/regexes.js
-var core_regexes = __nccwpck_require__(3908);
+var core_regexes = __nccwpck_require__(23908);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
-var core_util = __nccwpck_require__(4723);
+var core_util = __nccwpck_require__(54723);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
@@ -48406,7 +50847,7 @@ function handleRefineResult(result, payload, input, inst) {
 
 /***/ }),
 
-/***/ 7509:
+/***/ 87509:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48419,8 +50860,8 @@ function handleRefineResult(result, payload, input, inst) {
 /* harmony export */   uE: () => (/* binding */ createStandardJSONSchemaMethod)
 /* harmony export */ });
 /* unused harmony export process */
-/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9396);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 function assignProps(target, ...sources) {
@@ -49076,7 +51517,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
 
 /***/ }),
 
-/***/ 4723:
+/***/ 54723:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -49132,7 +51573,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
 /* harmony export */   zM: () => (/* binding */ mergeDefs)
 /* harmony export */ });
 /* unused harmony exports assertEqual, assertNotEqual, toZod, assertIs, assertNever, assert, objectClone, cloneDef, getElementAtPath, promiseAllObject, randomString, numKeys, getParsedType, primitiveTypes, createTransparentProxy, unwrapMessage, getSizableOrigin, cleanEnum, base64ToUint8Array, uint8ArrayToBase64, base64urlToUint8Array, uint8ArrayToBase64url, hexToUint8Array, uint8ArrayToHex, Class, CONSTANT_CATCH */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
 
 // functions
 function assertEqual(val) {
@@ -50010,13 +52451,13 @@ function constantCatch(value) {
 
 /***/ }),
 
-/***/ 252:
+/***/ 30252:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   A: () => (/* export default binding */ __WEBPACK_DEFAULT_EXPORT__)
 /* harmony export */ });
-/* harmony import */ var _core_util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 const error = () => {
     const Sizable = {
@@ -50160,8 +52601,8 @@ const error = () => {
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -50174,6 +52615,9 @@ const error = () => {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
 /******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
@@ -50184,6 +52628,18 @@ const error = () => {
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
 /******/ 
 /******/ /* webpack/runtime/create fake namespace object */
 /******/ (() => {
@@ -50265,6 +52721,15 @@ const error = () => {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
 /******/ 	// no baseURI
@@ -50331,18 +52796,18 @@ const error = () => {
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+var external_node_util_ = __nccwpck_require__(57975);
 // EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
+var src_inputs = __nccwpck_require__(38422);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./src/github/read.ts
-var read = __nccwpck_require__(2371);
+var read = __nccwpck_require__(52371);
 ;// CONCATENATED MODULE: ./src/command.ts
 
 /** Repository roles that may re-plan with the comment command. */
@@ -50374,111 +52839,12 @@ function command_refusalText(command) {
     return `Thanks for the suggestion! Only people with write access to this repository can re-plan with \`${command}\`; a maintainer can run it for you.`;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/context/sections.ts
-var sections = __nccwpck_require__(4679);
-// EXTERNAL MODULE: ./src/context/untrusted.ts
-var untrusted = __nccwpck_require__(4253);
-;// CONCATENATED MODULE: ./src/context/build.ts
-
-
-
-/** Smallest share of the budget the issue body keeps before the user context is cut instead. */
-const MIN_BODY_SHARE = 0.5;
-/** Most of the budget a previous plan sent for refinement may take. */
-const REFINEMENT_SHARE = 0.3;
-/**
- * Builds the planner request within `budget` characters, in a fixed priority order: the issue, the
- * workflow's `context`, a command's refinement, then the gathered sections (cut lowest priority first).
- * Only when the issue alone is too long is its body cut.
- */
-function buildPlanRequest(args) {
-    const { issue, repository, budget } = args;
-    const extra = args.extra ?? { sections: [], notes: [] };
-    const notes = [...extra.notes];
-    const request = {
-        issue: {
-            number: issue.number,
-            title: (0,untrusted/* cleanUntrusted */.oD)(issue.title).replace(/\s+/g, ' ').trim(),
-            body: (0,untrusted/* cleanUntrusted */.oD)(issue.body ?? ''),
-            url: issue.html_url,
-            labels: (issue.labels ?? [])
-                .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
-                .filter((name) => name !== ''),
-        },
-        repository: {
-            fullName: repository.full_name,
-            description: repository.description ?? '',
-            topics: repository.topics ?? [],
-            language: repository.language ?? '',
-            defaultBranch: repository.default_branch ?? '',
-            url: repository.html_url,
-        },
-        userContext: args.userContext,
-        sections: [],
-        ...(extra.step ? { step: extra.step } : {}),
-        notes,
-    };
-    const userSize = JSON.stringify(request.userContext).length;
-    const userCap = Math.floor(budget * (1 - MIN_BODY_SHARE));
-    if (userSize > userCap) {
-        const text = (0,dist/* stringify */.As)(request.userContext);
-        request.userContext = { text: build_cutText(text, userCap) };
-        notes.push(`The workflow's \`context\` input was cut from ${fmt(userSize)} to about ${fmt(userCap)} characters.`);
-    }
-    const body = request.issue.body;
-    let keep = body.length;
-    // Escapes make the serialised body longer than the raw text, so shrink until the whole request fits.
-    while (requestSize(request) > budget && keep > 0) {
-        keep = Math.max(0, keep - (requestSize(request) - budget) - 120);
-        request.issue.body = `${build_cutText(body, keep)}\n\n[… ${fmt(body.length - keep)} more characters of the issue body were not sent]`;
-    }
-    if (keep < body.length) {
-        // The budget is about what leaves the runner; a local planner still reads the whole issue.
-        request.issue.fullBody = body;
-        if (!args.localPlanner)
-            notes.push(`The issue body was cut to its first ${fmt(keep)} of ${fmt(body.length)} characters to fit the planner's budget (input \`context-budget\`, ${fmt(budget)}).`);
-    }
-    if (extra.refinement) {
-        const room = Math.max(0, Math.min(budget - requestSize(request), Math.floor(budget * REFINEMENT_SHARE)));
-        const previousPlan = (0,sections/* cutText */.IN)(extra.refinement.previousPlan, room);
-        if (previousPlan.length < extra.refinement.previousPlan.length)
-            notes.push(`The previous plan sent for refinement was cut to ${fmt(previousPlan.length)} characters.`);
-        request.refinement = { guidance: extra.refinement.guidance, previousPlan };
-    }
-    // Sections take what is left; JSON escaping can still overshoot, so pack again a little tighter.
-    let room = budget - requestSize(request);
-    for (let attempt = 0; attempt < 4 && room > 0; attempt++) {
-        const packed = (0,sections/* packSections */.uW)(extra.sections, room);
-        request.sections = packed.kept;
-        const over = requestSize(request) - budget;
-        if (over <= 0) {
-            notes.push(...packed.notes);
-            break;
-        }
-        request.sections = [];
-        room -= over + 200;
-    }
-    if (request.sections.length === 0 && extra.sections.length > 0) {
-        notes.push(`No room was left in the budget (input \`context-budget\`) for: ${extra.sections.map((s) => s.title).join(', ')}.`);
-    }
-    return request;
-}
-/** Characters a request occupies once serialised, the measure the budget is kept in. */
-function requestSize(request) {
-    return JSON.stringify({ ...request, issue: { ...request.issue, fullBody: undefined }, notes: undefined }).length;
-}
-/** Cuts at a line boundary (never inside a code fence) like every other cut; one huge line is cut where it must be. */
-function build_cutText(text, limit) {
-    return (0,sections/* cutText */.IN)(text, limit) || text.slice(0, limit);
-}
-const fmt = (n) => n.toLocaleString('en-US');
-
+// EXTERNAL MODULE: ./src/context/build.ts
+var build = __nccwpck_require__(89095);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -50533,9 +52899,9 @@ class Context {
 }
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
+var lib = __nccwpck_require__(89659);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(4371);
+var undici = __nccwpck_require__(24371);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -55522,7 +57888,7 @@ function causeCode(cause) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 1 modules
-var cli_schemas = __nccwpck_require__(737);
+var cli_schemas = __nccwpck_require__(80737);
 ;// CONCATENATED MODULE: ./src/publish/comment.ts
 
 
@@ -55611,6 +57977,10 @@ function readThenWrite(render, rendered) {
     };
 }
 
+// EXTERNAL MODULE: ./src/context/sections.ts
+var sections = __nccwpck_require__(94679);
+// EXTERNAL MODULE: ./src/context/untrusted.ts
+var untrusted = __nccwpck_require__(94253);
 ;// CONCATENATED MODULE: ./src/context/gather.ts
 
 
@@ -55722,7 +58092,7 @@ function discussionSection(discussion, author, answers) {
         const details = [
             `a comment by @${comment.author} (${roles.join(', ')}) on ${comment.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
             ...(answers.has(comment.id) ? ["written after the planner's last comment"] : []),
-            ...(body.length < comment.body.length ? [`its first ${gather_fmt(body.length)} of ${gather_fmt(comment.body.length)} characters`] : []),
+            ...(body.length < comment.body.length ? [`its first ${fmt(body.length)} of ${fmt(comment.body.length)} characters`] : []),
         ];
         return quoteUntrusted(details.join(', '), body);
     });
@@ -55753,7 +58123,7 @@ async function readParent(octokit, ref, hint, log) {
 function parentSection(data) {
     const body = cleanUntrusted(data.body);
     const summary = cutText(body, PARENT_CHARS) || body.slice(0, PARENT_CHARS);
-    const bodyPart = summary.length < body.length ? `the first ${gather_fmt(summary.length)} of ${gather_fmt(body.length)} characters of its body` : 'its body';
+    const bodyPart = summary.length < body.length ? `the first ${fmt(summary.length)} of ${fmt(body.length)} characters of its body` : 'its body';
     const label = `parent issue #${data.number} (${data.state}, ${data.html_url}): its title and ${bodyPart}`;
     const text = quoteUntrusted(label, [oneLine(data.title), summary].filter((part) => part !== '').join('\n\n'));
     return { key: 'parent', title: `Parent issue #${data.number}`, text };
@@ -55867,7 +58237,7 @@ async function readTree(octokit, repo, branch, log) {
         const lines = names.slice(0, TREE_ENTRIES).map((name) => `- ${name}`);
         const more = names.length - TREE_ENTRIES;
         if (more > 0 || data.truncated)
-            lines.push(`- … and ${more > 0 ? `${gather_fmt(more)} more` : 'more'}${data.truncated ? ' (the tree is too large to list in full)' : ''}`);
+            lines.push(`- … and ${more > 0 ? `${fmt(more)} more` : 'more'}${data.truncated ? ' (the tree is too large to list in full)' : ''}`);
         return { section: { key: 'tree', title: `Files on ${oneLine(branch)}, shallowest first`, text: lines.join('\n') }, notes: [], paths };
     }
     catch (error) {
@@ -55892,7 +58262,7 @@ function reason(error) {
         return `HTTP ${status}`;
     return error instanceof Error ? error.message : String(error);
 }
-const gather_fmt = (n) => n.toLocaleString('en-US');
+const fmt = (n) => n.toLocaleString('en-US');
 
 ;// CONCATENATED MODULE: ./src/context/questions.ts
 
@@ -55945,6 +58315,8 @@ function questions_questionsSection(questions) {
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/context/user-context.ts
 
 
@@ -55969,2173 +58341,10 @@ function parseUserContext(raw) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/context/task-text.ts
-
-/**
- * The task both protocols are given: the issue's title and body, quoted as user content so a planner
- * reads instructions inside them as data, and what is asked of it stated outside the quote.
- */
-function issueAsTask(request) {
-    const { issue } = request;
-    const ask = request.step
-        ? `Break down step ${request.step.number} of the plan for parent issue #${request.step.parent} into steps; the step is GitHub issue #${issue.number}.`
-        : `Plan the work for GitHub issue #${issue.number} in ${request.repository.fullName}.`;
-    const quoted = (0,untrusted/* quoteUntrusted */.X0)(`issue #${issue.number}`, issue.body ? `${issue.title}\n\n${issue.body}` : issue.title);
-    const refine = request.refinement
-        ? `\n\nA maintainer asked to re-plan it${request.refinement.guidance ? ` with this guidance: ${request.refinement.guidance}` : ''}. Improve on the previous plan (in the context) rather than starting over.`
-        : '';
-    return `${ask}${refine}\n\n${quoted}`;
-}
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var cli_core = __nccwpck_require__(8532);
-;// CONCATENATED MODULE: ./src/plan.ts
-
-const plan_text = cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* number */.aig()]).transform((v) => String(v).trim());
-/** "a string or a list" fields: both read as a list of non-empty strings. */
-const textList = cli_schemas/* union */.KCZ([plan_text, cli_schemas/* array */.YOg(cli_schemas/* union */.KCZ([plan_text, cli_schemas/* null */.chJ()]))])
-    .nullish()
-    .transform((v) => {
-    if (v === null || v === undefined)
-        return [];
-    const items = Array.isArray(v) ? v : [v];
-    return items.filter((s) => typeof s === 'string' && s.length > 0);
-});
-/** Subtasks are documented as strings; planners also send `{name}` or `{title}` objects. */
-const subtaskList = cli_schemas/* array */.YOg(cli_schemas/* union */.KCZ([
-    plan_text,
-    cli_schemas/* object */.Ikc({ name: plan_text.optional(), title: plan_text.optional(), description: plan_text.optional() })
-        .transform((o) => o.name ?? o.title ?? o.description ?? ''),
-]))
-    .nullish()
-    .transform((v) => (v ?? []).filter((s) => s.length > 0));
-const PlanStepSchema = cli_schemas/* object */.Ikc({
-    name: plan_text.optional(),
-    title: plan_text.optional(),
-    description: plan_text.nullish(),
-    estimated_time: plan_text.nullish(),
-    prerequisites: textList,
-    risks: textList,
-    subtasks: subtaskList,
-    required_skills: textList,
-    dependencies: textList,
-    acceptance_criteria: textList,
-    files: textList,
-    context: cli_schemas/* record */.g1P(cli_schemas/* string */.YjP(), cli_schemas/* unknown */.L5J()).nullish(),
-})
-    .transform((s, ctx) => {
-    const name = s.name || s.title || '';
-    if (!name) {
-        ctx.addIssue({ code: 'custom', message: 'step has no name' });
-        return cli_core/* NEVER */.tm;
-    }
-    return {
-        name,
-        description: s.description ?? '',
-        ...(s.estimated_time ? { estimated_time: s.estimated_time } : {}),
-        prerequisites: s.prerequisites,
-        risks: s.risks,
-        subtasks: s.subtasks,
-        required_skills: s.required_skills,
-        dependencies: s.dependencies,
-        ...(s.acceptance_criteria.length ? { acceptance_criteria: s.acceptance_criteria } : {}),
-        ...(s.files.length ? { files: s.files } : {}),
-        ...contextOf(s.context),
-    };
-});
-/**
- * A reply's step context, without the keys that mark a step or subtask done: those are the outline
- * planner's copy of ticks in the issue itself, and a remote planner must never tick a box.
- */
-function contextOf(context) {
-    const kept = Object.entries(context ?? {}).filter(([key]) => !DONE_KEYS.has(key));
-    return kept.length > 0 ? { context: Object.fromEntries(kept) } : {};
-}
-const DONE_KEYS = new Set(['done', 'done_subtasks']);
-const PlanSchema = cli_schemas/* object */.Ikc({
-    title: plan_text.nullish(),
-    description: plan_text.nullish(),
-    plan: cli_schemas/* unknown */.L5J().optional(),
-    steps: cli_schemas/* array */.YOg(PlanStepSchema).min(1, 'a plan needs at least one step'),
-})
-    .transform((p) => ({
-    title: p.title ?? '',
-    description: p.description || (typeof p.plan === 'string' ? p.plan.trim() : ''),
-    steps: p.steps,
-}));
-/** Turns a zod failure into one line that says where the reply went wrong. */
-function describeSchemaError(error) {
-    return error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
-        .join('; ');
-}
-
-// EXTERNAL MODULE: ./src/planners/http.ts + 2 modules
-var http = __nccwpck_require__(2540);
+// EXTERNAL MODULE: ./src/planners/index.ts + 17 modules
+var planners = __nccwpck_require__(20959);
 // EXTERNAL MODULE: ./src/planners/planner.ts
-var planners_planner = __nccwpck_require__(9325);
-;// CONCATENATED MODULE: ./node_modules/eventsource-parser/dist/errors.js
-/**
- * Error thrown when encountering an issue during parsing.
- *
- * @public
- */
-class ParseError extends Error {
-    constructor(message, options) {
-        super(message);
-        this.name = 'ParseError';
-        this.type = options.type;
-        this.field = options.field;
-        this.value = options.value;
-        this.line = options.line;
-    }
-}
-//# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ./node_modules/eventsource-parser/dist/parse.js
-/**
- * EventSource/Server-Sent Events parser
- * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
- */
-
-// ASCII codes used in the hot parsing paths.
-const LF = 10;
-const CR = 13;
-const SPACE = 32;
-const MAX_FIELD_PREFIX_LENGTH = 6;
-/**
- * Creates a new EventSource parser.
- *
- * @param config - Parser configuration. Accepts callbacks (see {@link ParserCallbacks})
- *   and options like `maxBufferSize` (see {@link ParserConfig}).
- *
- * @returns A new EventSource parser, with `feed` and `reset` methods.
- * @public
- */
-function createParser(config) {
-    if (typeof config === 'function') {
-        throw new TypeError('`config` must be an object, got a function instead. Did you mean `createParser({onEvent: fn})`?');
-    }
-    const { maxBufferSize, onComment, onError, onEvent, onId, onRetry } = config;
-    // Trailing bytes from prior `feed()` calls that did not yet form a complete line.
-    // Stored as an array of fragments and only joined when a line terminator arrives.
-    // Concatenating per-feed (`prefix + chunk`) is O(N²) when a single SSE line spans
-    // many chunks (e.g. a large `data:` payload streamed in tiny slices, or an MCP-style
-    // server that emits one giant content block). Buffering as fragments + joining once
-    // makes the same workload linear.
-    const pendingFragments = [];
-    // Running total of `pendingFragments` lengths, kept in sync with the array so the
-    // `maxBufferSize` check doesn't have to walk the fragment list on every feed.
-    let pendingFragmentsLength = 0;
-    // Empty or partial leading BOM; undefined once the BOM check is complete.
-    let bomPrefix = '';
-    let id;
-    let data = '';
-    let dataLines = 0;
-    let eventType;
-    // Set after a `maxBufferSize` overflow. Once tripped, `feed()` throws until
-    // `reset()` is called — see the comment on `maxBufferSize` in `ParserConfig`.
-    let terminated = false;
-    let skippingLine = false;
-    // Set when a line (parsed or discarded) was terminated by a trailing `\r` at the very
-    // end of a chunk. That `\r` is ambiguous: it may be a bare-CR terminator or the first
-    // half of a `\r\n` whose `\n` lands in the next chunk. The line itself is complete
-    // either way, but we must remember to swallow a single leading `\n` from the next
-    // chunk so the pair is treated as one terminator rather than a blank line (which
-    // would dispatch an event prematurely).
-    let skipNextLineFeed = false;
-    /**
-     * Feeds a chunk of the SSE stream to the parser. Any trailing bytes that do
-     * not yet form a complete line are held back and prepended to the next chunk,
-     * so callers can pass arbitrary slices of the stream without worrying about
-     * line boundaries.
-     *
-     * Per the SSE spec, one leading UTF-8 BOM is stripped before parsing,
-     * even when split across chunks. This handles both the raw 3-byte form (0xEF 0xBB
-     * 0xBF) and a single decoded U+FEFF, so a leading BOM is ignored regardless of
-     * how the caller decoded the bytes.
-     *
-     * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream
-     */
-    function feed(chunk) {
-        if (terminated) {
-            throw new Error('Cannot feed parser: it was terminated after exceeding the configured max buffer size. Call `reset()` to resume parsing.');
-        }
-        if (bomPrefix !== undefined) {
-            chunk = bomPrefix + chunk;
-            // Wait only while the input could still be a raw BOM. Empty chunks must
-            // not finish the check, and a mismatched prefix must remain ordinary input.
-            if (chunk === '' || chunk === '\xEF' || chunk === '\xEF\xBB') {
-                bomPrefix = chunk;
-                return;
-            }
-            bomPrefix = undefined;
-            // Strip exactly one leading BOM, in decoded or raw byte-valued form.
-            chunk = chunk.replace(/^(?:\uFEFF|\xEF\xBB\xBF)/, '');
-        }
-        // Rare resume states from a prior chunk boundary: a pending `\r\n` split or a
-        // line being discarded. Single combined check keeps the hot path to one branch;
-        // the actual handling lives out-of-line in `resumeAfterSkip`.
-        if (skippingLine || skipNextLineFeed) {
-            chunk = resumeAfterSkip(chunk);
-            if (!chunk) {
-                return;
-            }
-        }
-        // Hot path: no buffered prefix from a prior partial line. Hand the chunk
-        // straight to `processLines`, exactly like the original implementation.
-        // Zero new work in the common case (every chunk ends with `\n\n`).
-        if (!pendingFragments.length) {
-            const trailing = processLines(chunk);
-            if (trailing !== '') {
-                storeTrailing(trailing);
-            }
-            checkForBufferOverflow();
-            return;
-        }
-        // We have a buffered prefix. If this chunk also has no terminator, append
-        // to the buffer without concatenating — that's the O(N²) trap we're
-        // avoiding (large single `data:` payload split across many tiny chunks).
-        if (chunk.indexOf('\n') === -1 && chunk.indexOf('\r') === -1) {
-            if (pendingFragmentsLength < MAX_FIELD_PREFIX_LENGTH) {
-                const head = pendingFragments.join('') +
-                    chunk.slice(0, MAX_FIELD_PREFIX_LENGTH - pendingFragmentsLength);
-                if (!shouldBufferTrailing(head)) {
-                    pendingFragments.length = 0;
-                    pendingFragmentsLength = 0;
-                    skippingLine = true;
-                    return;
-                }
-            }
-            pendingFragments.push(chunk);
-            pendingFragmentsLength += chunk.length;
-            checkForBufferOverflow();
-            return;
-        }
-        // Terminator arrived. Join the accumulated fragments + this chunk once,
-        // process, and buffer any new trailing partial line.
-        pendingFragments.push(chunk);
-        const input = pendingFragments.join('');
-        pendingFragments.length = 0;
-        pendingFragmentsLength = 0;
-        storeTrailing(processLines(input));
-        checkForBufferOverflow();
-    }
-    // Out-of-line handler for the rare post-boundary states. `skipNextLineFeed` means a
-    // line (parsed or discarded) ended with a trailing `\r` at the previous chunk boundary,
-    // so a single leading `\n` must be swallowed to consume a split `\r\n` as one terminator.
-    // `skippingLine` means we are discarding an invalid line until its terminator arrives.
-    // The two states are mutually exclusive. Returns the remaining chunk to parse ('' if
-    // this chunk was fully consumed).
-    function resumeAfterSkip(chunk) {
-        if (chunk.length === 0) {
-            return chunk;
-        }
-        if (skipNextLineFeed) {
-            skipNextLineFeed = false;
-            return chunk.charCodeAt(0) === LF ? chunk.slice(1) : chunk;
-        }
-        const crIndex = chunk.indexOf('\r');
-        const lfIndex = chunk.indexOf('\n');
-        const lineEnd = crIndex === -1 ? lfIndex : lfIndex === -1 ? crIndex : crIndex < lfIndex ? crIndex : lfIndex;
-        if (lineEnd === -1) {
-            return '';
-        }
-        // Trailing `\r` at the very end of the chunk: defer the CRLF/CR decision to the
-        // next chunk (see `skipNextLineFeed`) rather than greedily consuming just the `\r`.
-        if (lineEnd === chunk.length - 1 && chunk.charCodeAt(lineEnd) === CR) {
-            skippingLine = false;
-            skipNextLineFeed = true;
-            return '';
-        }
-        skippingLine = false;
-        return chunk.slice(lineEnd + (chunk.charCodeAt(lineEnd) === CR && chunk.charCodeAt(lineEnd + 1) === LF ? 2 : 1));
-    }
-    function storeTrailing(trailing) {
-        if (!trailing)
-            return;
-        // A trailing that ends with `\r` is not a partial line: the `\r` terminates it,
-        // and only the CRLF-vs-CR ambiguity remains (the matching `\n` may start the next
-        // chunk). Parse the completed line now — buffering it could grow unbounded through
-        // the no-terminator append path, and discarding it would eat the terminator and
-        // make skip mode swallow the next line.
-        if (trailing.charCodeAt(trailing.length - 1) === CR) {
-            parseLine(trailing, 0, trailing.length - 1);
-            if (checkForBufferOverflow())
-                return;
-            skipNextLineFeed = true;
-            return;
-        }
-        if (shouldBufferTrailing(trailing)) {
-            pendingFragments.push(trailing);
-            pendingFragmentsLength = trailing.length;
-            return;
-        }
-        skippingLine = true;
-    }
-    function shouldBufferTrailing(trailing) {
-        const firstCharCode = trailing.charCodeAt(0);
-        return ((firstCharCode === 58 && !!onComment) ||
-            (firstCharCode === 100 && isPotentialField(trailing, 'data')) ||
-            (firstCharCode === 101 && isPotentialField(trailing, 'event')) ||
-            (firstCharCode === 105 && isPotentialField(trailing, 'id')) ||
-            (firstCharCode === 114 && isPotentialField(trailing, 'retry')));
-    }
-    // Returns true when parsing must stop for the current chunk (the parser was already
-    // terminated or has just overflowed), and false when processing can continue.
-    function checkForBufferOverflow() {
-        if (terminated)
-            return true;
-        if (maxBufferSize === undefined)
-            return false;
-        if (pendingFragmentsLength + data.length <= maxBufferSize)
-            return false;
-        terminated = true;
-        pendingFragments.length = 0;
-        pendingFragmentsLength = 0;
-        id = undefined;
-        data = '';
-        dataLines = 0;
-        eventType = undefined;
-        skippingLine = false;
-        skipNextLineFeed = false;
-        onError === null || onError === void 0 ? void 0 : onError(new ParseError(`Buffered data exceeded max buffer size of ${maxBufferSize} characters`, {
-            type: 'max-buffer-size-exceeded',
-        }));
-        return true;
-    }
-    /**
-     * Splits `chunk` into SSE lines and dispatches each to the appropriate handler.
-     * Returns any trailing bytes that did not terminate with a line break, so the
-     * caller can prepend them to the next chunk.
-     *
-     * The SSE spec permits three line terminators: `\n`, `\r`, and `\r\n`. Real-world
-     * streams almost always use plain `\n`, so we take a fast path when no `\r` is
-     * present in the chunk. The slow path is spec-correct but does more work per line.
-     */
-    function processLines(chunk) {
-        let searchIndex = 0;
-        // Fast path: LF-only chunk (the common case for typical SSE servers).
-        // We can scan forward with a single `indexOf('\n')` per line and inline
-        // the hot-path branches for `data:` and `event:` without the CR bookkeeping
-        // the slow path needs.
-        if (chunk.indexOf('\r') === -1) {
-            let lfIndex = chunk.indexOf('\n', searchIndex);
-            while (lfIndex !== -1) {
-                // Blank line: end-of-event marker. Dispatch the accumulated event (if any)
-                // and reset the buffered fields. This is hoisted out of `parseLine` because
-                // it's the single most common line shape after `data:` lines.
-                if (searchIndex === lfIndex) {
-                    if (id !== undefined) {
-                        onId === null || onId === void 0 ? void 0 : onId(id);
-                    }
-                    if (dataLines > 0) {
-                        onEvent === null || onEvent === void 0 ? void 0 : onEvent({ id, event: eventType, data });
-                    }
-                    id = undefined;
-                    data = '';
-                    dataLines = 0;
-                    eventType = undefined;
-                    searchIndex = lfIndex + 1;
-                    lfIndex = chunk.indexOf('\n', searchIndex);
-                    continue;
-                }
-                const firstCharCode = chunk.charCodeAt(searchIndex);
-                if (isDataPrefix(chunk, searchIndex, firstCharCode)) {
-                    // `data:` line — append the value to the event's data buffer.
-                    // 'data:'.length === 5, 'data: '.length === 6
-                    const valueStart = chunk.charCodeAt(searchIndex + 5) === SPACE ? searchIndex + 6 : searchIndex + 5;
-                    const value = chunk.slice(valueStart, lfIndex);
-                    // Fast path within a fast path: if this is the first data line AND the
-                    // next char is another LF (i.e. `data:foo\n\n`), dispatch immediately
-                    // without ever writing to the `data` buffer. This is the shape of a
-                    // typical single-line SSE event (ChatGPT-style streams, etc.) and is
-                    // hot enough to be worth the duplication.
-                    if (dataLines === 0 && chunk.charCodeAt(lfIndex + 1) === LF) {
-                        if (id !== undefined) {
-                            onId === null || onId === void 0 ? void 0 : onId(id);
-                        }
-                        onEvent === null || onEvent === void 0 ? void 0 : onEvent({ id, event: eventType, data: value });
-                        id = undefined;
-                        data = '';
-                        eventType = undefined;
-                        searchIndex = lfIndex + 2;
-                        lfIndex = chunk.indexOf('\n', searchIndex);
-                        continue;
-                    }
-                    // Multi-line data: concatenate with newline separator per spec.
-                    data = dataLines === 0 ? value : `${data}\n${value}`;
-                    dataLines++;
-                }
-                else if (isEventPrefix(chunk, searchIndex, firstCharCode)) {
-                    // `event:` line — set the event type for the next dispatch. Per spec,
-                    // an empty value resets `event type` to its default (undefined here).
-                    // 'event:'.length === 6, 'event: '.length === 7
-                    eventType =
-                        chunk.slice(chunk.charCodeAt(searchIndex + 6) === SPACE ? searchIndex + 7 : searchIndex + 6, lfIndex) || undefined;
-                }
-                else {
-                    // Everything else: `id:`, `retry:`, comment lines (`:` prefix), unknown
-                    // fields, or malformed lines. These are rarer and go through the full
-                    // per-line parser, which handles the SSE field grammar in detail.
-                    parseLine(chunk, searchIndex, lfIndex);
-                }
-                if (checkForBufferOverflow())
-                    return '';
-                searchIndex = lfIndex + 1;
-                lfIndex = chunk.indexOf('\n', searchIndex);
-            }
-            return chunk.slice(searchIndex);
-        }
-        // Slow path: the chunk contains at least one `\r`, so lines may be terminated
-        // by `\r`, `\n`, or `\r\n`. We locate the next terminator by looking at both
-        // the nearest `\r` and `\n` and picking whichever comes first.
-        let crIndex = chunk.indexOf('\r', searchIndex);
-        let lfIndex = chunk.indexOf('\n', searchIndex);
-        while (searchIndex < chunk.length) {
-            let lineEnd = -1;
-            if (crIndex !== -1 && lfIndex !== -1) {
-                lineEnd = crIndex < lfIndex ? crIndex : lfIndex;
-            }
-            else if (crIndex !== -1) {
-                // A trailing `\r` at the very end of the chunk is ambiguous: it could be
-                // a bare-CR terminator, or the first half of a `\r\n` whose `\n` arrives
-                // in the next chunk. Defer until we see more input.
-                if (crIndex === chunk.length - 1) {
-                    lineEnd = -1;
-                }
-                else {
-                    lineEnd = crIndex;
-                }
-            }
-            else if (lfIndex !== -1) {
-                lineEnd = lfIndex;
-            }
-            if (lineEnd === -1) {
-                break;
-            }
-            parseLine(chunk, searchIndex, lineEnd);
-            if (checkForBufferOverflow())
-                return '';
-            searchIndex = lineEnd + 1;
-            // If we just consumed a `\r` and the next char is `\n`, skip it so the
-            // pair is treated as a single terminator rather than an empty line.
-            if (chunk.charCodeAt(searchIndex - 1) === CR && chunk.charCodeAt(searchIndex) === LF) {
-                searchIndex++;
-            }
-            // Reuse unconsumed matches and failed searches instead of rescanning the suffix.
-            if (crIndex !== -1 && crIndex < searchIndex) {
-                crIndex = chunk.indexOf('\r', searchIndex);
-            }
-            if (lfIndex !== -1 && lfIndex < searchIndex) {
-                lfIndex = chunk.indexOf('\n', searchIndex);
-            }
-        }
-        return chunk.slice(searchIndex);
-    }
-    function parseLine(chunk, start, end) {
-        if (start === end) {
-            dispatchEvent();
-            return;
-        }
-        const firstCharCode = chunk.charCodeAt(start);
-        if (isDataPrefix(chunk, start, firstCharCode)) {
-            // 'data:'.length === 5, 'data: '.length === 6
-            const valueStart = chunk.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5;
-            const value = chunk.slice(valueStart, end);
-            data = dataLines === 0 ? value : `${data}\n${value}`;
-            dataLines++;
-            return;
-        }
-        if (isEventPrefix(chunk, start, firstCharCode)) {
-            // 'event:'.length === 6, 'event: '.length === 7
-            eventType =
-                chunk.slice(chunk.charCodeAt(start + 6) === SPACE ? start + 7 : start + 6, end) || undefined;
-            return;
-        }
-        // Fast path for "id:" — 'i' = 105, 'd' = 100, ':' = 58
-        if (firstCharCode === 105 &&
-            chunk.charCodeAt(start + 1) === 100 &&
-            chunk.charCodeAt(start + 2) === 58) {
-            // 'id:'.length === 3, 'id: '.length === 4
-            const value = chunk.slice(chunk.charCodeAt(start + 3) === SPACE ? start + 4 : start + 3, end);
-            // If the field value does not contain U+0000 NULL, then set the `ID` buffer to
-            // the field value. Otherwise, ignore the field.
-            if (!value.includes('\0'))
-                id = value;
-            return;
-        }
-        // Comment line — ':' = 58
-        if (firstCharCode === 58) {
-            if (onComment) {
-                const line = chunk.slice(start, end);
-                // skip ':' (+1), or ': ' (+2) when a space follows
-                onComment(line.slice(chunk.charCodeAt(start + 1) === SPACE ? 2 : 1));
-            }
-            return;
-        }
-        const line = chunk.slice(start, end);
-        const fieldSeparatorIndex = line.indexOf(':');
-        if (fieldSeparatorIndex === -1) {
-            processField(line, '', line);
-            return;
-        }
-        const field = line.slice(0, fieldSeparatorIndex);
-        // skip ':' (+1), or ': ' (+2) when a space follows
-        const offset = line.charCodeAt(fieldSeparatorIndex + 1) === SPACE ? 2 : 1;
-        const value = line.slice(fieldSeparatorIndex + offset);
-        processField(field, value, line);
-    }
-    function processField(field, value, line) {
-        // Field names must be compared literally, with no case folding performed.
-        switch (field) {
-            case 'event':
-                // Set the `event type` buffer to field value
-                eventType = value || undefined;
-                break;
-            case 'data':
-                data = dataLines === 0 ? value : `${data}\n${value}`;
-                dataLines++;
-                break;
-            case 'id':
-                // If the field value does not contain U+0000 NULL, then set the `ID` buffer to
-                // the field value. Otherwise, ignore the field.
-                if (!value.includes('\0'))
-                    id = value;
-                break;
-            case 'retry':
-                // If the field value consists of only ASCII digits, then interpret the field value as an
-                // integer in base ten, and set the event stream's reconnection time to that integer.
-                // Otherwise, ignore the field.
-                if (/^\d+$/.test(value)) {
-                    onRetry === null || onRetry === void 0 ? void 0 : onRetry(parseInt(value, 10));
-                }
-                else {
-                    onError === null || onError === void 0 ? void 0 : onError(new ParseError(`Invalid \`retry\` value: "${value}"`, {
-                        type: 'invalid-retry',
-                        value,
-                        line,
-                    }));
-                }
-                break;
-            default:
-                // Otherwise, the field is ignored.
-                onError === null || onError === void 0 ? void 0 : onError(new ParseError(`Unknown field "${field.length > 20 ? `${field.slice(0, 20)}…` : field}"`, { type: 'unknown-field', field, value, line }));
-                break;
-        }
-    }
-    function dispatchEvent() {
-        if (id !== undefined) {
-            onId === null || onId === void 0 ? void 0 : onId(id);
-        }
-        if (dataLines > 0) {
-            onEvent === null || onEvent === void 0 ? void 0 : onEvent({
-                id,
-                event: eventType,
-                data,
-            });
-        }
-        id = undefined;
-        data = '';
-        dataLines = 0;
-        eventType = undefined;
-    }
-    function reset(options = {}) {
-        if (options.consume && pendingFragments.length > 0) {
-            const incompleteLine = pendingFragments.join('');
-            parseLine(incompleteLine, 0, incompleteLine.length);
-        }
-        bomPrefix = '';
-        id = undefined;
-        data = '';
-        dataLines = 0;
-        eventType = undefined;
-        pendingFragments.length = 0;
-        pendingFragmentsLength = 0;
-        terminated = false;
-        skippingLine = false;
-        skipNextLineFeed = false;
-    }
-    return { feed, reset };
-}
-/**
- * Checks if `chunk` starts with the literal `data:` at index `i`.
- *
- * Equivalent to `chunk.startsWith('data:', i)`, but benchmarks show this
- * hand-unrolled char-code comparison is ~20% faster on common event types.
- * The caller passes `firstCharCode` (the code at `i`) so it can be reused
- * across prefix checks.
- *
- * ASCII: 'd' = 100, 'a' = 97, 't' = 116, 'a' = 97, ':' = 58
- */
-function isDataPrefix(chunk, i, firstCharCode) {
-    return (firstCharCode === 100 &&
-        chunk.charCodeAt(i + 1) === 97 &&
-        chunk.charCodeAt(i + 2) === 116 &&
-        chunk.charCodeAt(i + 3) === 97 &&
-        chunk.charCodeAt(i + 4) === 58);
-}
-/**
- * Checks if `chunk` starts with the literal `event:` at index `i`.
- *
- * See {@link isDataPrefix} for why this is hand-unrolled rather than using
- * `String.prototype.startsWith`.
- *
- * ASCII: 'e' = 101, 'v' = 118, 'e' = 101, 'n' = 110, 't' = 116, ':' = 58
- */
-function isEventPrefix(chunk, i, firstCharCode) {
-    return (firstCharCode === 101 &&
-        chunk.charCodeAt(i + 1) === 118 &&
-        chunk.charCodeAt(i + 2) === 101 &&
-        chunk.charCodeAt(i + 3) === 110 &&
-        chunk.charCodeAt(i + 4) === 116 &&
-        chunk.charCodeAt(i + 5) === 58);
-}
-function isPotentialField(line, field) {
-    let i = 1;
-    while (i < line.length && i < field.length) {
-        if (line.charCodeAt(i) !== field.charCodeAt(i)) {
-            return false;
-        }
-        i++;
-    }
-    return line.length <= field.length || line.charCodeAt(field.length) === 58;
-}
-//# sourceMappingURL=parse.js.map
-;// CONCATENATED MODULE: ./src/planners/stream.ts
-
-
-/**
- * Reads a streaming reply as events: Server-Sent Events (parsed by eventsource-parser) or
- * newline-delimited JSON, told apart by the content type or, failing that, by the first bytes.
- * A last frame without its terminating blank line or newline still counts. A connection that breaks
- * mid-stream surfaces as an `interrupted` PlannerError: it is never retried, the plan already ran.
- */
-async function* readEvents(response, url, signal) {
-    const body = response.body;
-    if (!body)
-        return;
-    const contentType = response.headers.get('content-type') ?? '';
-    let format = contentType.includes('text/event-stream') ? 'sse' : /ndjson|jsonl|json-seq/.test(contentType) ? 'ndjson' : undefined;
-    const pending = [];
-    const sse = createParser({ onEvent: (m) => pending.push({ event: m.event ?? 'message', data: m.data }) });
-    let lineBuffer = '';
-    const feedLines = (text, final) => {
-        lineBuffer += text;
-        const lines = lineBuffer.split('\n');
-        lineBuffer = final ? '' : (lines.pop() ?? '');
-        for (const line of lines)
-            if (line.trim() !== '')
-                pending.push({ event: 'message', data: line.trim() });
-    };
-    const decoder = new TextDecoder();
-    let sniffed = '';
-    const reader = body.getReader();
-    try {
-        while (true) {
-            let chunk;
-            try {
-                chunk = await reader.read();
-            }
-            catch (error) {
-                throw (0,http/* interrupted */.VM)(error, url, signal);
-            }
-            const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
-            if (format === undefined) {
-                sniffed += text;
-                // Wait for a whole first line: "da" alone could be SSE's "data:" or anything else.
-                if (!sniffed.trimStart().includes('\n') && !chunk.done)
-                    continue;
-                format = /^(data|event|id|retry)?:/.test(sniffed.trimStart()) ? 'sse' : 'ndjson';
-                feed(sniffed, chunk.done);
-            }
-            else {
-                feed(text, chunk.done);
-            }
-            yield* pending.splice(0);
-            if (chunk.done)
-                return;
-        }
-    }
-    finally {
-        reader.releaseLock();
-    }
-    function feed(text, done) {
-        if (format === 'sse') {
-            sse.feed(text);
-            // An unterminated last frame is still an event: end its line and the frame.
-            if (done)
-                sse.feed('\n\n');
-        }
-        else {
-            feedLines(text, done);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/planners/kubiya.ts
-
-
-
-
-
-
-
-
-const KUBIYA_DEFAULT_URL = 'https://control-plane.kubiya.ai';
-/** The Kubiya Control Plane: `POST /api/v1/tasks/plan` (or `/plan/stream`) with a `UserKey` header. */
-function createKubiyaPlanner(options) {
-    if (!options.apiKey) {
-        throw new planners_planner/* PlannerError */.P('The kubiya planner needs an API key: set input `planner-api-key` from a secret (e.g. `planner-api-key: ${{ secrets.KUBIYA_API_KEY }}`) or the KUBIYA_API_KEY environment variable.', 'config');
-    }
-    const baseUrl = options.baseUrl || KUBIYA_DEFAULT_URL;
-    return {
-        name: 'kubiya',
-        remote: true,
-        async plan(request, signal, onProgress) {
-            const headers = { authorization: `UserKey ${options.apiKey}` };
-            if (!options.stream) {
-                return readKubiyaReply(await (0,http/* postJson */.B2)(options.fetch, `${baseUrl}/api/v1/tasks/plan`, kubiyaBody(request), headers, { signal, log: options.log }));
-            }
-            const url = `${baseUrl}/api/v1/tasks/plan/stream`;
-            const response = await (0,http/* connect */.Ng)(options.fetch, url, kubiyaBody(request), headers, { signal, log: options.log, accept: 'text/event-stream' });
-            if (!response.ok)
-                return readKubiyaReply({ status: response.status, text: await (0,http/* readText */.yR)(response, url, signal) });
-            return readKubiyaStream(readEvents(response, url, signal), onProgress);
-        },
-    };
-}
-const PRIORITIES = ['low', 'medium', 'high', 'critical'];
-/** Reads a priority from the workflow's context or the issue's labels ("priority: high", "P1"); else medium. */
-function priorityFor(request) {
-    const fromContext = String(request.userContext.priority ?? '').toLowerCase();
-    if (PRIORITIES.includes(fromContext))
-        return fromContext;
-    for (const label of request.issue.labels) {
-        const named = /^(?:priority|prio)[\s:/_-]*(critical|urgent|high|medium|low)$/i.exec(label.trim());
-        if (named)
-            return named[1].toLowerCase() === 'urgent' ? 'critical' : named[1].toLowerCase();
-        const numbered = /^p([0-3])$/i.exec(label.trim());
-        if (numbered)
-            return ['critical', 'high', 'medium', 'low'][Number(numbered[1])];
-    }
-    return 'medium';
-}
-/** `description` is the task; repository and issue context go in `conversation_context`, as the service intends. */
-function kubiyaBody(request) {
-    const { issue, repository } = request;
-    const lines = [
-        `GitHub issue #${issue.number}: ${issue.url}`,
-        issue.labels.length ? `Labels: ${issue.labels.join(', ')}` : '',
-        `Repository: ${repository.fullName}${repository.description ? ` (${repository.description})` : ''}`,
-        repository.language ? `Primary language: ${repository.language}` : '',
-        repository.topics.length ? `Topics: ${repository.topics.join(', ')}` : '',
-        repository.defaultBranch ? `Default branch: ${repository.defaultBranch}` : '',
-    ].filter(Boolean);
-    if (Object.keys(request.userContext).length > 0) {
-        lines.push('', 'Additional context from the workflow:', (0,dist/* stringify */.As)(request.userContext).trimEnd());
-    }
-    if (request.sections.length > 0)
-        lines.push('', (0,sections/* renderSections */.H1)(request.sections));
-    // The previous plan goes only here: the server's `previous_plan` is a TaskPlan object (a string gets
-    // 422), and all this action keeps of the last plan is the comment's Markdown.
-    if (request.refinement)
-        lines.push('', '### Previous plan', '', request.refinement.previousPlan);
-    return {
-        description: issueAsTask(request),
-        priority: priorityFor(request),
-        conversation_context: lines.join('\n'),
-        ...(request.refinement ? { refinement_feedback: request.refinement.guidance, iteration: 2 } : {}),
-    };
-}
-const str = cli_schemas/* string */.YjP().nullish().transform((v) => (v ?? '').trim());
-const strList = cli_schemas/* array */.YOg(cli_schemas/* unknown */.L5J()).nullish().transform((v) => (v ?? []).filter((s) => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()));
-const TaskSchema = cli_schemas/* lazy */.RZV(() => cli_schemas/* object */.Ikc({
-    id: cli_schemas/* union */.KCZ([cli_schemas/* number */.aig(), cli_schemas/* string */.YjP()]).nullish(),
-    title: str,
-    description: str,
-    details: str,
-    test_strategy: str,
-    priority: str,
-    dependencies: cli_schemas/* array */.YOg(cli_schemas/* union */.KCZ([cli_schemas/* number */.aig(), cli_schemas/* string */.YjP()])).nullish().transform((v) => v ?? []),
-    skills_to_use: strList,
-    subtasks: cli_schemas/* array */.YOg(TaskSchema).nullish().transform((v) => v ?? []),
-}));
-const TaskPlanSchema = cli_schemas/* object */.Ikc({
-    title: str,
-    summary: str,
-    complexity: cli_schemas/* object */.Ikc({ story_points: cli_schemas/* number */.aig().nullish(), confidence: str, reasoning: str })
-        .nullish(),
-    team_breakdown: cli_schemas/* array */.YOg(cli_schemas/* object */.Ikc({
-        team_name: str,
-        agent_name: str,
-        responsibilities: strList,
-        estimated_time_hours: cli_schemas/* number */.aig().nullish(),
-        tasks: cli_schemas/* array */.YOg(TaskSchema).nullish().transform((v) => v ?? []),
-    }))
-        .nullish()
-        .transform((v) => v ?? []),
-    risks: strList,
-    prerequisites: strList,
-    success_criteria: strList,
-    has_questions: cli_schemas/* boolean */.zMY().nullish(),
-    questions: cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* array */.YOg(cli_schemas/* string */.YjP())]).nullish(),
-});
-/** Interprets `POST /api/v1/tasks/plan`: `{plan: TaskPlan}`, questions (new or old style), or a FastAPI error. */
-function readKubiyaReply(reply) {
-    const { status } = reply;
-    if (status === 401 || status === 403) {
-        throw new planners_planner/* PlannerError */.P(`The Kubiya API key was rejected (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config');
-    }
-    if (status === 422) {
-        const body = parseOr(reply.text);
-        const detail = isRecord(body) ? body.detail : undefined;
-        // FastAPI's list is the request model refusing what this action sent; only Kubiya's own object
-        // with `validation_failed` is about the plan the model wrote.
-        if (Array.isArray(detail))
-            throw rejectedRequest(detail);
-        if (isRecord(detail) && detail.error === 'validation_failed') {
-            throw new planners_planner/* PlannerError */.P(`Kubiya could not produce a valid plan (HTTP 422): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
-        }
-    }
-    if (status === 404) {
-        throw new planners_planner/* PlannerError */.P('The Kubiya control plane has no plan endpoint at that address (HTTP 404). Check input `planner-url` (default https://control-plane.kubiya.ai).', 'config');
-    }
-    if (status < 200 || status >= 300) {
-        throw new planners_planner/* PlannerError */.P(`Kubiya planning failed (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
-    }
-    return kubiyaResult((0,http/* parseJsonReply */.EC)(reply, 'kubiya'), reply.text);
-}
-const FieldError = cli_schemas/* object */.Ikc({ loc: cli_schemas/* array */.YOg(cli_schemas/* union */.KCZ([cli_schemas/* string */.YjP(), cli_schemas/* number */.aig()])).catch([]), msg: cli_schemas/* string */.YjP() });
-/** A 422 `detail` list: says which fields the control plane refused and why, and that a user cannot fix it. */
-function rejectedRequest(detail) {
-    const fields = detail.map((item) => {
-        const parsed = FieldError.safeParse(item);
-        if (!parsed.success)
-            return (0,http/* errorText */.kc)(item);
-        const path = parsed.data.loc[0] === 'body' ? parsed.data.loc.slice(1) : parsed.data.loc;
-        return `${path.length ? `\`${path.join('.')}\`` : 'the request body'}: ${parsed.data.msg}`;
-    });
-    const said = fields.filter(Boolean).join('; ') || 'no reason given';
-    return new planners_planner/* PlannerError */.P(`The Kubiya control plane refused the request this action sent (HTTP 422): ${said}. This is a bug in Issue Planner or a Kubiya server version it does not support, not a problem with the issue: please report it to the Issue Planner maintainers with this message.`, 'server');
-}
-function parseOr(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Reads `{plan: TaskPlan}` (a reply body or a `complete` event), or the questions asked instead. */
-function kubiyaResult(data, raw) {
-    const reply = { text: raw };
-    const envelope = cli_schemas/* object */.Ikc({ plan: cli_schemas/* unknown */.L5J().optional(), has_questions: cli_schemas/* boolean */.zMY().nullish(), questions: cli_schemas/* unknown */.L5J().optional() }).safeParse(data);
-    // Older servers put the questions beside the plan (or, on the stream, send them without one).
-    if (envelope.success && envelope.data.has_questions)
-        return needsInfo(envelope.data.questions);
-    if (!envelope.success || !('plan' in data)) {
-        throw new planners_planner/* PlannerError */.P(`The kubiya planner's reply is not a plan: it has no \`plan\` object. It began: ${(0,http/* quote */.hD)(reply.text)}`, 'invalid-reply');
-    }
-    const parsed = TaskPlanSchema.safeParse(envelope.data.plan);
-    if (!parsed.success) {
-        throw new planners_planner/* PlannerError */.P(`The kubiya planner's reply is not a usable plan (plan.${describeSchemaError(parsed.error)}). It began: ${(0,http/* quote */.hD)(reply.text)}`, 'invalid-reply');
-    }
-    if (parsed.data.has_questions)
-        return needsInfo(parsed.data.questions);
-    const plan = mapTaskPlan(parsed.data);
-    if (plan.steps.length === 0) {
-        throw new planners_planner/* PlannerError */.P(`The kubiya planner's plan has no tasks and no team responsibilities, so there are no steps to show. It began: ${(0,http/* quote */.hD)(reply.text)}`, 'invalid-reply');
-    }
-    return { kind: 'plan', plan };
-}
-/**
- * How the control plane's own auth check words its error frames (under HTTP 200 on the stream). Only
- * these mean the Kubiya key: a model provider's "invalid API key" behind the planner is a server fault.
- */
-const AUTH_ERROR = /^Authentication (?:required|failed):/;
-/**
- * Reads Kubiya's plan stream. Only `complete` with a plan (or with questions, as older servers send)
- * ends it well; `error` frames are collected but not final, since a retry inside the planner can still
- * complete. A stream that ends without a plan fails with what the errors said.
- */
-async function readKubiyaStream(events, onProgress) {
-    const errors = [];
-    let last = {};
-    for await (const { event, data } of events) {
-        const payload = parseEventData(data);
-        switch (event) {
-            case 'progress': {
-                const percent = typeof payload.progress === 'number' ? payload.progress : last.percent;
-                last = { stage: kubiya_text(payload.stage) ?? last.stage, message: kubiya_text(payload.message), ...(percent !== undefined ? { percent } : {}) };
-                break;
-            }
-            case 'thinking':
-                last = { ...last, stage: last.stage ?? 'thinking', message: 'Thinking…' };
-                break;
-            case 'tool_call':
-                last = { ...last, message: `Using ${kubiya_text(payload.tool_name) ?? kubiya_text(payload.name) ?? 'a tool'}…` };
-                break;
-            case 'error':
-                errors.push((0,http/* errorText */.kc)(payload) ?? data);
-                break;
-            case 'complete':
-                if (payload.plan !== undefined || payload.has_questions)
-                    return kubiyaResult(payload, data);
-                errors.push(kubiya_text(payload.message) ?? 'the planner completed without a plan');
-                break;
-            default:
-                // tool_result and event types newer than this client carry nothing to show.
-                continue;
-        }
-        const snapshot = last;
-        onProgress?.(() => snapshot);
-    }
-    throw streamFailure(errors);
-}
-function streamFailure(errors) {
-    const unique = [...new Set(errors.map((e) => e.trim()).filter(Boolean))];
-    if (unique.length === 0)
-        return new planners_planner/* PlannerError */.P('The Kubiya stream ended without a plan and without saying why. Run the workflow again; if it keeps happening, check the Kubiya service status.', 'server');
-    const said = unique.slice(0, 3).join('; ') + (unique.length > 3 ? `; and ${unique.length - 3} more` : '');
-    if (unique.some((e) => AUTH_ERROR.test(e))) {
-        return new planners_planner/* PlannerError */.P(`The Kubiya API key was rejected: ${said}. Check input \`planner-api-key\` (or KUBIYA_API_KEY): it must be a current key of your organization.`, 'config');
-    }
-    return new planners_planner/* PlannerError */.P(`Kubiya planning failed: ${said}`, 'server');
-}
-function parseEventData(data) {
-    const value = parseOr(data);
-    return isRecord(value) ? value : {};
-}
-function kubiya_text(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-function needsInfo(questions) {
-    const list = (Array.isArray(questions) ? questions : [questions]).filter((q) => typeof q === 'string' && q.trim() !== '');
-    const split = list.length === 1 ? splitQuestions(list[0]) : list.map((q) => q.trim());
-    return { kind: 'needs-info', message: 'The planner needs clarification before it can plan this issue.', questions: split };
-}
-/** Kubiya sends its questions as one string; numbered or bulleted lines read better as a list. */
-function splitQuestions(text) {
-    const lines = text.split('\n').map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s+/, '').trim()).filter(Boolean);
-    return lines.length > 1 ? lines : [text.trim()];
-}
-/** Maps a TaskPlan onto the canonical plan: one step per top-level task, subtasks flattened beneath it. */
-function mapTaskPlan(taskPlan) {
-    const teams = taskPlan.team_breakdown;
-    const hasTasks = teams.some((t) => t.tasks.length > 0);
-    const steps = [];
-    if (hasTasks) {
-        // Dependencies name task ids, also ids of subtasks; both resolve to the step that holds them. An
-        // id of no task is kept as text, so the comment's note on dropped dependencies lists it; a task
-        // waiting on its own subtask is no dependency between steps.
-        const stepOfId = new Map();
-        let stepNumber = 0;
-        for (const team of teams) {
-            for (const task of team.tasks) {
-                stepNumber++;
-                for (const id of idsOf(task))
-                    stepOfId.set(id, stepNumber);
-            }
-        }
-        for (const team of teams) {
-            for (const task of team.tasks) {
-                const own = steps.length + 1;
-                const ids = allDependencies(task).map(String);
-                const deps = [...new Set(ids.map((id) => stepOfId.get(id)).filter((n) => n !== undefined && n !== own))];
-                const unknown = [...new Set(ids.filter((id) => !stepOfId.has(id)))].map((id) => `task id ${id}`);
-                steps.push({
-                    name: task.title || task.description.split('\n')[0] || `Task ${task.id ?? own}`,
-                    description: [task.description, task.details].filter(Boolean).join('\n\n'),
-                    prerequisites: [],
-                    risks: [],
-                    subtasks: flattenSubtasks(task.subtasks),
-                    required_skills: task.skills_to_use,
-                    dependencies: [...deps.sort((a, b) => a - b).map(String), ...unknown],
-                    ...taskContext(team, task),
-                });
-            }
-        }
-    }
-    else {
-        for (const team of teams) {
-            for (const responsibility of team.responsibilities) {
-                steps.push({
-                    name: responsibility,
-                    description: ownerOf(team) ? `Owned by ${ownerOf(team)}.` : '',
-                    prerequisites: [],
-                    risks: [],
-                    subtasks: [],
-                    required_skills: [],
-                    dependencies: [],
-                });
-            }
-        }
-    }
-    return { title: taskPlan.title, description: planOverview(taskPlan), steps };
-}
-function idsOf(task) {
-    return [...(task.id !== null && task.id !== undefined ? [String(task.id)] : []), ...task.subtasks.flatMap(idsOf)];
-}
-function allDependencies(task) {
-    return [...task.dependencies, ...task.subtasks.flatMap(allDependencies)];
-}
-function flattenSubtasks(tasks, prefix = '') {
-    return tasks.flatMap((t) => {
-        const name = `${prefix}${t.title || t.description}`;
-        return [name, ...flattenSubtasks(t.subtasks, `${name} › `)];
-    });
-}
-/** Who does a team entry's work: the team, or the agent when the work goes to a single agent (no team name). */
-function ownerOf(team) {
-    return team.team_name || team.agent_name;
-}
-function taskContext(team, task) {
-    const context = {};
-    if (team.team_name)
-        context.team = team.team_name;
-    else if (team.agent_name)
-        context.agent = team.agent_name;
-    if (task.priority)
-        context.priority = task.priority;
-    if (task.test_strategy)
-        context.test_strategy = task.test_strategy;
-    return Object.keys(context).length ? { context } : {};
-}
-/** The plan-level facts a checklist has no per-step place for: complexity, effort, risks, prerequisites, success criteria. */
-function planOverview(p) {
-    const parts = [p.summary];
-    const c = p.complexity;
-    if (c?.story_points) {
-        parts.push(`**Complexity:** ${c.story_points} story points${c.confidence ? ` (${c.confidence} confidence)` : ''}${c.reasoning ? `: ${c.reasoning}` : ''}`);
-    }
-    const effort = p.team_breakdown.filter((t) => t.estimated_time_hours).map((t) => [ownerOf(t), `~${t.estimated_time_hours} h`].filter(Boolean).join(' '));
-    if (effort.length)
-        parts.push(`**Estimated effort:** ${effort.join(', ')}`);
-    const list = (heading, items) => {
-        if (items.length)
-            parts.push(`**${heading}:**\n${items.map((i) => `- ${i}`).join('\n')}`);
-    };
-    list('Prerequisites', p.prerequisites);
-    list('Risks', p.risks);
-    list('Success criteria', p.success_criteria);
-    return parts.filter(Boolean).join('\n\n');
-}
-
-// EXTERNAL MODULE: ./src/planners/llm/providers.ts
-var providers = __nccwpck_require__(9555);
-;// CONCATENATED MODULE: ./src/planners/llm/index.ts
-
-
-/**
- * A planner that asks a model directly (OpenAI, Anthropic, Gemini, Azure OpenAI or any
- * OpenAI-compatible server). The configuration is checked here, before anything is posted; the AI
- * SDK itself is loaded only when a plan is asked for.
- */
-function createLlmPlanner(options) {
-    const problem = configProblem(options);
-    if (problem)
-        throw problem;
-    return {
-        name: `${options.provider} (${options.model})`,
-        remote: true,
-        async plan(request, signal, onProgress) {
-            const { planWithModel } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(535), __nccwpck_require__.e(397)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1397));
-            return planWithModel(options, request, signal, onProgress);
-        },
-    };
-}
-/** A missing model, key or URL, said with what to set and an example. */
-function configProblem(options) {
-    const facts = providers/* PROVIDERS */.xq[options.provider];
-    const planner = `The ${options.provider} planner`;
-    if (!options.model) {
-        return new planners_planner/* PlannerError */.P(`${planner} needs input \`model\`: the ${facts.label} model to plan with, for example ${facts.exampleModels.map((m) => `\`${m}\``).join(', ')}.`, 'config');
-    }
-    if (options.provider === 'openai-compatible' && !options.baseUrl) {
-        return new planners_planner/* PlannerError */.P(`${planner} needs input \`planner-url\`: the server's OpenAI-compatible base URL, for example http://localhost:11434/v1 (Ollama), http://localhost:8000/v1 (vLLM) or https://openrouter.ai/api/v1.`, 'config');
-    }
-    if (options.provider === 'azure' && !options.baseUrl && !options.azureResource) {
-        return new planners_planner/* PlannerError */.P(`${planner} needs your Azure OpenAI resource: set the AZURE_RESOURCE_NAME environment variable (the name in https://<name>.openai.azure.com), or input \`planner-url\` to https://<name>.openai.azure.com/openai.`, 'config');
-    }
-    if (!options.apiKey && !facts.keyOptional) {
-        const secret = facts.keyVariables[0];
-        return new planners_planner/* PlannerError */.P(`${planner} needs an API key: set input \`planner-api-key: \${{ secrets.${secret} }}\` from a repository or organisation secret, or the ${facts.keyVariables.join(' or ')} environment variable.`, 'config');
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./node_modules/marked/lib/marked.esm.js
-/**
- * marked v18.2.1 - a markdown parser
- * Copyright (c) 2018-2026, MarkedJS. (MIT License)
- * Copyright (c) 2011-2018, Christopher Jeffrey. (MIT License)
- * https://github.com/markedjs/marked
- */
-
-/**
- * DO NOT EDIT THIS FILE
- * The code in this file is generated from files in ./src/
- */
-
-function G(){return{async:!1,breaks:!1,extensions:null,gfm:!0,hooks:null,pedantic:!1,renderer:null,silent:!1,tokenizer:null,walkTokens:null}}var S=G();function ue(l){S=l}var q={exec:()=>null};function D(l){let e=[];return t=>{let n=Math.max(0,Math.min(3,t-1)),r=e[n];return r||(r=l(n),e[n]=r),r}}function g(l,e=""){let t=typeof l=="string"?l:l.source,n={replace:(r,s)=>{let o=typeof s=="string"?s:s.source;return o=o.replace(O.caret,"$1"),t=t.replace(r,o),n},getRegex:()=>new RegExp(t,e)};return n}var _e=((l="")=>{try{return!!new RegExp("(?<=1)(?<!1)"+l)}catch{return!1}})(),O={codeRemoveIndent:/^(?: {0,3}\t| {1,4})/gm,listInterruptsParagraph:/^ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/,outputLinkReplace:/\\([\[\]])/g,indentCodeCompensation:/^(\s+)(?:```)/,beginningSpace:/^\s+/,endingHash:/#$/,startingSpaceChar:/^ /,endingSpaceChar:/ $/,endingSpaceTabChar:/[ \t]$/,nonSpaceChar:/[^ ]/,newLineCharGlobal:/\n/g,tabCharGlobal:/\t/g,leadingSpaceTab:/^[ \t]+/,multipleSpaceGlobal:/\s+/g,blankLine:/^[ \t]*$/,doubleBlankLine:/\n[ \t]*\n[ \t]*$/,blockquoteStart:/^ {0,3}>/,blockquoteSetextReplace:/\n {0,3}((?:=+|-+)[ \t]*)(?=\n|$)/g,blockquoteSetextReplace2:/^ {0,3}>[ \t]?/gm,blockquoteMarkerWhitespace:/^( {0,3}>)(\t[ \t]*)/gm,nestedBlockMarker:/^ {0,3}(?:(?:[*+-]|\d{1,9}[.)])(?: |$)|> ?)/,listReplaceNesting:/^ {1,4}(?=( {4})*[^ ])/g,listIsTask:/^\[[ xX]\][ \t]+\S/,listReplaceTask:/^\[[ xX]\][ \t]+/,listTaskCheckbox:/\[[ xX]\]/,anyLine:/\n.*\n/,hrefBrackets:/^<(.*)>$/,tableDelimiter:/[:|]/,tableAlignChars:/^\||\| *$/g,tableRowBlankLine:/\n[ \t]*$/,tableAlignRight:/^ *-+: *$/,tableAlignCenter:/^ *:-+: *$/,tableAlignLeft:/^ *:-+ *$/,startATag:/^<a /i,endATag:/^<\/a>/i,startPreScriptTag:/^<(pre|code|kbd|script)(\s|>)/i,endPreScriptTag:/^<\/(pre|code|kbd|script)(\s|>)/i,startAngleBracket:/^</,endAngleBracket:/>$/,pedanticHrefTitle:/^([^'"]*[^\s])\s+(['"])(.*)\2/,unicodeAlphaNumeric:/[\p{L}\p{N}]/u,numericCharacterReference:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));/,numericCharacterReferenceOrAmpersand:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,escapeTest:/[&<>"']/,escapeReplace:/[&<>"']/g,escapeTestNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/,escapeReplaceNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,caret:/(^|[^\[])\^/g,percentDecode:/%25/g,findPipe:/\|/g,splitPipe:/ \|/,slashPipe:/\\\|/g,carriageReturn:/\r\n|\r/g,spaceLine:/^ +$/gm,notSpaceStart:/^\S*/,endingNewline:/\n$/,listItemRegex:l=>new RegExp(`^( {0,3}${l})((?:[	 ][^\\n]*)?(?:\\n|$))`),nextBulletRegex:D(l=>new RegExp(`^ {0,${l}}(?:[*+-]|\\d{1,9}[.)])((?:[ 	][^\\n]*)?(?:\\n|$))`)),hrRegex:D(l=>new RegExp(`^ {0,${l}}((?:-[ 	]*){3,}|(?:_[ 	]*){3,}|(?:\\*[ 	]*){3,})(?:\\n+|$)`)),fencesBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:\`\`\`|~~~)`)),headingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#{1,6}(?:\\s|$)`)),pedanticHeadingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#`)),htmlBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:</?(?:${he})(?:[ \\t]+|$|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)`,"i")),blockquoteBeginRegex:D(l=>new RegExp(`^ {0,${l}}>`)),nestedContainerMarkers:/^(?: {0,3}(?:(?:[*+-]|\d{1,9}[.)])[ \t]+|>[ \t]?))+/},Ge=/^(?:[ \t]*(?:\n|$))+/,Ne=/^((?: {4}| {0,3}\t)[^\n]+(?:\n(?:[ \t]*(?:\n|$))*)?)+/,Fe=/^ {0,3}(`{3,}(?=[^`\n]*(?:\n|$))|~{3,})([^\n]*)(?:\n|$)(?:|([\s\S]*?)(?:\n|$))(?: {0,3}(?:(?=`)\1`*|(?=~)\1~*) *(?=\n|$)|$)/,V=/^ {0,3}((?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/,Qe=/^ {0,3}(#{1,6})(?=\s|$)(.*)(?:\n+|$)/,ce=/ {0,3}(?:[*+-]|\d{1,9}[.)])/,he="address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul",J=g(" {0,3}(?:</?(?:tag)(?:[ \\t]+|\\n|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)").replace("tag",he).getRegex(),$e=/^(?!bull |blockCode|fences|blockquote|heading|html|table)((?:.|\n(?!\s*?\n|bull |fences|blockquote|heading|hr|html|table))+?)\n {0,3}(=+|-+)[ \t]*(?:\n+|$)/,Le=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/\|table/g,"").replace(/html/g,J).getRegex(),We=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/table/g,/ {0,3}\|?(?:[:\- ]*\|)+[\:\- ]*\n/).replace(/html/g,J).getRegex(),de=/^([^\n]+(?:\n(?!hr|heading|lheading|blockquote|fences|list|html|table|[ \t]+\n)[^\n]+)*)/,Ue=/^[^\n]+/,ge=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\\n]|\n(?![ \t]*\n))+/,Ke=g(/^ {0,3}\[(label)\]: *(?:\n[ \t]*)?([^<\s][^\s]*|<(?:\\.|[^\n<>\\])*>)(?:(?: +(?:\n[ \t]*)?| *\n[ \t]*)(title))? *(?:\n+|$)/).replace("label",ge).replace("title",/(?:"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\\n]|\n(?!\n))*'|\((?:\\[\s\S]|[^()\\])*\))/).getRegex(),Xe=g(/^(bull)([ \t][^\n]*?)?(?:\n|$)/).replace(/bull/g,ce).getRegex(),ke=/<!--(?:-?>|[\s\S]*?(?:-->|$))/,Ve=g("^ {0,3}(?:<(script|pre|style|textarea)[\\s>][\\s\\S]*?(?:</\\1>[^\\n]*\\n*|$)|comment[^\\n]*(\\n+|$)|<\\?[\\s\\S]*?(?:\\?>[^\\n]*\\n*|$)|<![A-Z][\\s\\S]*?(?:>[^\\n]*\\n*|$)|<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>[^\\n]*\\n*|$)|</?(tag)(?:[ \\t]+|\\n|/?>|$)[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|<(?!(?:script|pre|style|textarea)(?![a-z0-9-]))([a-z][a-z0-9-]*)(?:attribute)*?[ \\t]*/?>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|</[a-z][a-z0-9-]*\\s*>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$))","i").replace("comment",ke).replace("tag",he).replace("attribute",/[ \t]+[a-zA-Z:_][\w.:-]*(?:[ \t]*=[ \t]*"[^"\n]*"|[ \t]*=[ \t]*'[^'\n]*'|[ \t]*=[ \t]*[^\s"'=<>`]+)?/).getRegex(),Ce=l=>g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("|table","").replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list",l).replace("html",J).getRegex(),Je=Ce(/ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/),Ye=Ce(/ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\n|$)/),et=g(/^( {0,3}> ?(?:(?![ \t]*(?:\n|$))(paragraph)|[^\n]*)(?:\n|$))+/).replace("paragraph",Ye).getRegex(),fe={blockquote:et,code:Ne,def:Ke,fences:Fe,heading:Qe,hr:V,html:Ve,lheading:Le,list:Xe,newline:Ge,paragraph:Je,table:q,text:Ue},Pe=g("^ *([^\\n ].*)\\n {0,3}((?:\\| *)?:?-+:? *(?:\\| *:?-+:? *)*(?:\\| *)?)(?:\\n((?:(?! *\\n|hr|heading|blockquote|code|fences|list|html).*(?:\\n|$))*)\\n*|$)").replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("blockquote"," {0,3}>").replace("code","(?: {4}| {0,3}	)[^\\n]").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]").replace("html",J).getRegex(),tt={...fe,lheading:We,table:Pe,paragraph:g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("table",Pe).replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]+[^ \\t\\n]").replace("html",J).getRegex()},nt={...fe,html:g(`^ *(?:comment(?: *\\n|\\s*$)|<(tag)[\\s\\S]+?</\\1>(?: *\\n{2,}|\\s*$)|<tag(?:"[^"]*"|'[^']*'|\\s[^'"/>\\s]*)*?/?>(?: *\\n{2,}|\\s*$))`).replace("comment",ke).replace(/tag/g,"(?!(?:a|em|strong|small|s|cite|q|dfn|abbr|data|time|code|var|samp|kbd|sub|sup|i|b|u|mark|ruby|rt|rp|bdi|bdo|span|br|wbr|ins|del|img)\\b)\\w+(?!:|[^\\w\\s@]*@)\\b").getRegex(),def:/^ *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +(["(][^\n]+[")]))? *(?:\n+|$)/,heading:/^(#{1,6})(.*)(?:\n+|$)/,fences:q,lheading:/^(.+?)\n {0,3}(=+|-+) *(?:\n+|$)/,paragraph:g(de).replace("hr",V).replace("heading",` *#{1,6} *[^
-]`).replace("|table","").replace("blockquote"," {0,3}>").replace("|fences","").replace("|list","").replace("|html","").replace("|tag","").replace("lheading",Le).getRegex()},rt=/^\\([!"#$%&'()*+,\-./:;<=>?@\[\]\\^_`{|}~])/,st=/^(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/,Ie=/^( {2,}|\\)\n(?!\s*$)[ \t]*/,it=/^(`+|[^`])(?:(?= {2,}\n)|[\s\S]*?(?:(?=[\\<!\[`*_]|\b_|$)|[^ ](?= {2,}\n)))/,L=/[\p{P}\p{S}]/u,N=/[\s\p{P}\p{S}]/u,Y=/[^\s\p{P}\p{S}]/u,ot=g(/^((?![*_])punctSpace)/,"u").replace(/punctSpace/g,N).getRegex(),at=/[\p{Pi}\p{Ps}"']/u,Ae=/(?!~)[\p{P}\p{S}]/u,lt=/(?!~)[\s\p{P}\p{S}]/u,ut=/(?:[^\s\p{P}\p{S}]|~)/u,pt=g(/link|precode-code|html/,"g").replace("link",/\[(?:[^\[\]`]|(?<a>`+)[^`]+\k<a>(?!`))*?\]\((?:\\[\s\S]|[^\\\(\)]|\((?:\\[\s\S]|[^\\\(\)])*\))*\)/).replace("precode-",_e?"(?<!`)()":"(^^|[^`])").replace("code",/(?<b>`+)[^`]+\k<b>(?!`)/).replace("html",/<(?! )[^<>]*?>/).getRegex(),Ee=/^(?:\*+(?:((?!\*)punct)|([^\s*]))?)|^_+(?:((?!_)punct)|([^\s_]))?/,ct=g(Ee,"u").replace(/punct/g,L).getRegex(),ht=g(Ee,"u").replace(/punct/g,Ae).getRegex(),dt=/^(?:\*+(?:((?!\*)(?!openQuote)punct)|([^\s*]))?)|^_+(?:((?!_)(?!openQuote)punct)|([^\s_]))?/,gt=g(dt,"u").replace(/openQuote/g,at).replace(/punct/g,L).getRegex(),ze="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)punctSpace(\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|notPunctSpace(\\*+)(?=notPunctSpace)",kt=g(ze,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),ft=g(ze,"gu").replace(/notPunctSpace/g,ut).replace(/punctSpace/g,lt).replace(/punct/g,Ae).getRegex(),mt="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)[\\s](\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|(?:(?!\\*)punct|notPunctSpace)(\\*+)(?!\\*)(?=notPunctSpace)",xt=g(mt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),bt=g("^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)punctSpace(_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)","gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Rt="^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)[\\s](_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)|(?:(?!_)punct|notPunctSpace)(_+)(?!_)(?=notPunctSpace)",Tt=g(Rt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Ot=g(/^~~?(?:((?!~)punct)|[^\s~])/,"u").replace(/punct/g,L).getRegex(),wt="^[^~]+(?=[^~])|(?!~)punct(~~?)(?=[\\s]|$)|notPunctSpace(~~?)(?!~)(?=punctSpace|$)|(?!~)punctSpace(~~?)(?=notPunctSpace)|[\\s](~~?)(?!~)(?=punct)|(?!~)punct(~~?)(?!~)(?=punct)|notPunctSpace(~~?)(?=notPunctSpace)",Pt=g(wt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),yt=g(/\\(punct)/,"gu").replace(/punct/g,L).getRegex(),St=g(/(`+)(?:[^`]|[^`][\s\S]*?[^`])\1(?!`)|`+|\\(punct)/,"gu").replace(/punct/g,L).getRegex(),_t=g(/^<(scheme:[^\s\x00-\x1f<>]*|email)>/).replace("scheme",/[a-zA-Z][a-zA-Z0-9+.-]{1,31}/).replace("email",/[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+(@)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+(?![-_])/).getRegex(),$t=g(ke).replace("(?:-->|$)","-->").getRegex(),Lt=g("^comment|^</[a-zA-Z][a-zA-Z0-9-]*\\s*>|^<[a-zA-Z][a-zA-Z0-9-]*(?:attribute)*?\\s*/?>|^<\\?[\\s\\S]*?\\?>|^<![a-zA-Z]+\\s[\\s\\S]*?>|^<!\\[CDATA\\[[\\s\\S]*?\\]\\]>").replace("comment",$t).replace("attribute",/\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^\s"'=<>`]+)?/).getRegex(),Me=/\[(?:\\[\s\S]|[^\[\]\\])*\]/,ie=g(/(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\])|[^\[\]\\`])*?/).replace("brackets",Me).getRegex(),Ct=g(/^!?\[(label)\]\([ \t\n]*(href)(?:(?:[ \t]+(?:\n[ \t]*)?|\n[ \t]*)(title))?[ \t\n]*\)/).replace("label",ie).replace("href",/<(?:\\.|[^\n<>\\])*>|(?!<)[^ \t\n\x00-\x1f]+|(?=\))/).replace("title",/"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\])*'|\((?:\\[\s\S]|[^)\\])*\)/).getRegex(),It=g(/^!?\[(label)\]\[(ref)\]/).replace("label",ie).replace("ref",ge).getRegex(),At=g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ge).getRegex(),ye=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\]){1,999}/,Et=g(/(?:[^\[\]\\`]*(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\]))){0,999}?[^\[\]\\`]*?/).replace("brackets",Me).getRegex(),zt=g("reflink|nolink(?!\\()","g").replace("reflink",g(/^!?\[(label)\]\[(ref)\]/).replace("label",Et).replace("ref",ye).getRegex()).replace("nolink",g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ye).getRegex()).getRegex(),Se=/[hH][tT][tT][pP][sS]?|[fF][tT][pP]/,Mt=/[A-Za-z0-9._+-]+@[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/,Bt=g(/(?:mailto:email|xmpp:email(?:\/[A-Za-z0-9@.]+)?)/).replace(/email/g,Mt).getRegex(),me={_backpedal:q,anyPunctuation:yt,anyPunctuationOutsideCode:St,autolink:_t,blockSkip:pt,br:Ie,code:st,del:q,delLDelim:q,delRDelim:q,emStrongLDelim:ct,emStrongRDelimAst:kt,emStrongRDelimUnd:bt,escape:rt,link:Ct,nolink:At,punctuation:ot,reflink:It,reflinkSearch:zt,tag:Lt,text:it,url:q},Dt={...me,emStrongLDelim:gt,emStrongRDelimAst:xt,emStrongRDelimUnd:Tt,link:g(/^!?\[(label)\]\((.*?)\)/).replace("label",ie).getRegex(),reflink:g(/^!?\[(label)\]\s*\[([^\]]*)\]/).replace("label",ie).getRegex()},pe={...me,emStrongRDelimAst:ft,emStrongLDelim:ht,delLDelim:Ot,delRDelim:Pt,url:g(/^emailProtocol|^((?:protocol):\/\/|www\.)(?:[a-zA-Z0-9\-]+\.?)+[^\s<]*|^email/).replace("emailProtocol",Bt).replace("protocol",Se).replace("email",/[A-Za-z0-9._+-]+(@)[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/).getRegex(),_backpedal:/(?:[^?!.,:;*_'"~()&]+|\([^)]*\)|&(?![a-zA-Z0-9]+;$)|[?!.,:;*_'"~)]+(?!$))+/,del:/^(~~?)(?=[^\s~])((?:\\[\s\S]|[^\\])*?(?:\\[\s\S]|[^\s~\\]))\1(?=[^~]|$)/,text:g(/^(?:[^a-zA-Z0-9](?=emailProtocol)|(`+|~+|[^`~])(?:(?=[`~])|(?= {2,}\n)|(?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@)|[\s\S]*?(?:(?=[\\<!\[`*~_]|\b_|protocol:\/\/|wwwStart|$)|[^ ](?= {2,}\n)|[^a-zA-Z0-9](?=emailProtocol)|[^a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-](?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@))))/).replace("protocol",Se).replace(/emailProtocol/g,/(?:mailto|xmpp):/).replace("wwwStart",_e?"(?<![^\\s*_~(])www\\.":"www\\.").getRegex()},qt={...pe,br:g(Ie).replace("{2,}","*").getRegex(),text:g(pe.text).replace("\\b_","\\b_| {2,}\\n").replace(/\{2,\}/g,"*").getRegex()},ee={normal:fe,gfm:tt,pedantic:nt},F={normal:me,gfm:pe,breaks:qt,pedantic:Dt};var vt={"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"},Be=l=>vt[l];function y(l,e){if(e){if(O.escapeTest.test(l))return l.replace(O.escapeReplace,Be)}else if(O.escapeTestNoEncode.test(l))return l.replace(O.escapeReplaceNoEncode,Be);return l}function De(l){return O.numericCharacterReference.test(l)?l.replace(O.numericCharacterReferenceOrAmpersand,(e,t,n)=>{if(t===void 0&&n===void 0)return"&amp;";let r=t===void 0?Number.parseInt(n,16):Number.parseInt(t,10);return r===0||r>1114111||r>=55296&&r<=57343?"\uFFFD":r===38?"&amp;":String.fromCodePoint(r)}):l}function xe(l){try{l=encodeURI(l).replace(O.percentDecode,"%")}catch{return null}return l}function be(l,e){let t=l.replace(O.findPipe,(s,o,i)=>{let a=!1,c=o;for(;--c>=0&&i[c]==="\\";)a=!a;return a?"|":" |"}),n=t.split(O.splitPipe),r=0;if(n[0].trim()||n.shift(),n.length>0&&!n.at(-1)?.trim()&&n.pop(),e)if(n.length>e)n.splice(e);else for(;n.length<e;)n.push("");for(;r<n.length;r++)n[r]=n[r].trim().replace(O.slashPipe,"|");return n}function C(l,e,t){let n=l.length;if(n===0)return"";let r=0;for(;r<n;){let s=l.charAt(n-r-1);if(s===e&&!t)r++;else if(s!==e&&t)r++;else break}return l.slice(0,n-r)}function Re(l){let e=l.split(`
-`),t=e.length-1;for(;t>=0&&O.blankLine.test(e[t]);)t--;return e.length-t<=2?l:e.slice(0,t+1).join(`
-`)}function W(l){return l.trim().replace(O.multipleSpaceGlobal," ").toLowerCase().toUpperCase().toLowerCase()}function Te(l,e){if(l.indexOf(e[0])===-1&&l.indexOf(e[1])===-1)return-1;let t=0;for(let n=0;n<l.length;n++)if(l[n]==="\\")n++;else if(l[n]===e[0])t++;else if(l[n]===e[1]&&(t--,t<0))return n;return t>0?-2:-1}var Q=new WeakMap;function Oe(l){let e={"*":-1,_:-1},t=-1,n=l.length;for(let r=0;r<n;r++){let s=l[r];if(s!=="*"&&s!=="_"&&s!=="~")continue;let o=r===0?`
-`:l[r-1],i=r+1;for(;i<n&&l[i]===s;)i++;o!==" "&&o!=="	"&&o!==`
-`&&o!=="\r"&&o!=="\f"&&(s==="~"?t=r:e[s]=r),r=i-1}return{maskedSrc:l,lastPossibleEmStrongCloserIndex:e,lastPossibleDelCloserIndex:t}}function qe(l,e){let t=Oe(e),n=Q.get(l);n?n.push(t):Q.set(l,[t])}function ve(l){let e=Q.get(l);e&&(e.pop(),e.length===0&&Q.delete(l))}function oe(l,e,t){let n=Q.get(l)?.at(-1);return n&&n.maskedSrc===e?n.lastPossibleEmStrongCloserIndex[t]:Oe(e).lastPossibleEmStrongCloserIndex[t]}function ae(l,e){let t=Q.get(l)?.at(-1);return t&&t.maskedSrc===e?t.lastPossibleDelCloserIndex:Oe(e).lastPossibleDelCloserIndex}function te(l,e=0){let t=e,n="";for(let r of l)if(r==="	"){let s=4-t%4;n+=" ".repeat(s),t+=s}else n+=r,t++;return n}function Ht(l,e){let t="";for(let n=0;n<l.length;n++){if(l[n]==="`"){let r=e.inline.code.exec(l.slice(n));if(r){t+=r[0],n+=r[0].length-1;continue}}if(l[n]==="\\"&&(l[n+1]==="["||l[n+1]==="]")){t+=l[n+1],n++;continue}t+=l[n]}return t}function He(l,e,t,n,r){let s=e.href,o=e.title||null,i=Ht(l[1],r),a=l[0].charAt(0)==="!",c=n.state.inLink,u=n.state.linkEmitted,d=n.state.inRawBlock;n.state.inLink=!0,n.state.linkEmitted=!1;let h=n.inlineTokens(i),p=n.state.linkEmitted;if(n.state.linkEmitted=u,n.state.inLink=c,!a){if(p){n.state.inRawBlock=d;return}n.state.linkEmitted=!0}return{type:a?"image":"link",raw:t,href:s,title:o,text:i,tokens:h}}function Zt(l,e,t){let n=l.match(t.other.indentCodeCompensation);if(n===null)return e;let r=n[1];return e.split(`
-`).map(s=>{let o=s.match(t.other.beginningSpace);if(o===null)return s;let[i]=o;return s.slice(Math.min(i.length,r.length))}).join(`
-`)}function Ze(l,e,t,n){if(!e.includes("<"))return!1;for(let r=0;r<e.length;r++){if(e[r]==="\\"){r++;continue}if(e[r]==="`"){let i=n.inline.code.exec(e.slice(r));if(i){r+=i[0].length-1;continue}}if(e[r]!=="<")continue;let s=l.slice(t+r),o=n.inline.tag.exec(s)||n.inline.autolink.exec(s);if(o){if(o[0].length>e.length-r)return!0;r+=o[0].length-1}}return!1}var _=class{options;rules;lexer;constructor(e){this.options=e||S}space(e){let t=this.rules.block.newline.exec(e);if(t&&t[0].length>0)return{type:"space",raw:t[0]}}code(e){let t=this.rules.block.code.exec(e);if(t){let n=this.options.pedantic?t[0]:Re(t[0]),r=n.replace(this.rules.other.codeRemoveIndent,"");return{type:"code",raw:n,codeBlockStyle:"indented",text:r}}}fences(e){let t=this.rules.block.fences.exec(e);if(t){let n=t[0],r=Zt(n,t[3]||"",this.rules);return t[3]!==void 0&&(r===""||r.endsWith(`
-`))&&(r+=`
-`),{type:"code",raw:n,lang:t[2]?t[2].trim().replace(this.rules.inline.anyPunctuation,"$1"):t[2],text:r}}}heading(e){let t=this.rules.block.heading.exec(e);if(t){let n=t[2].trim();if(this.rules.other.endingHash.test(n)){let r=C(n,"#");(this.options.pedantic||!r||this.rules.other.endingSpaceTabChar.test(r))&&(n=r.trim())}return{type:"heading",raw:C(t[0],`
-`),depth:t[1].length,text:n,tokens:this.lexer.inline(n)}}}hr(e){let t=this.rules.block.hr.exec(e);if(t)return{type:"hr",raw:C(t[0],`
-`)}}blockquote(e){let t=this.rules.block.blockquote.exec(e);if(t){let n=C(t[0],`
-`).split(`
-`),r="",s="",o=[];for(;n.length>0;){let i=!1,a=[],c;for(c=0;c<n.length;c++)if(this.rules.other.blockquoteStart.test(n[c]))a.push(n[c]),i=!0;else if(!i)a.push(n[c]);else break;n=n.slice(c);let u=a.join(`
-`),d=u.replace(this.rules.other.blockquoteMarkerWhitespace,(k,m,b)=>b.startsWith(" ")?m+" "+b.slice(1):m+te(b,m.length)).replace(this.rules.other.blockquoteSetextReplace,`
-    $1`).replace(this.rules.other.blockquoteSetextReplace2,"");r=r?`${r}
-${u}`:u,s=s?`${s}
-${d}`:d;let h=this.lexer.state.top;if(this.lexer.state.top=!0,this.lexer.blockTokens(d,o,!0),this.lexer.state.top=h,n.length===0)break;let p=o.at(-1);if(p?.type==="code"||p?.type==="heading"||p?.type==="hr"||p?.type==="html"||p?.type==="table")break;if(p?.type==="blockquote"){let k=p,m=n.join(`
-`),b=k.raw+`
-`+m.replace(this.rules.other.blockquoteSetextReplace2,""),f=this.blockquote(b);o[o.length-1]=f;let R=b.substring(f.raw.length).replace(/^\n/,""),E=R?R.split(`
-`).length:0,T=E?n.slice(0,-E):n;if(T.length>0&&(r=`${r}
-${T.join(`
-`)}`),s=s.substring(0,s.length-k.text.length)+f.text,n=n.slice(T.length),n.length>0&&this.rules.other.blockquoteStart.test(n[0]))continue;break}else if(p?.type==="list"){let k=p,m=k.raw+`
-`+n.join(`
-`),b=this.list(m);o[o.length-1]=b;let f=b.raw.length>k.raw.length?m.slice(k.raw.length+1,b.raw.length).split(`
-`).length:0;if(f>0){let R=n.slice(0,f).join(`
-`);r=`${r}
-${R}`,s=`${s}
-${R}`}if(n=n.slice(f),n.length>0&&!this.rules.other.blockquoteStart.test(n[0]))break;continue}}return{type:"blockquote",raw:r,tokens:o,text:s}}}list(e){let t=this.rules.block.list.exec(e);if(t){if(!this.options.pedantic&&this.lexer.state.lastToken?.type==="text"&&!this.rules.other.listInterruptsParagraph.test(e))return;let n=e,r=()=>n.length-e.length,s=t[1].trim(),o=s.length>1,i={type:"list",raw:"",ordered:o,start:o?+s.slice(0,-1):"",loose:!1,items:[]};s=o?`\\d{1,9}\\${s.slice(-1)}`:`\\${s}`,this.options.pedantic&&(s=o?s:"[*+-]");let a=this.rules.other.listItemRegex(s),c=!1;for(;e;){let h=!1,p="";if(!(t=a.exec(e))||this.rules.block.hr.test(e))break;let k=r();e=e.substring(t[0].length);let m=t[2].split(`
-`,1)[0],b=t[1].length,f=this.options.pedantic?te(m,b):m.replace(this.rules.other.leadingSpaceTab,H=>te(H,b)),R=e.split(`
-`,1)[0],E=!f.trim(),T=0;if(this.options.pedantic?(T=2,p=f.trimStart()):E?T=b+1:(T=f.search(this.rules.other.nonSpaceChar),T=T>4?1:T,p=f.slice(T),T+=b),E&&this.rules.other.blankLine.test(R)&&(e=e.substring(R.length+1),h=!0),!h){let H=this.rules.other.nextBulletRegex(T),K=this.rules.other.hrRegex(T),re=this.rules.other.fencesBeginRegex(T),B=this.options.pedantic?this.rules.other.pedanticHeadingBeginRegex(T):this.rules.other.headingBeginRegex(T),X=this.rules.other.htmlBeginRegex(T),se=this.rules.other.blockquoteBeginRegex(T),le=!1;for(;e;){let we=e.split(`
-`,1)[0],Z;if(R=we,this.options.pedantic?(R=R.replace(this.rules.other.listReplaceNesting,"  "),Z=R):Z=R.replace(this.rules.other.leadingSpaceTab,$=>te($)),re.test(R)||B.test(R)||X.test(R)||se.test(R)||H.test(R)||K.test(R))break;if(Z.search(this.rules.other.nonSpaceChar)>=T||!R.trim())p+=`
-`+Z.slice(T),le=!1;else{if(E)break;let $=f;if(!this.options.pedantic&&!p.includes(`
-`)&&!f.includes("	")){let j;for(;!K.test($)&&(j=this.rules.other.nestedBlockMarker.exec($));)$=$.slice(j[0].length);if(!$.trim())break}if($.replace(this.rules.other.tabCharGlobal,"    ").search(this.rules.other.nonSpaceChar)>=4||re.test($)||B.test($)||X.test($)||K.test($))break;if(!this.options.pedantic&&!le){let j=f.replace(this.rules.other.nestedContainerMarkers,"");if(this.rules.block.fences.test(j)||this.rules.block.heading.test(j)||this.rules.block.hr.test(j))break}let je=!this.options.pedantic&&/^ {0,3}(?:=+|-+) *$/.test(R)&&this.rules.block.lheading.test(`${f}
-${R}`)?`    ${Z.replace(/^ {0,3}/,"")}`:R;p+=`
-`+je,le=!0}E=!R.trim(),e=e.substring(we.length+1),f=Z.slice(T)}}let U=n.slice(k,r());i.loose||(c?i.loose=!0:this.rules.other.doubleBlankLine.test(U)&&(c=!0)),i.items.push({type:"list_item",raw:U,task:!!this.options.gfm&&this.rules.other.listIsTask.test(p),loose:!1,text:p,tokens:[]})}let u=i.items.at(-1);if(u)u.raw=u.raw.trimEnd(),u.text=u.text.trimEnd();else return;i.raw=n.slice(0,r()).trimEnd();let d=[];for(let h of i.items)if(this.lexer.state.top=!1,d.push(this.lexer.inlineQueue.length),h.tokens=this.lexer.blockTokens(h.text,[]),!i.loose){let p=h.tokens.filter(m=>m.type==="space"),k=p.length>0&&p.some(m=>this.rules.other.anyLine.test(m.raw));i.loose=k}for(let h=0;h<i.items.length;h++){let p=i.items[h],k=p.tokens[0];if(p.task&&(k?.type==="text"||k?.type==="paragraph")){p.text=p.text.replace(this.rules.other.listReplaceTask,""),k.raw=k.raw.replace(this.rules.other.listReplaceTask,""),k.text=k.text.replace(this.rules.other.listReplaceTask,"");let m=this.lexer.inlineQueue;for(let f=d[h];f<m.length;f++)if(m[f].tokens===k.tokens){m[f].src=m[f].src.replace(this.rules.other.listReplaceTask,"");break}let b=this.rules.other.listTaskCheckbox.exec(p.raw);if(b){let f={type:"checkbox",raw:b[0]+" ",checked:b[0]!=="[ ]"};p.checked=f.checked,i.loose?p.tokens[0]&&["paragraph","text"].includes(p.tokens[0].type)&&"tokens"in p.tokens[0]&&p.tokens[0].tokens?(p.tokens[0].raw=f.raw+p.tokens[0].raw,p.tokens[0].text=f.raw+p.tokens[0].text,p.tokens[0].tokens.unshift(f)):p.tokens.unshift({type:"paragraph",raw:f.raw,text:f.raw,tokens:[f]}):p.tokens.unshift(f)}}else p.task&&(p.task=!1)}if(i.loose)for(let h of i.items){h.loose=!0;for(let p of h.tokens)p.type==="text"&&(p.type="paragraph")}return i}}html(e){let t=this.rules.block.html.exec(e);if(t){if(this.lexer.state.lastToken?.type==="paragraph"&&!this.rules.other.htmlBeginRegex(4).test(e))return;let n=Re(t[0]);return{type:"html",block:!0,raw:n,pre:t[1]==="pre"||t[1]==="script"||t[1]==="style",text:n}}}def(e){let t=this.rules.block.def.exec(e);if(t){if(!this.rules.other.startAngleBracket.test(t[2])&&Te(t[2],"()")!==-1)return;let n=W(t[1]),r=t[2]?t[2].replace(this.rules.other.hrefBrackets,"$1").replace(this.rules.inline.anyPunctuation,"$1"):"",s=t[3]?t[3].substring(1,t[3].length-1).replace(this.rules.inline.anyPunctuation,"$1"):t[3];return{type:"def",tag:n,raw:C(t[0],`
-`),href:r,title:s}}}table(e){let t=this.rules.block.table.exec(e);if(!t||!this.rules.other.tableDelimiter.test(t[2]))return;let n=be(t[1]),r=t[2].replace(this.rules.other.tableAlignChars,"").split("|"),s=t[3]?.trim()?t[3].replace(this.rules.other.tableRowBlankLine,"").split(`
-`):[],o={type:"table",raw:C(t[0],`
-`),header:[],align:[],rows:[]};if(n.length===r.length){for(let i of r)this.rules.other.tableAlignRight.test(i)?o.align.push("right"):this.rules.other.tableAlignCenter.test(i)?o.align.push("center"):this.rules.other.tableAlignLeft.test(i)?o.align.push("left"):o.align.push(null);for(let i=0;i<n.length;i++)o.header.push({text:n[i],tokens:this.lexer.inline(n[i]),header:!0,align:o.align[i]});for(let i of s)o.rows.push(be(i,o.header.length).map((a,c)=>({text:a,tokens:this.lexer.inline(a),header:!1,align:o.align[c]})));return o}}lheading(e){let t=this.rules.block.lheading.exec(e);if(t){let n=t[1].trim();return{type:"heading",raw:C(t[0],`
-`),depth:t[2].charAt(0)==="="?1:2,text:n,tokens:this.lexer.inline(n)}}}paragraph(e){let t=this.rules.block.paragraph.exec(e);if(t){let n=t[1].charAt(t[1].length-1)===`
-`?t[1].slice(0,-1):t[1];return{type:"paragraph",raw:t[0],text:n,tokens:this.lexer.inline(n)}}}text(e){let t=this.rules.block.text.exec(e);if(t)return{type:"text",raw:t[0],text:t[0],tokens:this.lexer.inline(t[0])}}escape(e){if(e.charCodeAt(0)!==92)return;let t=this.rules.inline.escape.exec(e);if(t)return{type:"escape",raw:t[0],text:t[1]}}tag(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.tag.exec(e);if(t)return!this.lexer.state.inLink&&this.rules.other.startATag.test(t[0])?this.lexer.state.inLink=!0:this.lexer.state.inLink&&this.rules.other.endATag.test(t[0])&&(this.lexer.state.inLink=!1),!this.lexer.state.inRawBlock&&this.rules.other.startPreScriptTag.test(t[0])?this.lexer.state.inRawBlock=!0:this.lexer.state.inRawBlock&&this.rules.other.endPreScriptTag.test(t[0])&&(this.lexer.state.inRawBlock=!1),{type:"html",raw:t[0],inLink:this.lexer.state.inLink,inRawBlock:this.lexer.state.inRawBlock,block:!1,text:t[0]}}link(e){if(this.lexer.state.linkParenPossible===!1)return;let t=e.charCodeAt(0);if(t!==91&&t!==33)return;let n=this.rules.inline.link.exec(e);if(n){let r=n[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,n[1],r,this.rules))return;let s=n[2].trim();if(!this.options.pedantic&&this.rules.other.startAngleBracket.test(s)){if(!this.rules.other.endAngleBracket.test(s))return;let c=C(s.slice(0,-1),"\\");if((s.length-c.length)%2===0)return}else{let c=Te(n[2],"()");if(c===-2)return;if(c>-1){let d=(n[0].indexOf("!")===0?5:4)+n[1].length+c;n[2]=n[2].substring(0,c),n[0]=n[0].substring(0,d).trim(),n[3]=""}}let o=C(n[0].slice(0,-1),"\\");if((n[0].length-o.length)%2===0)return;let i=n[2],a="";if(this.options.pedantic){let c=this.rules.other.pedanticHrefTitle.exec(i);c&&(i=c[1],a=c[3])}else a=n[3]?n[3].slice(1,-1):"";return i=i.trim(),this.rules.other.startAngleBracket.test(i)&&(this.options.pedantic&&!this.rules.other.endAngleBracket.test(s)?i=i.slice(1):i=i.slice(1,-1)),He(n,{href:i&&i.replace(this.rules.inline.anyPunctuation,"$1"),title:a&&a.replace(this.rules.inline.anyPunctuation,"$1")},n[0],this.lexer,this.rules)}}reflink(e,t){let n=e.charCodeAt(0);if(n!==91&&n!==33)return;let r;if((r=this.rules.inline.reflink.exec(e))||(r=this.rules.inline.nolink.exec(e))){let s=r[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,r[1],s,this.rules))return;let o=t[W(r[2]||r[1])];if(!o){let i=r[0].charAt(0);return{type:"text",raw:i,text:i}}return He(r,o,r[0],this.lexer,this.rules)}}emStrong(e,t,n=""){let r=this.rules.inline.emStrongLDelim.exec(e);if(!r||!r[1]&&!r[2]&&!r[3]&&!r[4])return;let s=r[0][0],o=n===s,i=t.length-e.length,a=i;for(;!this.options.pedantic&&a>0&&t[a-1]===s;)a--;let c=[...t.slice(Math.max(0,a-2),a)].at(-1)??"",u=c==="*"||c==="_"||!!this.rules.inline.punctuation.exec(c);a<i&&(n=c);let d=a<i?u:n==="*"||n==="_"||!!this.rules.inline.punctuation.exec(n);if(r[4]&&n.match(this.rules.other.unicodeAlphaNumeric))return;let h=r[1]||r[3]||"";if(!h||!n||d){let p=[...r[0]].length-1,k,m,b=p,f=0,R=i-a+p,E=!this.options.pedantic&&!!c.trim()&&(!!h||s==="*"&&!u);if(s!=="*"&&s!=="_")return;let T=s==="*"?this.rules.inline.emStrongRDelimAst:this.rules.inline.emStrongRDelimUnd,U=oe(this,t,s),H=t.length-e.length+p;if(U<H)return;t=t.slice(-1*e.length+p);let K=U-H;for(T.lastIndex=0;(r=T.exec(t))!==null&&!(r.index>K);){if(k=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!k)continue;if(m=[...k].length,r[3]||r[4]){b+=m;continue}else if((r[5]||r[6]||E)&&R%3&&!((R+m)%3)){if(o&&(r[5]||r[6]))break;f+=m;continue}if(b-=m,b>0)continue;m=Math.min(m,m+b+f);let re=[...r[0]][0].length,B=e.slice(0,p+r.index+re+m);if(Math.min(p,m)%2){let se=B.slice(1,-1);return{type:"em",raw:B,text:se,tokens:this.lexer.inlineTokens(se)}}let X=B.slice(2,-2);return{type:"strong",raw:B,text:X,tokens:this.lexer.inlineTokens(X)}}}}codespan(e){if(e.charCodeAt(0)!==96)return;let t=this.rules.inline.code.exec(e);if(t){let n=t[2].replace(this.rules.other.newLineCharGlobal," "),r=this.rules.other.nonSpaceChar.test(n),s=this.rules.other.startingSpaceChar.test(n)&&this.rules.other.endingSpaceChar.test(n);return r&&s&&(n=n.substring(1,n.length-1)),{type:"codespan",raw:t[0],text:n}}}br(e){let t=e.charCodeAt(0);if(t!==32&&t!==92&&t!==10)return;let n=this.rules.inline.br.exec(e);if(n)return{type:"br",raw:n[0]}}del(e,t,n=""){if(e.charCodeAt(0)!==126)return;let r=this.rules.inline.delLDelim.exec(e);if(!r)return;if(!(r[1]||"")||!n||this.rules.inline.punctuation.exec(n)){let o=[...r[0]].length-1,i,a,c=o,u=this.rules.inline.delRDelim,d=ae(this,t),h=t.length-e.length+o;if(d<h)return;t=t.slice(-1*e.length+o);let p=d-h;for(u.lastIndex=0;(r=u.exec(t))!==null&&!(r.index>p);){if(i=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!i||(a=[...i].length,a!==o))continue;if(r[3]||r[4]){c+=a;continue}if(c-=a,c>0)continue;a=Math.min(a,a+c);let k=[...r[0]][0].length,m=e.slice(0,o+r.index+k+a),b=m.slice(o,-o);return{type:"del",raw:m,text:b,tokens:this.lexer.inlineTokens(b)}}}}autolink(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.autolink.exec(e);if(t){let n,r;return t[2]==="@"?(n=t[1],r="mailto:"+n):(n=t[1],r=n),{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}url(e){let t;if(t=this.rules.inline.url.exec(e)){let n,r;if(t[2]==="@")n=t[0],r="mailto:"+n;else{let s;do s=t[0],t[0]=this.rules.inline._backpedal.exec(t[0])?.[0]??"";while(s!==t[0]);n=t[0],t[1]==="www."?r="http://"+t[0]:r=t[0]}return{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}inlineText(e){let t=this.rules.inline.text.exec(e);if(t){let n=this.lexer.state.inRawBlock;return{type:"text",raw:t[0],text:n?t[0]:De(t[0]),escaped:n}}}};var w=class l{tokens;options;state;inlineQueue;tokenizer;constructor(e){this.tokens=[],this.tokens.links=Object.create(null),this.options=e||S,this.options.tokenizer=this.options.tokenizer||new _,this.tokenizer=this.options.tokenizer,this.tokenizer.options=this.options,this.tokenizer.lexer=this,this.inlineQueue=[],this.state={inLink:!1,inRawBlock:!1,linkEmitted:!1,linkParenPossible:!0,top:!0};let t={other:O,block:ee.normal,inline:F.normal};this.options.pedantic?(t.block=ee.pedantic,t.inline=F.pedantic):this.options.gfm&&(t.block=ee.gfm,this.options.breaks?t.inline=F.breaks:t.inline=F.gfm),this.tokenizer.rules=t}static get rules(){return{block:ee,inline:F}}static lex(e,t){return new l(t).lex(e)}static lexInline(e,t){return new l(t).inlineTokens(e)}lex(e){e=e.replace(O.carriageReturn,`
-`),this.blockTokens(e,this.tokens);for(let t=0;t<this.inlineQueue.length;t++){let n=this.inlineQueue[t];this.state.inRawBlock=!1,this.inlineTokens(n.src,n.tokens)}return this.inlineQueue=[],this.tokens}blockTokens(e,t=[],n=!1){this.tokenizer.lexer=this;let r=this.state.lastToken;this.options.pedantic&&(e=e.replace(O.tabCharGlobal,"    ").replace(O.spaceLine,""));let s=1/0,o,i=this.options.gfm&&!this.options.pedantic&&this.tokenizer.paragraph===_.prototype.paragraph;for(;e;){if(e.length<s)s=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}this.state.lastToken=t.at(-1);let a;if(this.options.extensions?.block?.some(u=>(a=u.call({lexer:this},e,t))?(e=e.substring(a.raw.length),t.push(a),!0):!1))continue;if(a=this.tokenizer.space(e)){e=e.substring(a.raw.length);let u=t.at(-1);a.raw.length===1&&u!==void 0?u.raw+=`
-`:t.push(a);continue}if(a=this.tokenizer.code(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.text,this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(a=this.tokenizer.fences(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.heading(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.hr(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.blockquote(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.list(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.html(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.def(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.raw,this.inlineQueue.at(-1).src=u.text):(this.tokens.links[a.tag]||(this.tokens.links[a.tag]={href:a.href,title:a.title}),t.push(a));continue}if(a=this.tokenizer.table(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.lheading(e)){e=e.substring(a.raw.length),t.push(a);continue}let c=e;if(this.options.extensions?.startBlock){let u=1/0,d=e.slice(1),h;this.options.extensions.startBlock.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(this.state.top&&(a=this.tokenizer.paragraph(c))){let u=t.at(-1);(n||u===o&&i)&&u?.type==="paragraph"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text,o=u):(t.push(a),o=a),n=c.length!==e.length,e=e.substring(a.raw.length);continue}if(a=this.tokenizer.text(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="text"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return this.state.top=!0,this.state.lastToken=r,t}inline(e,t=[]){return this.inlineQueue.push({src:e,tokens:t}),t}linkInText(e){if(!e.includes("["))return!1;let t=this.tokenizer.rules.inline.link;for(let n of e.matchAll(this.tokenizer.rules.inline.blockSkip))if(t.test(n[0])&&e.charAt(n.index-1)!=="!")return!0;for(let n of e.matchAll(this.tokenizer.rules.inline.reflinkSearch)){let r=n[0],s=r.lastIndexOf("[");if(!(r.charAt(0)==="!"||!Object.hasOwn(this.tokens.links,W(r.slice(s+1,-1))))&&!(s>1&&this.linkInText(r.slice(1,s-1))))return!0}return!1}inlineTokens(e,t=[]){this.tokenizer.lexer=this;let n=this.state.linkParenPossible;this.state.linkParenPossible=e.includes(")");try{return this.#t(e,t)}finally{this.state.linkParenPossible=n}}#t(e,t){let n=e.includes("*")||e.includes("_")||e.includes("~"),r=n||this.options.hooks?.emStrongMask||this.tokenizer.emStrong!==_.prototype.emStrong||this.tokenizer.del!==_.prototype.del?this.#r(e):e;if(!n)return this.#e(e,r,t);qe(this.tokenizer,r);try{return this.#e(e,r,t)}finally{ve(this.tokenizer)}}#e(e,t,n){let r=!1,s="",o=1/0;for(;e;){if(e.length<o)o=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}r||(s=""),r=!1;let i;if(this.options.extensions?.inline?.some(u=>(i=u.call({lexer:this},e,n))?(e=e.substring(i.raw.length),n.push(i),!0):!1))continue;if(i=this.tokenizer.escape(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.tag(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.link(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.reflink(e,this.tokens.links)){e=e.substring(i.raw.length);let u=n.at(-1);i.type==="text"&&u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}let a=e[0];if(a==="*"||a==="_"){let u=t.length-e.length;if(oe(this.tokenizer,t,a)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===a.charCodeAt(0);)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}else if(a==="~"){let u=t.length-e.length;if(ae(this.tokenizer,t)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===126;)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}if(i=this.tokenizer.emStrong(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.codespan(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.br(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.del(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.autolink(e)){e=e.substring(i.raw.length),n.push(i);continue}if(!this.state.inLink&&(i=this.tokenizer.url(e))){e=e.substring(i.raw.length),n.push(i);continue}let c=e;if(this.options.extensions?.startInline){let u=1/0,d=e.slice(1),h;this.options.extensions.startInline.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(i=this.tokenizer.inlineText(c)){e=e.substring(i.raw.length),i.raw.slice(-1)!=="_"&&(s=i.raw.slice(-1)),r=!0;let u=n.at(-1);u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return n}#n(e){let{blockSkip:t,tag:n,autolink:r}=this.tokenizer.rules.inline,s="",o=0,i;for(t.lastIndex=0;i=t.exec(e);){let a=i.index+(i[2]?i[2].length:0),c=i.index+i[0].length;if(e.charAt(a)==="<"){let u=e.slice(a),d=n.exec(u)||r.exec(u);if(!d){t.lastIndex=a+1;continue}c=a+d[0].length,t.lastIndex=c}s+=e.slice(o,a)+"["+"a".repeat(c-a-2)+"]",o=c}return s+e.slice(o)}#r(e){let t=e;if(this.tokens.links&&e.includes("[")){let n=this.tokenizer.rules.inline.reflinkSearch,r=s=>{let o=s.lastIndexOf("[");if(!Object.hasOwn(this.tokens.links,W(s.slice(o+1,-1))))return s;if(o>1&&s.charAt(0)!=="!"){let i=s.slice(1,o-1);if(this.linkInText(i))return"["+i.replace(n,r)+"]["+"a".repeat(s.length-o-2)+"]"}return"["+"a".repeat(s.length-2)+"]"};t=t.replace(n,r)}return t=t.replace(this.tokenizer.rules.inline.anyPunctuationOutsideCode,(n,r,s)=>s?"+".repeat(n.length):r?r+n.slice(r.length,-r.length).replace(/`/g,"+")+r:n),t=this.#n(t),t=this.options.hooks?.emStrongMask?.call({lexer:this},t)??t,t}infiniteLoopError(e){let t="Infinite loop on byte: "+e;if(this.options.silent)console.error(t);else throw new Error(t)}};var I=class{options;parser;constructor(e){this.options=e||S}space(e){return""}code({text:e,lang:t,escaped:n}){let r=(t||"").match(O.notSpaceStart)?.[0],s=e?e.replace(O.endingNewline,"")+`
-`:"";return r?'<pre><code class="language-'+y(r)+'">'+(n?s:y(s,!0))+`</code></pre>
-`:"<pre><code>"+(n?s:y(s,!0))+`</code></pre>
-`}blockquote({tokens:e}){return`<blockquote>
-${this.parser.parse(e)}</blockquote>
-`}html({text:e}){return e}def(e){return""}heading({tokens:e,depth:t}){return`<h${t}>${this.parser.parseInline(e)}</h${t}>
-`}hr(e){return`<hr>
-`}list(e){let t=e.ordered,n=e.start,r="";for(let i=0;i<e.items.length;i++){let a=e.items[i];r+=this.listitem(a)}let s=t?"ol":"ul",o=t&&n!==1?' start="'+n+'"':"";return"<"+s+o+`>
-`+r+"</"+s+`>
-`}listitem(e){return`<li>${this.parser.parse(e.tokens)}</li>
-`}checkbox({checked:e}){return"<input "+(e?'checked="" ':"")+'disabled="" type="checkbox"> '}paragraph({tokens:e}){return`<p>${this.parser.parseInline(e)}</p>
-`}table(e){let t="",n="";for(let s=0;s<e.header.length;s++)n+=this.tablecell(e.header[s]);t+=this.tablerow({text:n});let r="";for(let s=0;s<e.rows.length;s++){let o=e.rows[s];n="";for(let i=0;i<o.length;i++)n+=this.tablecell(o[i]);r+=this.tablerow({text:n})}return r&&(r=`<tbody>${r}</tbody>`),`<table>
-<thead>
-`+t+`</thead>
-`+r+`</table>
-`}tablerow({text:e}){return`<tr>
-${e}</tr>
-`}tablecell(e){let t=this.parser.parseInline(e.tokens),n=e.header?"th":"td";return(e.align?`<${n} align="${e.align}">`:`<${n}>`)+t+`</${n}>
-`}strong({tokens:e}){return`<strong>${this.parser.parseInline(e)}</strong>`}em({tokens:e}){return`<em>${this.parser.parseInline(e)}</em>`}codespan({text:e}){return`<code>${y(e,!0)}</code>`}br(e){return"<br>"}del({tokens:e}){return`<del>${this.parser.parseInline(e)}</del>`}link({href:e,title:t,text:n,tokens:r,autolink:s}){let o=s?y(n,!0):this.parser.parseInline(r),i=xe(e);if(i===null)return o;e=y(i,s);let a='<a href="'+e+'"';return t&&(a+=' title="'+y(t)+'"'),a+=">"+o+"</a>",a}image({href:e,title:t,text:n,tokens:r}){r&&(n=this.parser.parseInline(r,this.parser.textRenderer));let s=xe(e);if(s===null)return y(n);e=s;let o=`<img src="${y(e)}" alt="${y(n)}"`;return t&&(o+=` title="${y(t)}"`),o+=">",o}text(e){return"tokens"in e&&e.tokens?this.parser.parseInline(e.tokens):"escaped"in e&&e.escaped?e.text:y(e.text)}};var z=class{parser;strong({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}em({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}codespan({text:e}){return e}del({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}html({text:e}){return e}text({text:e}){return e}link({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}image({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}br(){return`
-`}checkbox({raw:e}){return e}};var P=class l{options;renderer;textRenderer;constructor(e){this.options=e||S,this.options.renderer=this.options.renderer||new I,this.renderer=this.options.renderer,this.renderer.options=this.options,this.renderer.parser=this,this.textRenderer=new z,this.textRenderer.parser=this}static parse(e,t){return new l(t).parse(e)}static parseInline(e,t){return new l(t).parseInline(e)}parse(e){this.renderer.parser=this;let t="";for(let n=0;n<e.length;n++){let r=e[n];if(this.options.extensions?.renderers?.[r.type]){let o=r,i=this.options.extensions.renderers[o.type].call({parser:this},o);if(i!==!1||!["space","hr","heading","code","table","blockquote","list","checkbox","html","def","paragraph","text"].includes(o.type)){t+=i===!1?"":i??"";continue}}let s=r;switch(s.type){case"space":{t+=this.renderer.space(s);break}case"hr":{t+=this.renderer.hr(s);break}case"heading":{t+=this.renderer.heading(s);break}case"code":{t+=this.renderer.code(s);break}case"table":{t+=this.renderer.table(s);break}case"blockquote":{t+=this.renderer.blockquote(s);break}case"list":{t+=this.renderer.list(s);break}case"checkbox":{t+=this.renderer.checkbox(s);break}case"html":{t+=this.renderer.html(s);break}case"def":{t+=this.renderer.def(s);break}case"paragraph":{t+=this.renderer.paragraph(s);break}case"text":{t+=this.renderer.text(s);break}default:{let o='Token with "'+s.type+'" type was not found.';if(this.options.silent)return console.error(o),"";throw new Error(o)}}}return t}parseInline(e,t=this.renderer){this.renderer.parser=this;let n="";for(let r=0;r<e.length;r++){let s=e[r];if(this.options.extensions?.renderers?.[s.type]){let i=this.options.extensions.renderers[s.type].call({parser:this},s);if(i!==!1||!["escape","html","link","image","checkbox","strong","em","codespan","br","del","text"].includes(s.type)){n+=i===!1?"":i??"";continue}}let o=s;switch(o.type){case"escape":{n+=t.text(o);break}case"html":{n+=t.html(o);break}case"link":{n+=t.link(o);break}case"image":{n+=t.image(o);break}case"checkbox":{n+=t.checkbox(o);break}case"strong":{n+=t.strong(o);break}case"em":{n+=t.em(o);break}case"codespan":{n+=t.codespan(o);break}case"br":{n+=t.br(o);break}case"del":{n+=t.del(o);break}case"text":{n+=t.text(o);break}default:{let i='Token with "'+o.type+'" type was not found.';if(this.options.silent)return console.error(i),"";throw new Error(i)}}}return n}};var A=class{options;block;constructor(e){this.options=e||S}static passThroughHooks=new Set(["preprocess","postprocess","processAllTokens","emStrongMask"]);static passThroughHooksRespectAsync=new Set(["preprocess","postprocess","processAllTokens"]);preprocess(e){return e}postprocess(e){return e}processAllTokens(e){return e}emStrongMask(e){return e}provideLexer(e=this.block){return e?w.lex:w.lexInline}provideParser(e=this.block){return e?P.parse:P.parseInline}};function M(l,e){if(Array.isArray(e))for(let t=0;t<e.length;t++)l.push(e[t]);else l.push(e)}var ne=class{defaults=G();options=this.setOptions;parse=this.parseMarkdown(!0);parseInline=this.parseMarkdown(!1);Parser=P;Renderer=I;TextRenderer=z;Lexer=w;Tokenizer=_;Hooks=A;constructor(...e){this.use(...e)}walkTokens(e,t){let n=[];for(let r of e)switch(M(n,t.call(this,r)),r.type){case"table":{let s=r;for(let o of s.header)M(n,this.walkTokens(o.tokens,t));for(let o of s.rows)for(let i of o)M(n,this.walkTokens(i.tokens,t));break}case"list":{let s=r;M(n,this.walkTokens(s.items,t));break}default:{let s=r;this.defaults.extensions?.childTokens?.[s.type]?this.defaults.extensions.childTokens[s.type].forEach(o=>{let i=s[o].flat(1/0);M(n,this.walkTokens(i,t))}):s.tokens&&M(n,this.walkTokens(s.tokens,t))}}return n}use(...e){let t=this.defaults.extensions||{renderers:Object.create(null),childTokens:Object.create(null)};return e.forEach(n=>{let r={...n};if(r.async=this.defaults.async||r.async||!1,n.extensions&&(n.extensions.forEach(s=>{if(!s.name)throw new Error("extension name required");if("renderer"in s){let o=t.renderers[s.name];o?t.renderers[s.name]=function(...i){let a=s.renderer.apply(this,i);return a===!1&&(a=o.apply(this,i)),a}:t.renderers[s.name]=s.renderer}if("tokenizer"in s){if(!s.level||s.level!=="block"&&s.level!=="inline")throw new Error("extension level must be 'block' or 'inline'");let o=t[s.level];o?o.unshift(s.tokenizer):t[s.level]=[s.tokenizer],s.start&&(s.level==="block"?t.startBlock?t.startBlock.push(s.start):t.startBlock=[s.start]:s.level==="inline"&&(t.startInline?t.startInline.push(s.start):t.startInline=[s.start]))}"childTokens"in s&&s.childTokens&&(t.childTokens[s.name]=s.childTokens)}),r.extensions=t),n.renderer){let s=this.defaults.renderer||new I(this.defaults);for(let o in n.renderer){if(!(o in s))throw new Error(`renderer '${o}' does not exist`);if(["options","parser"].includes(o))continue;let i=o,a=n.renderer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d===!1?"":d??""}}r.renderer=s}if(n.tokenizer){let s=this.defaults.tokenizer||new _(this.defaults);for(let o in n.tokenizer){if(!(o in s))throw new Error(`tokenizer '${o}' does not exist`);if(["options","rules","lexer"].includes(o))continue;let i=o,a=n.tokenizer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.tokenizer=s}if(n.hooks){let s=this.defaults.hooks||new A;for(let o in n.hooks){if(!(o in s))throw new Error(`hook '${o}' does not exist`);if(["options","block"].includes(o))continue;let i=o,a=n.hooks[i],c=s[i];A.passThroughHooks.has(o)?s[i]=u=>{if(s.options.async&&A.passThroughHooksRespectAsync.has(o))return(async()=>{let h=await a.call(s,u);return c.call(s,h)})();let d=a.call(s,u);return c.call(s,d)}:s[i]=(...u)=>{if(s.options.async)return(async()=>{let h=await a.apply(s,u);return h===!1&&(h=await c.apply(s,u)),h})();let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.hooks=s}if(n.walkTokens){let s=this.defaults.walkTokens,o=n.walkTokens;r.walkTokens=function(i){let a=[];return M(a,o.call(this,i)),s&&M(a,s.call(this,i)),a}}this.defaults={...this.defaults,...r}}),this}setOptions(e){return this.defaults={...this.defaults,...e},this}lexer(e,t){return w.lex(e,t??this.defaults)}parser(e,t){return P.parse(e,t??this.defaults)}parseMarkdown(e){return(n,r)=>{let s={...r},o={...this.defaults,...s},i=this.onError(!!o.silent,!!o.async);if(this.defaults.async===!0&&s.async===!1)return i(new Error("marked(): The async option was set to true by an extension. Remove async: false from the parse options object to return a Promise."));if(typeof n>"u"||n===null)return i(new Error("marked(): input parameter is undefined or null"));if(typeof n!="string")return i(new Error("marked(): input parameter is of type "+Object.prototype.toString.call(n)+", string expected"));if(o.hooks&&(o.hooks.options=o,o.hooks.block=e),o.async)return(async()=>{let a=o.hooks?await o.hooks.preprocess(n):n,u=await(o.hooks?await o.hooks.provideLexer(e):e?w.lex:w.lexInline)(a,o),d=o.hooks?await o.hooks.processAllTokens(u):u;o.walkTokens&&await Promise.all(this.walkTokens(d,o.walkTokens));let p=await(o.hooks?await o.hooks.provideParser(e):e?P.parse:P.parseInline)(d,o);return o.hooks?await o.hooks.postprocess(p):p})().catch(i);try{o.hooks&&(n=o.hooks.preprocess(n));let c=(o.hooks?o.hooks.provideLexer(e):e?w.lex:w.lexInline)(n,o);o.hooks&&(c=o.hooks.processAllTokens(c)),o.walkTokens&&this.walkTokens(c,o.walkTokens);let d=(o.hooks?o.hooks.provideParser(e):e?P.parse:P.parseInline)(c,o);return o.hooks&&(d=o.hooks.postprocess(d)),d}catch(a){return i(a)}}}onError(e,t){return n=>{if(n.message+=`
-Please report this to https://github.com/markedjs/marked.`,e){let r="<p>An error occurred:</p><pre>"+y(n.message+"",!0)+"</pre>";return t?Promise.resolve(r):r}if(t)return Promise.reject(n);throw n}}};var v=new ne;function x(l,e){return v.parse(l,e)}x.options=x.setOptions=function(l){return v.setOptions(l),x.defaults=v.defaults,ue(x.defaults),x};x.getDefaults=G;x.defaults=S;function jt(...l){return v.use(...l),x.defaults=v.defaults,ue(x.defaults),x}x.use=jt;x.walkTokens=function(l,e){return v.walkTokens(l,e)};x.parseInline=v.parseInline;x.Parser=P;x.parser=P.parse;x.Renderer=I;x.TextRenderer=z;x.Lexer=w;x.lexer=w.lex;x.Tokenizer=_;x.Hooks=A;x.parse=x;var En=x.options,zn=x.setOptions,Mn=x.walkTokens,Bn=x.parseInline,Dn=(/* unused pure expression or super */ null && (x)),qn=P.parse,vn=w.lex;
-//# sourceMappingURL=marked.esm.js.map
-
-;// CONCATENATED MODULE: ./src/planners/outline/text.ts
-
-/** Inline code stays code: it is safe in a comment and often names the thing to change. */
-function codeSpan(code) {
-    if (code.trim() === '')
-        return '';
-    const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    return longestRun > 0 ? `${fence} ${code} ${fence}` : `${fence}${code}${fence}`;
-}
-/** Inline Markdown reduced to what a reader sees (code spans kept): `**a**` → a, `[text](url)` → text, images → alt text. */
-function inlineText(tokens) {
-    return tokens
-        .map((token) => {
-        switch (token.type) {
-            case 'checkbox':
-            case 'html':
-                return '';
-            case 'br':
-                return '\n';
-            case 'codespan':
-                return codeSpan(token.text);
-            case 'escape':
-                return token.text;
-            default:
-                return 'tokens' in token && token.tokens ? inlineText(token.tokens) : 'text' in token ? token.text : '';
-        }
-    })
-        .join('');
-}
-/** Plain text of a block, keeping line breaks so callers can take the first line. */
-function blockText(token) {
-    switch (token.type) {
-        case 'paragraph':
-        case 'heading':
-            return inlineText(token.tokens);
-        case 'text':
-            // Tight list items hold their text directly, with inline tokens when it has any markup.
-            return token.tokens ? inlineText(token.tokens) : token.text;
-        case 'list':
-            return token.items.map((item) => item.tokens.map(blockText).join('\n')).join('\n');
-        case 'blockquote':
-            return token.tokens.map(blockText).join('\n');
-        case 'code':
-            return token.text;
-        case 'table':
-            return [token.header, ...token.rows].map((row) => row.map((cell) => inlineText(cell.tokens)).join(' | ')).join('\n');
-        default:
-            return '';
-    }
-}
-/**
- * Blocks as the author wrote them (code fences, tables and links intact), for a description the
- * renderer shows as Markdown. Leftover HTML and blank space are left out.
- */
-function blocksMarkdown(blocks) {
-    return blocks
-        .filter((block) => block.type !== 'space' && block.type !== 'html' && block.type !== 'def')
-        .map((block) => block.raw.replace(/\s+$/, ''))
-        .filter(Boolean)
-        .join('\n\n');
-}
-/** Cuts Markdown at a line boundary, closing a code fence the cut would leave open. */
-function cutMarkdown(markdown, max) {
-    if (markdown.length <= max)
-        return markdown;
-    const cut = (0,sections/* cutText */.IN)(markdown, max - 2);
-    return cut ? `${cut}\n…` : truncate(text_oneLine(markdown), max);
-}
-/** Lowercase letters, digits and spaces only, so "### 📋 Tasks:" and "TODO" compare as names. */
-function normalise(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-function text_oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
-/** Cuts at a word boundary so a long line ends in a whole word and an ellipsis. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    const cut = text.slice(0, max - 1);
-    const space = cut.lastIndexOf(' ');
-    return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
-;// CONCATENATED MODULE: ./src/planners/outline/fields.ts
-
-/** Tested in order against the normalised heading (lowercase, punctuation gone). */
-const ROLES = [
-    [
-        'acknowledgement',
-        /^(?:is there an existing (?:issue|feature request|request|discussion|pr)|(?:have you )?(?:searched|checked) (?:the )?existing|code of conduct|(?:pre ?flight|pre submission|submission|prerequisite) checklist|before (?:submitting|you submit|opening)|terms|agreements?|(?:contribution|contributing) guidelines|validations?)\b/,
-    ],
-    [
-        'meta',
-        /^(?:contact(?: details| info(?:rmation)?)?|anything else|additional (?:context|information|info|notes|details|comments)|other (?:context|information|details)|further (?:information|context)|(?:are you |would you be |would you )?(?:willing|interested|able) to (?:submit|contribute|help|work|implement|open)|would you like to (?:work|contribute|submit|implement|help)|priority|severity|urgency|labels?|sponsorship)\b/,
-    ],
-    ['media', /^(?:screenshots?|screen ?shots?|screen recordings?|videos?|recordings?|attachments?)\b/],
-    [
-        'logs',
-        /^(?:(?:relevant |full |error |console |crash |build )?(?:logs?|log output|output|error messages?|stack ?traces?|tracebacks?|crash reports?)|ログ|日志|protokoll)$|\blog output$/,
-    ],
-    [
-        'environment',
-        /^(?:(?:your |test |runtime |system |build )?(?:environment|env|setup)(?: details| info(?:rmation)?)?|system info(?:rmation)?|platforms?|operating systems?|os|browsers?|devices?|hardware|(?:desktop|smartphone)\b.*|(?:\S+ ){0,2}versions?|(?:what|which) .*\b(?:browsers?|platforms?|os|operating systems?|devices?|versions?)\b.*|umgebung|entorno|environnement|環境|动作环境|動作環境)$/,
-    ],
-    ['repro', /reprodu|\brepro\b|how to trigger|再現|重现|复现/],
-    ['expected', /^expected|\bexpected (?:behaviou?r|result|outcome)|what did you expect|erwartet|attendu|esperado|期待/],
-    [
-        'actual',
-        /^(?:(?:current|actual|observed) (?:behaviou?r|results?)|what happened|describe the bug|bug description|what went wrong|what is the bug|tatsächliches? verhalten|現在の動作|実際の動作)\b|^(?:the )?bug$/,
-    ],
-    ['cause', /\b(?:root )?cause\b|ursache|原因/],
-    ['alternatives', /\balternatives?\b/],
-    [
-        'solution',
-        /\bsolution\b|^(?:proposal|proposed (?:change|feature|fix|api|design)|possible fix|suggested (?:fix|change|feature)|workaround|describe the feature|feature description|what would you like|idea)\b/,
-    ],
-    ['problem', /related to a problem|^(?:the )?problem\b|^motivation\b|^use cases?\b|^why\b/],
-];
-/** The role of a section, from its heading; undefined for the issue's own sections. */
-function fieldRole(heading) {
-    const name = normalise(heading);
-    return ROLES.find(([, pattern]) => pattern.test(name))?.[0];
-}
-/** Fields that are the reporter's answers about the form, never steps (and never plan text). */
-function isBoilerplateRole(role) {
-    return role === 'acknowledgement' || role === 'meta' || role === 'media' || role === 'logs' || role === 'environment';
-}
-/** Headings that describe the issue rather than name a piece of work. */
-const DESCRIPTIVE = /^(?:description|summary|overview|background|context|details|notes?|about|introduction|intro|goals?|non goals?|rationale|out of scope|not in scope|open questions|questions|references|links|related(?: issues| work)?|see also|resources|glossary|faq)$/;
-function isDescriptive(heading) {
-    return DESCRIPTIVE.test(normalise(heading));
-}
-/** Section and label names whose lists are the author's own plan (compared after `normalise`). */
-const PLANNING_NAME = /^(?:(?:next|implementation|proposed|action)\s+)?(?:tasks?(?:\s+list)?|steps?|plan|acceptance\s+criteria|to-?\s?dos?|checklist|deliverables?|work\s+items?|implementation|requirements?)$/;
-function isPlanningName(text) {
-    return PLANNING_NAME.test(normalise(text));
-}
-/** What templates leave behind in a field nobody filled in, e.g. GitHub issue forms' "_No response_". */
-const EMPTY_ANSWER = new Set(['no response', 'n/a', 'na', 'none', 'tbd', '-', '—', 'no', 'nothing']);
-/**
- * Text a template put there for the reporter to replace, as GitHub's default templates word it
- * ("A clear and concise description of what the bug is.", "Go to '...'", "OS: [e.g. iOS]").
- */
-const PLACEHOLDER = /^(?:a clear and concise description\b|add any other context\b|if applicable, add screenshots\b|steps to reproduce the behaviou?r:?$|tell us what you see!?$|a bug happened!?$)|'\.{3,}'|\[e\.g\.[^\]]*\]/i;
-function isBoilerplateText(text) {
-    const plain = text.trim();
-    return plain === '' || EMPTY_ANSWER.has(plain.toLowerCase().replace(/[.!]$/, '')) || PLACEHOLDER.test(plain);
-}
-/**
- * Issue forms render their checkbox fields as task items ("- [x] I agree to follow the Code of
- * Conduct", "- [X] I have searched existing issues"); those first-person ticks are not work.
- */
-function isAcknowledgement(itemText) {
-    return /^I(?:['’](?:ve|m|d))?\s/.test(itemText.trim()) || /^(?:yes|no),?\s+I\b/i.test(itemText.trim());
-}
-/** A bug, by its labels or a title such as "[Bug]: …" or "Bug: …". */
-function looksLikeBug(title, labels) {
-    return labels.some((label) => /^(?:(?:type|kind)[:/ ]\s*)?(?:bug|defect|regression)$/i.test(label.trim())) || /^\W*(?:bug|defect)\b/i.test(title.trim());
-}
-
-;// CONCATENATED MODULE: ./src/planners/outline/document.ts
-
-
-
-const MAX_PLAN_DESCRIPTION = 500;
-/** Longer bold lines are emphasis, not a heading. */
-const MAX_PSEUDO_HEADING = 100;
-/**
- * One pass over the top-level blocks. Code blocks are single tokens, so a list inside a fence is
- * never seen as a list; blockquotes are kept as content but never read for lists, because they
- * usually quote someone else's text.
- */
-function readIssue(title, body) {
-    const doc = { intro: '', sections: [], lists: [] };
-    const headings = [];
-    let current;
-    /** Paragraphs seen in the current section before its first other block. */
-    let lead = 0;
-    let afterLabel = false;
-    const open = (heading, parent) => {
-        current = { heading, ...(parent ? { parent } : {}), blocks: [] };
-        doc.sections.push(current);
-        lead = 0;
-        afterLabel = false;
-    };
-    const content = (token) => {
-        current?.blocks.push(token);
-        const direct = current !== undefined && lead >= 0 && lead <= 2;
-        if (token.type === 'list') {
-            const planning = afterLabel || headings.some((h) => h.planning) || (current?.heading.pseudo === true && current.heading.planning && direct);
-            doc.lists.push({ list: token, ...(current ? { section: current } : {}), planning, direct });
-        }
-        if (token.type === 'paragraph') {
-            const text = inlineText(token.tokens);
-            const label = isPlanningLabel(text);
-            if (!doc.intro && !label && !isBoilerplateText(text) && !isBoilerplateRole(current?.heading.role)) {
-                doc.intro = truncate(text_oneLine(text), MAX_PLAN_DESCRIPTION);
-            }
-            afterLabel = label;
-            if (lead >= 0)
-                lead++;
-        }
-        else {
-            afterLabel = false;
-            lead = -1;
-        }
-    };
-    for (const token of w.lex(body, { gfm: true })) {
-        // Leftover HTML (comments, <details>) is neither content nor a break between a label and its list.
-        if (token.type === 'space' || token.type === 'html' || token.type === 'def')
-            continue;
-        if (token.type === 'heading') {
-            const text = headingText(inlineText(token.tokens));
-            // The CLI's issue files (and some authors) repeat the title as a level-1 heading.
-            if (token.depth === 1 && normalise(text) === normalise(title))
-                continue;
-            // Headings deeper than 4 are details inside the current section, not sections of their own.
-            if (token.depth > 4) {
-                content(token);
-                continue;
-            }
-            while ((headings.at(-1)?.depth ?? 0) >= token.depth)
-                headings.pop();
-            const heading = makeHeading(text, token.depth, false);
-            open(heading, headings.at(-1)?.text);
-            headings.push(heading);
-            continue;
-        }
-        const pseudo = token.type === 'paragraph' ? pseudoHeading(token) : undefined;
-        if (pseudo) {
-            open(makeHeading(pseudo.text, Math.min((headings.at(-1)?.depth ?? 2) + 1, 6), true), headings.at(-1)?.text);
-            pseudo.rest.forEach(content);
-            continue;
-        }
-        content(token);
-    }
-    return doc;
-}
-function makeHeading(text, depth, pseudo) {
-    const role = fieldRole(text);
-    return { text, depth, planning: isPlanningName(text), pseudo, ...(role ? { role } : {}) };
-}
-/**
- * "**Describe the bug**" on a line of its own, or at the start of a paragraph whose other lines are
- * the answer: GitHub's default Markdown templates use these as headings.
- */
-function pseudoHeading(paragraph) {
-    const [first, next] = paragraph.tokens;
-    if (first?.type !== 'strong')
-        return undefined;
-    const text = headingText(inlineText(first.tokens));
-    if (!text || text.includes('\n') || text.length > MAX_PSEUDO_HEADING)
-        return undefined;
-    const after = next === undefined ? '' : next.type === 'text' || next.type === 'br' ? next.raw : 'x';
-    if (!/^[ \t]*[:：]?[ \t]*(?:\n|$)/.test(after))
-        return undefined;
-    const newline = paragraph.raw.indexOf('\n');
-    const rest = newline === -1 ? '' : paragraph.raw.slice(newline + 1).trim();
-    return { text, rest: rest ? w.lex(rest, { gfm: true }).filter((t) => t.type !== 'space') : [] };
-}
-function headingText(text) {
-    return text_oneLine(text).replace(/\s*[:：]$/, '');
-}
-/** A paragraph ending in a line like "**Tasks:**" or "Steps:" introduces the list after it. */
-function isPlanningLabel(paragraph) {
-    const lastLine = paragraph.trim().split('\n').at(-1) ?? '';
-    return isPlanningName(lastLine);
-}
-/** A section's content that a reporter actually wrote: no "_No response_", no template placeholders. */
-function answered(blocks) {
-    return blocks.filter((block) => !isBoilerplateText(blockText(block)));
-}
-
-;// CONCATENATED MODULE: ./src/planners/outline/estimate.ts
-/**
- * Units people write estimates in, longest first so `hours` is not read as `h` + "ours": English,
- * German (`Std.`, `Tage`), French (`j`, `jours`), Spanish and Portuguese (`horas`, `días`) and
- * Japanese or Chinese (`時間`, `日`, `分`, `週間`, `小时`, `天`).
- */
-const UNIT = String.raw `(?:hours?|hrs?|h|stunden|stunde|std\.?|heures?|horas?|小时|時間|days?|d|tage?|t\.?|jours?|j|d[ií]as?|天|日|weeks?|wks?|w|wochen?|semaines?|semanas?|週間|周|週|minutes?|minuten?|mins?\.?|m|分钟|分)`;
-const NUMBER = String.raw `\d+(?:[.,]\d+)?`;
-/** `2h`, `~3 days`, `1-2 wks`, `30 min`, `3 Std.`, `2時間`. */
-const DURATION = String.raw `(?:~|≈|ca\.|approx\.?|about)?\s*${NUMBER}(?:\s*(?:-|–|to|bis)\s*${NUMBER})?\s*${UNIT}`;
-const PREFIX = String.raw `(?:est(?:imate)?\.?:?\s*|estimate:\s*|aufwand:?\s*|見積(?:もり)?[:：]?\s*)?`;
-/** A trailing estimate: `(2h)`, `[4h]`, `（2時間）`, `(est. 1d)` or a dash-separated `— 2d`. */
-const TRAILING_ESTIMATE = new RegExp(String.raw `\s*(?:[(\[（]\s*${PREFIX}(${DURATION})\s*[)\]）]|\s(?:--|[—–-])\s*${PREFIX}(${DURATION}))$`, 'iu');
-/** Takes a trailing `(2h)`, `[4h]`, `(3 Std.)` or `— 2d` off a step name, as written. */
-function splitEstimate(headline) {
-    const match = TRAILING_ESTIMATE.exec(headline);
-    const estimate = (match?.[1] ?? match?.[2])?.replace(/\s+/g, ' ').trim();
-    if (!match || !estimate)
-        return { name: headline.trim() };
-    return { name: headline.slice(0, match.index).trim(), estimate };
-}
-
-;// CONCATENATED MODULE: ./src/planners/outline/items.ts
-
-
-
-const MAX_NAME = 200;
-const MAX_DESCRIPTION = 1500;
-/** Steps keep the issue's nesting to three levels: the step, its subtasks, and theirs. */
-const NESTED_MARK = '↳ ';
-/** An empty step, as every planner's steps look once normalised. */
-function step(name, description, section) {
-    return {
-        name,
-        description,
-        prerequisites: [],
-        risks: [],
-        subtasks: [],
-        required_skills: [],
-        dependencies: [],
-        ...(section ? { context: { section } } : {}),
-    };
-}
-/**
- * A list item as a step: its first sentence or line is the name (with a trailing estimate taken
- * off), the rest of its text, code and tables are the description as written, and nested items are
- * the subtasks. Ticks stay: a ticked item is `context.done`, ticked sub-items are listed in
- * `context.done_subtasks`.
- */
-function itemStep(item, section) {
-    const parts = itemParts(item);
-    const { name: headline, estimate } = splitEstimate(parts.headline);
-    if (!headline)
-        return undefined;
-    const { name, overflow } = stepName(headline);
-    const nested = subtasksOf(parts.nested);
-    const description = [overflow, parts.rest, ...nested.notes].filter(Boolean).join('\n\n');
-    const result = step(name, cutMarkdown(description, MAX_DESCRIPTION), section);
-    if (estimate)
-        result.estimated_time = estimate;
-    result.subtasks = nested.names;
-    const context = { ...result.context };
-    if (item.checked)
-        context.done = true;
-    if (nested.done.length > 0)
-        context.done_subtasks = nested.done;
-    if (Object.keys(context).length > 0)
-        result.context = context;
-    return result;
-}
-/** The items of `lists` as subtasks: a third-level item starts with "↳ " so the nesting stays readable. */
-function subtasksOf(lists) {
-    const out = { names: [], done: [], notes: [] };
-    lists.forEach((list) => collectSubtasks(list, 1, out));
-    return out;
-}
-/** `level` 1 is a subtask, 2 and deeper are shown as its subtasks ("↳ "). */
-function collectSubtasks(list, level, out) {
-    for (const item of list.items) {
-        const parts = itemParts(item);
-        const text = truncate(parts.headline, MAX_NAME);
-        if (text) {
-            const name = level >= 2 ? `${NESTED_MARK}${text}` : text;
-            out.names.push(name);
-            if (item.checked)
-                out.done.push(name);
-            if (parts.rest)
-                out.notes.push(`${text.replace(/[:：]$/, '')}:\n\n${parts.rest}`);
-        }
-        parts.nested.forEach((nested) => collectSubtasks(nested, level + 1, out));
-    }
-}
-/** Items nested in this one. */
-function nestedLists(item) {
-    return item.tokens.filter((token) => token.type === 'list');
-}
-/** The item's own text split into its headline and the rest, and the lists nested in it. */
-function itemParts(item) {
-    const tokens = item.tokens.filter((token) => token.type !== 'checkbox' && token.type !== 'space');
-    const nested = tokens.filter((token) => token.type === 'list');
-    const [first, ...others] = tokens.filter((token) => token.type !== 'list');
-    if (!first)
-        return { headline: '', rest: '', nested };
-    if (first.type !== 'paragraph' && first.type !== 'text') {
-        // An item that opens with code or a table: named by its first line, shown whole below.
-        const firstLine = blockText(first).split('\n').find((line) => line.trim()) ?? '';
-        return { headline: first.type === 'code' ? codeSpan(firstLine.trim()) : text_oneLine(firstLine), rest: blocksMarkdown([first, ...others]), nested };
-    }
-    // An empty checkbox ("- [ ]") is not parsed as a task, and a loose item keeps its box in the text.
-    const lines = first.raw.replace(/^\[[ xX]?\](?:[ \t]+|$)/, '').replace(/\s+$/, '').split('\n');
-    const count = headlineLines(lines);
-    const headline = text_oneLine(inlineText(w.lexInline(lines.slice(0, count).join('\n'), { gfm: true })));
-    const rest = [lines.slice(count).join('\n').trim(), blocksMarkdown(others)].filter(Boolean).join('\n\n');
-    return { headline, rest, nested };
-}
-/**
- * How many of a paragraph's lines make up its first sentence. A line break ends it after a sentence
- * mark, a colon or an estimate, or before a capital letter; a sentence wrapped onto a line that goes
- * on in lower case, or with an open code span, continues it, so no name is cut mid-sentence.
- */
-function headlineLines(lines) {
-    let count = 1;
-    while (count < lines.length) {
-        const joined = lines.slice(0, count).join('\n');
-        const previous = (lines[count - 1] ?? '').trim();
-        const next = (lines[count] ?? '').trim();
-        const openCode = (joined.match(/`/g) ?? []).length % 2 === 1;
-        const ended = /[.!?。！？:：;]$/.test(previous) || splitEstimate(previous).estimate !== undefined;
-        // Upper case (or a script without case, such as Japanese) after an unfinished line starts anew.
-        const wraps = /^[\p{Ll}\d`("'“‘]/u.test(next) || /[,(/&–—-]$/.test(previous);
-        if (!openCode && (ended || !wraps))
-            break;
-        count++;
-    }
-    return count;
-}
-/** Abbreviations whose full stop does not end a sentence. */
-const ABBREVIATION = /(?:\b(?:e\.g|i\.e|etc|vs|approx|ca|cf|no|z\.B|bzw|usw|Nr)|\.\.)$/i;
-/**
- * A name no longer than MAX_NAME: the first sentence when the headline holds more, cut at a word
- * only when one sentence is that long. Whatever the name leaves out opens the description.
- */
-function stepName(headline) {
-    if (headline.length <= MAX_NAME)
-        return { name: headline, overflow: '' };
-    for (const match of headline.matchAll(/[.!?](?=\s)|[。！？]/gu)) {
-        const end = match.index + match[0].length;
-        if (end > MAX_NAME)
-            break;
-        const sentence = headline.slice(0, end);
-        if ((sentence.match(/`/g) ?? []).length % 2 === 1 || ABBREVIATION.test(sentence.slice(0, -1)))
-            continue;
-        return { name: sentence.trim(), overflow: headline.slice(end).trim() };
-    }
-    return { name: truncate(headline, MAX_NAME), overflow: headline };
-}
-
-;// CONCATENATED MODULE: ./src/planners/outline/reports.ts
-
-
-
-
-const MAX_PREREQUISITES = 10;
-const MAX_LINE = 300;
-/**
- * A bug report (steps to reproduce, or what happened together with what was expected, its logs, a
- * `bug` label or a "[Bug]" title) becomes the plan every fix follows, filled in from the report:
- * reproduce it (its steps as subtasks, its environment as prerequisites), find the cause (with its
- * logs), fix it with a regression test, verify.
- */
-function bugFixPlan(doc, title, labels) {
-    const fields = answeredFields(doc);
-    const repro = blocksOf(fields, 'repro');
-    const actual = blocksOf(fields, 'actual');
-    const expected = blocksOf(fields, 'expected');
-    const logs = blocksOf(fields, 'logs');
-    const isBug = repro.length > 0 || (actual.length > 0 && (expected.length > 0 || logs.length > 0 || looksLikeBug(title, labels)));
-    if (!isBug)
-        return undefined;
-    const reproSteps = subtasksOf(repro.filter((block) => block.type === 'list'));
-    const reproText = blocksMarkdown(repro.filter((block) => block.type !== 'list'));
-    const environment = environmentLines(fields.get('environment') ?? []);
-    const expectedText = firstParagraph(expected);
-    const where = environment.length > 0 ? ' in the environment it was reported in (see prerequisites)' : '';
-    const reproduce = step('Reproduce the bug', join([
-        reproSteps.names.length > 0 ? `Follow the reported steps${where} until the bug shows.` : `Make the bug happen on purpose${where}.`,
-        // The report's first paragraph is the plan's description already.
-        cutMarkdown(blocksMarkdown(withoutFirstParagraph(actual)), 800),
-        reproText ? cutMarkdown(reproText, 800) : '',
-        cutMarkdown(reproSteps.notes.join('\n\n'), 800),
-    ]), undefined);
-    reproduce.subtasks = reproSteps.names;
-    reproduce.prerequisites = environment;
-    const logText = blocksMarkdown(logs);
-    const cause = blocksMarkdown(blocksOf(fields, 'cause'));
-    const investigate = step('Find the cause', join([
-        cause ? `The report suggests a cause:\n\n${cutMarkdown(cause, 600)}` : 'Trace where the behaviour departs from what is expected, and why.',
-        logText ? `The logs from the report:\n\n${cutMarkdown(logText, 1000)}` : '',
-    ]), undefined);
-    investigate.dependencies = ['1'];
-    const suggestion = blocksMarkdown(blocksOf(fields, 'solution'));
-    const fix = step('Fix it and add a regression test', join([
-        'Write a test that follows the steps to reproduce and fails on the current code, then fix the cause so that it passes.',
-        suggestion ? `The report suggests:\n\n${cutMarkdown(suggestion, 600)}` : '',
-    ]), undefined);
-    fix.dependencies = ['2'];
-    fix.acceptance_criteria = [...(expectedText ? [expectedText] : []), 'The regression test fails without the fix and passes with it.'];
-    const verify = step('Verify the fix', join([
-        `Follow the steps to reproduce again${where} and check that the bug is gone.`,
-        expected.length > 0 ? `Expected:\n\n${cutMarkdown(blocksMarkdown(expected), 800)}` : '',
-    ]), undefined);
-    verify.dependencies = ['3'];
-    return { steps: [reproduce, investigate, fix, verify], description: firstParagraph(actual) || firstParagraph(repro) };
-}
-/**
- * A feature request (a proposed solution, often with the problem behind it and alternatives) becomes
- * agree, build, test, document, filled in from the request.
- */
-function featurePlan(doc) {
-    const fields = answeredFields(doc);
-    const solution = blocksOf(fields, 'solution');
-    if (solution.length === 0)
-        return undefined;
-    const problem = blocksOf(fields, 'problem');
-    const alternatives = blocksOf(fields, 'alternatives');
-    const agree = step('Agree on the approach', join([
-        problem.length > 0 ? `The problem:\n\n${cutMarkdown(blocksMarkdown(problem), 800)}` : 'Confirm the problem this solves and that the proposed solution is the one to build.',
-        alternatives.length > 0 ? `Alternatives the request considered:\n\n${cutMarkdown(blocksMarkdown(alternatives), 600)}` : '',
-    ]), undefined);
-    agree.acceptance_criteria = [alternatives.length > 0 ? 'The proposed solution, or one of the alternatives, is agreed on.' : 'The proposed solution is agreed on.'];
-    const parts = subtasksOf(solution.filter((block) => block.type === 'list'));
-    const build = step('Build the proposed solution', cutMarkdown(join([blocksMarkdown(solution.filter((block) => block.type !== 'list')), ...parts.notes]), 1500), undefined);
-    build.subtasks = parts.names;
-    build.dependencies = ['1'];
-    const test = step('Test the new behaviour', 'Add tests that show the problem is solved the way the request describes.', undefined);
-    test.dependencies = ['2'];
-    const document = step('Document it', 'Describe the new behaviour where people will look for it: the documentation and the changelog.', undefined);
-    document.dependencies = ['2'];
-    return { steps: [agree, build, test, document], description: firstParagraph(problem) || firstParagraph(solution) };
-}
-/** The answered sections of each role, in document order. */
-function answeredFields(doc) {
-    const fields = new Map();
-    for (const section of doc.sections) {
-        const role = section.heading.role;
-        const blocks = answered(section.blocks);
-        if (!role || blocks.length === 0)
-            continue;
-        fields.set(role, [...(fields.get(role) ?? []), { ...section, blocks }]);
-    }
-    return fields;
-}
-function blocksOf(fields, role) {
-    return (fields.get(role) ?? []).flatMap((section) => section.blocks);
-}
-function withoutFirstParagraph(blocks) {
-    const at = blocks.findIndex((block) => block.type === 'paragraph');
-    return at === -1 ? [...blocks] : [...blocks.slice(0, at), ...blocks.slice(at + 1)];
-}
-function firstParagraph(blocks) {
-    const paragraph = blocks.find((block) => block.type === 'paragraph');
-    return paragraph ? truncate(text_oneLine(inlineText(paragraph.tokens)), MAX_LINE) : '';
-}
-/**
- * The environment as one line per fact ("OS: Ubuntu 22.04"): list items, the lines of a form's
- * rendered code block, or a one-line answer named by its field ("Version: 1.0.2").
- */
-function environmentLines(sections) {
-    const lines = sections.flatMap((section) => {
-        const facts = section.blocks.flatMap(factLines);
-        const only = facts.length === 1 ? facts[0] : undefined;
-        if (only !== undefined && !/[:：]/.test(only))
-            return [`${section.heading.text.replace(/[?？]$/, '')}: ${only}`];
-        return facts;
-    });
-    return lines.slice(0, MAX_PREREQUISITES).map((line) => truncate(line, MAX_LINE));
-}
-function factLines(block) {
-    const text = block.type === 'list' ? block.items.map(itemText).join('\n') : blockText(block);
-    return text
-        .split('\n')
-        .map((line) => text_oneLine(line.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '')))
-        // "- OS:" is a form's prefilled answer nobody completed.
-        .filter((line) => line && !/[:：]$/.test(line) && !isBoilerplateText(line));
-}
-/** The item's own text, without its nested lists. */
-function itemText(item) {
-    return item.tokens
-        .filter((token) => token.type !== 'list')
-        .map(blockText)
-        .join('\n');
-}
-function join(parts) {
-    return parts.filter(Boolean).join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./src/planners/outline.ts
-
-
-
-
-
-/**
- * The offline planner: no network and no AI. It reads the issue's own Markdown structure (task
- * lists, lists under headings, a bug report's or feature request's fields, or plain section
- * headings) and turns it into a plan, so a repository gets a useful checklist comment without
- * configuring any planner service. It runs on the runner, so it reads the whole issue body, not
- * the part `context-budget` lets a remote planner be sent.
- */
-function createOutlinePlanner() {
-    return {
-        name: 'outline',
-        remote: false,
-        plan: async (request) => outlineIssue(request.issue.title, request.issue.fullBody ?? request.issue.body, { labels: request.issue.labels }),
-    };
-}
-const MAX_HEADING_SUMMARY = 300;
-/** The plan the issue's own structure gives, or a request for structure when it has none. */
-function outlineIssue(title, body, options = {}) {
-    const doc = readIssue(title, body);
-    const found = taskListSteps(doc) ??
-        planningListSteps(doc) ??
-        fromReport(bugFixPlan(doc, title, options.labels ?? []), 'Plan to fix the reported bug.') ??
-        sectionListSteps(doc) ??
-        fromReport(featurePlan(doc), 'Plan for the requested feature.') ??
-        headingSteps(doc);
-    if (!found)
-        return outline_needsInfo(body);
-    const plan = {
-        title: title.trim(),
-        description: found.description || doc.intro || found.fallbackDescription,
-        steps: found.steps,
-    };
-    return { kind: 'plan', plan };
-}
-/** Rule 1: every task item in the document, in order, with its heading as section. */
-function taskListSteps(doc) {
-    const steps = doc.lists
-        .filter(({ section }) => !isBoilerplateRole(section?.heading.role))
-        .flatMap(({ list, section }) => taskItems(list).flatMap((item) => itemStep(item, section?.heading.text) ?? []));
-    return nonEmpty(steps, "Outline of the issue's own task list.");
-}
-/** Top-level task items; a plain item is looked through, so "- Backend" with tasks under it still counts. */
-function taskItems(list) {
-    return list.items.flatMap((item) => {
-        if (!item.task)
-            return nestedLists(item).flatMap(taskItems);
-        return isAcknowledgement(itemParts(item).headline) ? [] : [item];
-    });
-}
-/** Rule 2: the items of lists the author put under "Tasks", "Acceptance criteria" and the like. */
-function planningListSteps(doc) {
-    return nonEmpty(listSteps(doc.lists.filter((placed) => placed.planning && !isBoilerplateRole(placed.section?.heading.role))), "Outline of the issue's own list of steps.");
-}
-/**
- * Rule 4: a list that is what a section says, whatever language its heading is in ("## Aufgaben",
- * "## タスク", "**Tasks**"). Sections that describe rather than plan, a form's fields, lists of
- * questions and lists of facts ("OS: Ubuntu 22.04") are not work.
- */
-function sectionListSteps(doc) {
-    const lists = doc.lists.filter(({ section, direct, list }) => {
-        if (!section || !direct)
-            return false;
-        const { role, text } = section.heading;
-        return (role === undefined || role === 'solution') && !isDescriptive(text) && !isQuestionsOrFacts(list);
-    });
-    return nonEmpty(listSteps(lists), "Outline of the lists in the issue's sections.");
-}
-function listSteps(lists) {
-    return lists.flatMap(({ list, section }) => list.items.flatMap((item) => itemStep(item, section?.heading.text) ?? []));
-}
-/** Every item a question ("Soll X bleiben?") or a bare link, or every item a fact with a number ("Node: 20.11"). */
-function isQuestionsOrFacts(list) {
-    if (list.items.every((item) => /[?？]$/.test(itemParts(item).headline) || isOnlyLink(item)))
-        return true;
-    const lines = list.items.map((item) => itemParts(item).headline);
-    const facts = lines.filter((line) => /^[^:：]{1,30}[:：]\s*\S/.test(line) && line.split(/[:：]/)[0].trim().split(/\s+/).length <= 3);
-    return facts.length === lines.length && facts.filter((line) => /\d/.test(line)).length * 2 >= lines.length;
-}
-/** An item that is only a link (a reading list, not work). */
-function isOnlyLink(item) {
-    const first = item.tokens.find((token) => token.type === 'text' || token.type === 'paragraph');
-    const inline = first && 'tokens' in first && first.tokens ? first.tokens.filter((token) => token.type !== 'checkbox' && !(token.type === 'text' && !token.text.trim())) : [];
-    return inline.length === 1 && inline[0].type === 'link';
-}
-/** Rule 6: each filled-in section (heading levels 2-4, or a bold line) becomes a step summarised by its text. */
-function headingSteps(doc) {
-    const steps = doc.sections
-        .filter(({ heading }) => (heading.pseudo || (heading.depth >= 2 && heading.depth <= 4)) && heading.role === undefined && !isDescriptive(heading.text))
-        .flatMap(({ heading, parent, blocks }) => {
-        const content = answered(blocks);
-        // Only questions, links or facts: nothing to do in it.
-        if (content.every((block) => block.type === 'list' && isQuestionsOrFacts(block)))
-            return [];
-        const summary = sectionSummary(content);
-        // An empty section is template boilerplate, or only a grouping for the headings below it.
-        if (!summary)
-            return [];
-        return [step(truncate(heading.text, MAX_NAME), summary, parent)];
-    });
-    return nonEmpty(steps, "Outline of the issue's own sections.");
-}
-/** A section's first paragraph, or the start of what it holds when it has none (a list, code). */
-function sectionSummary(blocks) {
-    const paragraph = blocks.find((block) => block.type === 'paragraph');
-    if (paragraph)
-        return truncate(text_oneLine(inlineText(paragraph.tokens)), MAX_HEADING_SUMMARY);
-    return cutMarkdown(blocksMarkdown(blocks), MAX_HEADING_SUMMARY);
-}
-function fromReport(report, fallbackDescription) {
-    return report ? { steps: report.steps, description: report.description, fallbackDescription } : undefined;
-}
-function nonEmpty(steps, fallbackDescription) {
-    return steps.length > 0 ? { steps, fallbackDescription } : undefined;
-}
-/**
- * Nothing to outline: ask the issue's author, in words they can act on, for what a plan needs
- * instead of inventing steps. Replying is enough; nothing here is a setting only maintainers have.
- */
-function outline_needsInfo(body) {
-    const what = body.trim() ? 'does not say yet what needs to be done' : 'has no description yet';
-    return {
-        kind: 'needs-info',
-        message: `This issue ${what}, so there is nothing to plan from yet.`,
-        questions: [
-            'What needs to be done? A task list with one line per step (`- [ ] step`) is the quickest way to say it.',
-            'If something is broken: what are the steps to reproduce it, and what did you expect to happen instead?',
-            'How will we know it is done?',
-        ],
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/partial-json/dist/index.js
-var partial_json_dist = __nccwpck_require__(7227);
-;// CONCATENATED MODULE: ./src/planners/partial-plan.ts
-
-
-/**
- * Strips a Markdown code fence (```json … ```) around a plan document, complete or still open, so a
- * streamed reply that a model wrapped in a fence parses like a bare one.
- */
-function unfence(text) {
-    const open = /^\s*(`{3,}|~{3,})[^\n]*\n/.exec(text);
-    if (!open)
-        return text.trim();
-    const body = text.slice(open[0].length);
-    const marker = open[1];
-    // The closing fence starts a line; JSON escapes newlines inside strings, so a fence quoted in a step's
-    // description can never be mistaken for it.
-    const close = new RegExp(`(?:^|\\n)[ \\t]*\\${marker[0]}{${marker.length},}[ \\t]*(?:\\n|$)`).exec(body);
-    return (close ? body.slice(0, close.index) : body).trim();
-}
-/**
- * Reads the steps a streaming plan has finished so far. The document is incomplete JSON, so it is
- * parsed tolerantly (partial-json); the last step is only counted once something follows it.
- */
-function partialPlan(text) {
-    const doc = unfence(text);
-    if (!doc.startsWith('{'))
-        return { steps: [] };
-    let value;
-    try {
-        // Strings still being written are left out, so a half-written title or name never shows.
-        value = (0,partial_json_dist.parse)(doc, partial_json_dist.Allow.ALL & ~partial_json_dist.Allow.STR);
-    }
-    catch {
-        return { steps: [] };
-    }
-    if (typeof value !== 'object' || value === null)
-        return { steps: [] };
-    const root = value;
-    const holder = typeof root.plan === 'object' && root.plan !== null && 'steps' in root.plan ? root.plan : root;
-    const raw = Array.isArray(holder.steps) ? holder.steps : [];
-    const finished = stepsArrayClosed(doc) ? raw : raw.slice(0, -1);
-    const steps = finished.flatMap((s) => {
-        const parsed = PlanStepSchema.safeParse(s);
-        return parsed.success ? [parsed.data] : [];
-    });
-    const title = [holder.title, root.title].find((t) => typeof t === 'string' && t !== '');
-    return title ? { title, steps } : { steps };
-}
-/** Whether the text has gone past the end of the `steps` array, so its last element is complete. */
-function stepsArrayClosed(doc) {
-    const at = doc.search(/"steps"\s*:\s*\[/);
-    if (at === -1)
-        return false;
-    let depth = 0;
-    let inString = false;
-    for (let i = doc.indexOf('[', at); i < doc.length; i++) {
-        const ch = doc[i];
-        if (inString) {
-            if (ch === '\\')
-                i++;
-            else if (ch === '"')
-                inString = false;
-        }
-        else if (ch === '"')
-            inString = true;
-        else if (ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ']' || ch === '}') {
-            depth--;
-            if (depth === 0)
-                return true;
-        }
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/planners/task-planning.ts
-
-
-
-
-
-
-/** The documented Task Planning Service: `POST {base}/task-planning/plan`. */
-function createTaskPlanningPlanner(options) {
-    if (!options.baseUrl) {
-        throw new planners_planner/* PlannerError */.P('The task-planning planner needs input `planner-url`: the base URL of your Task Planning Service, e.g. https://planner.example.com.', 'config');
-    }
-    return {
-        name: 'task-planning',
-        remote: true,
-        async plan(request, signal, onProgress) {
-            const headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
-            if (!options.stream) {
-                return readTaskPlanningReply(await (0,http/* postJson */.B2)(options.fetch, `${options.baseUrl}/task-planning/plan`, taskPlanningBody(request), headers, { signal, log: options.log }));
-            }
-            const url = `${options.baseUrl}/task-planning/plan/stream`;
-            const response = await (0,http/* connect */.Ng)(options.fetch, url, taskPlanningBody(request), headers, { signal, log: options.log, accept: 'text/event-stream, application/x-ndjson' });
-            if (!response.ok)
-                return readTaskPlanningReply({ status: response.status, text: await (0,http/* readText */.yR)(response, url, signal) });
-            return readTaskPlanningStream(readEvents(response, url, signal), onProgress);
-        },
-    };
-}
-/**
- * The request body: the issue (quoted as user content) as the task, everything else as documented
- * free-form `context`, including `parent_task` / `step_number` for a step of a planned parent and
- * `previous_plan` / `refinement_feedback` for a `/plan` command.
- */
-function taskPlanningBody(request) {
-    const { issue, repository } = request;
-    const related = Object.fromEntries(request.sections.filter((s) => s.key !== 'parent').map((s) => [s.key, s.text]));
-    const parent = request.sections.find((s) => s.key === 'parent');
-    return {
-        task_description: issueAsTask(request),
-        context: {
-            ...request.userContext,
-            issue: { number: issue.number, url: issue.url, labels: issue.labels },
-            repository: {
-                full_name: repository.fullName,
-                description: repository.description,
-                topics: repository.topics,
-                language: repository.language,
-                default_branch: repository.defaultBranch,
-                url: repository.url,
-            },
-            ...(Object.keys(related).length ? { related } : {}),
-            ...(parent ? { parent_task: parent.text } : {}),
-            ...(request.step ? { step_number: request.step.number } : {}),
-            ...(request.refinement ? { previous_plan: request.refinement.previousPlan, refinement_feedback: request.refinement.guidance } : {}),
-        },
-    };
-}
-/** Interprets a reply per the protocol: 2xx is a plan, 400/422 a refusal, 401/403/404 configuration. */
-function readTaskPlanningReply(reply) {
-    const { status } = reply;
-    if (status === 400 || status === 422) {
-        return { kind: 'needs-info', message: (0,http/* errorMessage */.gJ)(reply), questions: [] };
-    }
-    if (status === 401 || status === 403) {
-        throw new planners_planner/* PlannerError */.P(`The task-planning service rejected the credentials (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}. Check input \`planner-api-key\`.`, 'config');
-    }
-    if (status === 404) {
-        throw new planners_planner/* PlannerError */.P(`The task-planning service has no plan endpoint at that address (HTTP 404). Check input \`planner-url\`: it should be the base URL, without /task-planning/plan.`, 'config');
-    }
-    if (status < 200 || status >= 300) {
-        throw new planners_planner/* PlannerError */.P(`The task-planning service failed (HTTP ${status}): ${(0,http/* errorMessage */.gJ)(reply)}`, 'server');
-    }
-    return { kind: 'plan', plan: validatePlan((0,http/* parseJsonReply */.EC)(reply, 'task-planning'), reply.text) };
-}
-/**
- * Reads the documented plan stream: updates whose `data` holds the next piece of the plan text. The
- * plan is a last update carrying the whole plan, or else all pieces joined (maybe inside a code fence).
- */
-async function readTaskPlanningStream(events, onProgress) {
-    let text = '';
-    let whole;
-    const errors = [];
-    for await (const { data } of events) {
-        let update;
-        try {
-            update = JSON.parse(data);
-        }
-        catch {
-            update = undefined;
-        }
-        // Anything that is not an update object is a bare piece of the plan text, kept as sent: even a
-        // piece that happens to parse, such as `16` or `"Create the replica"`.
-        if (!isObject(update) || !UPDATE_KEYS.some((key) => key in update)) {
-            text += data;
-            const sofar = text;
-            onProgress?.(() => partialPlan(sofar));
-            continue;
-        }
-        if (carriesPlan(update))
-            whole = update;
-        else if (isObject(update.data) && carriesPlan(update.data))
-            whole = update.data;
-        else if (typeof update.data === 'string')
-            text += update.data;
-        const error = update.error ?? update.detail;
-        if (error !== undefined)
-            errors.push(typeof error === 'string' ? error : JSON.stringify(error));
-        const sofar = text;
-        onProgress?.(() => partialPlan(sofar));
-    }
-    if (whole)
-        return { kind: 'plan', plan: validatePlan(whole, JSON.stringify(whole)) };
-    if (text.trim() === '') {
-        const said = errors.length ? `: ${[...new Set(errors)].slice(0, 3).join('; ')}` : ' and without saying why';
-        throw new planners_planner/* PlannerError */.P(`The task-planning stream ended without a plan${said}.`, errors.length ? 'server' : 'invalid-reply');
-    }
-    let document;
-    try {
-        document = JSON.parse(unfence(text));
-    }
-    catch {
-        throw new planners_planner/* PlannerError */.P(`The task-planning stream's plan text is not JSON (or was cut short): ${(0,http/* quote */.hD)(text)}`, 'invalid-reply');
-    }
-    return { kind: 'plan', plan: validatePlan(document, text) };
-}
-/** Members that make a JSON object an update rather than a piece of the plan text. */
-const UPDATE_KEYS = ['data', 'plan', 'steps', 'error', 'detail'];
-function carriesPlan(value) {
-    return Array.isArray(value.steps) || (isObject(value.plan) && Array.isArray(value.plan.steps));
-}
-/** Accepts the plan object itself or wrapped as `{plan: {...}}`, then validates it. */
-function validatePlan(data, raw) {
-    let candidate = data;
-    if (isObject(data) && isObject(data.plan) && 'steps' in data.plan) {
-        candidate = { title: data.title, description: data.description, ...data.plan };
-    }
-    const parsed = PlanSchema.safeParse(candidate);
-    if (!parsed.success) {
-        throw new planners_planner/* PlannerError */.P(`The planner's reply is not a usable plan (${describeSchemaError(parsed.error)}). It began: ${(0,http/* quote */.hD)(raw)}`, 'invalid-reply');
-    }
-    return parsed.data;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/planners/index.ts
-
-
-
-
-/** The planner the `planner` input names, configured from the other planner inputs. */
-function createPlanner(inputs, fetch, log, 
-/** Where an LLM planner may read the repository; without it, it plans from the context alone. */
-access) {
-    const options = { baseUrl: inputs.plannerUrl, apiKey: inputs.plannerApiKey, stream: inputs.stream, fetch, log };
-    switch (inputs.planner) {
-        case 'kubiya':
-            return createKubiyaPlanner(options);
-        case 'task-planning':
-            return createTaskPlanningPlanner(options);
-        case 'outline':
-            return createOutlinePlanner();
-        default:
-            return createLlmPlanner({
-                ...options,
-                provider: inputs.planner,
-                model: inputs.model,
-                azureResource: inputs.azureResource,
-                maxOutputTokens: inputs.maxOutputTokens,
-                maxSteps: inputs.maxSteps,
-                ...(access
-                    ? {
-                        explore: {
-                            ...access,
-                            enabled: inputs.explore,
-                            exclude: inputs.exclude,
-                            ...(inputs.exploreMaxCalls ? { maxCalls: inputs.exploreMaxCalls } : {}),
-                            ...(inputs.exploreMaxChars ? { maxChars: inputs.exploreMaxChars } : {}),
-                        },
-                    }
-                    : {}),
-            });
-    }
-}
-/** Planners that run on the runner itself: nothing leaves it, and the budget does not limit what they read. */
-function runsLocally(planner) {
-    return planner === 'outline';
-}
-
+var planners_planner = __nccwpck_require__(99325);
 ;// CONCATENATED MODULE: ./src/plan-graph.ts
 /** Words planners write for "no dependency"; not references to anything. */
 const NONE = /^(?:none|n\/?a|nothing|no dependencies|-+|—|–|null|nil|keine)$/i;
@@ -58302,7 +58511,7 @@ function longer(a, b) {
 }
 
 // EXTERNAL MODULE: ./src/markdown/scan.ts
-var scan = __nccwpck_require__(6952);
+var scan = __nccwpck_require__(96952);
 ;// CONCATENATED MODULE: ./src/publish/checks.ts
 
 const TASK_ITEM = /^( *)[-*+] \[([ xX])\] (.*)$/;
@@ -58426,9 +58635,9 @@ const UNITS = [
 ];
 const UNIT_HOURS = new Map(UNITS.flatMap(([hours, words]) => words.map((w) => [w, hours])));
 const UNIT_PATTERN = [...UNIT_HOURS.keys()].sort((a, b) => b.length - a.length).map((w) => w.replace(/[-\s]/g, '[-\\s]')).join('|');
-const estimate_NUMBER = String.raw `\d+(?:\.\d+)?`;
+const NUMBER = String.raw `\d+(?:\.\d+)?`;
 /** A number or a range ("2-3", "2 to 3"), then a unit that is not the start of a longer word. */
-const AMOUNT = new RegExp(String.raw `(${estimate_NUMBER})(?:\s*(?:-|–|—|to|bis|à|a)\s*(${estimate_NUMBER}))?\s*(${UNIT_PATTERN})(?![\p{L}])\.?`, 'giu');
+const AMOUNT = new RegExp(String.raw `(${NUMBER})(?:\s*(?:-|–|—|to|bis|à|a)\s*(${NUMBER}))?\s*(${UNIT_PATTERN})(?![\p{L}])\.?`, 'giu');
 /** Words around an amount that do not change it: "~2 days", "about 3h", "ca. 3 Std.", "1h and 30m". */
 const FILLER = /[~≈+(),;/]|(?<![\p{L}])(?:approximately|approx\.?|about|around|roughly|circa|ca\.|estimated|est\.|etwa|ungefähr|rund|environ|and|und|et|y|or so)(?![\p{L}])/giu;
 /**
@@ -59827,18 +60036,8 @@ function remedy(status, detail, hints) {
     return 'check the connection to GitHub';
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
-/** Replaces every secret in `text` with *** (core.setSecret only covers the log, not comments or outputs). */
-function secrets_redact(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        // Very short values would blank out ordinary words; GitHub's own masking skips them too.
-        if (secret.length >= 4)
-            out = out.split(secret).join('***');
-    }
-    return out;
-}
-
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(27194);
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 
 
@@ -60012,7 +60211,7 @@ async function produceComment(args) {
         command: inputs.command,
         answersReplan: inputs.needsInfoLabel !== '',
         // The offline planner reads the issue alone: an answer has to go into its description.
-        readsComments: !runsLocally(inputs.planner),
+        readsComments: !(0,planners/* runsLocally */.$)(inputs.planner),
         ...(args.repositoryPaths ? { paths: args.repositoryPaths } : {}),
     };
     let request;
@@ -60024,7 +60223,7 @@ async function produceComment(args) {
         return {
             status: state.status,
             issueNumber: issue.number,
-            body: secrets_redact(body, args.secrets),
+            body: (0,secrets/* redact */.E)(body, args.secrets),
             final,
             comment: null,
             ...(state.message ? { message: state.message } : {}),
@@ -60036,7 +60235,7 @@ async function produceComment(args) {
     };
     try {
         // 2. Context: issue, repository and the workflow's own context, within the budget.
-        request = buildPlanRequest({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, localPlanner: runsLocally(inputs.planner), ...(args.extra ? { extra: args.extra } : {}) });
+        request = (0,build/* buildPlanRequest */.L)({ issue, repository: args.repository, userContext: parseUserContext(inputs.context), budget: inputs.contextBudget, localPlanner: (0,planners/* runsLocally */.$)(inputs.planner), ...(args.extra ? { extra: args.extra } : {}) });
         ctx.notes = request.notes;
         // Gathering logged its own notes, with details, as it made them; log each note once.
         const gathered = new Set(args.extra?.notes);
@@ -60048,7 +60247,7 @@ async function produceComment(args) {
             return { status: 'skipped', issueNumber: issue.number, body: '', comment: null, message, request };
         }
         // 3. Plan: say we started (remote planners take minutes), show progress as it streams, then ask.
-        const planner = createPlanner(inputs, args.fetch, log, args.repositoryAccess);
+        const planner = (0,planners/* createPlanner */.J)(inputs, args.fetch, log, args.repositoryAccess);
         if (planner.remote)
             await args.onStarted?.((current) => renderPlanning(current, ctx));
         reporter = new ProgressReporter({
@@ -60085,7 +60284,7 @@ async function produceComment(args) {
     catch (error) {
         if (error instanceof CancelledError)
             return await done(cancelledComment(error.message, ctx));
-        return await done(failedComment(describeFailure(error, secrets_redact(errorText(error), args.secrets)), ctx));
+        return await done(failedComment(describeFailure(error, (0,secrets/* redact */.E)(errorText(error), args.secrets)), ctx));
     }
 }
 /**
@@ -60145,6 +60344,7 @@ const HELP = `issue-planner: preview the plan comment Issue Planner would post, 
 
 Usage:
   issue-planner --issue-file <file.md> [options]
+  issue-planner serve [options]     run the Task Planning Service (see issue-planner serve --help)
 
 The file's first heading is the issue title; the rest is the body.
 
@@ -60186,6 +60386,11 @@ function readIssueFile(text, fileName) {
     return { title: lines[at].replace(/^#{1,6}\s+/, '').replace(/\s+#+\s*$/, '').trim(), body: [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n').trim() };
 }
 async function main(argv) {
+    if (argv[0] === 'serve') {
+        // Loaded only for the service, so previews never load the HTTP server.
+        const { serve } = await Promise.all(/* import() */[__nccwpck_require__.e(140), __nccwpck_require__.e(148)]).then(__nccwpck_require__.bind(__nccwpck_require__, 46148));
+        return serve(argv.slice(1), process.env);
+    }
     const { values } = (0,external_node_util_.parseArgs)({
         args: argv,
         options: {
@@ -60221,7 +60426,7 @@ async function main(argv) {
         throw new src_inputs/* InputError */.dz('--issue-file is required: the Markdown file of the issue to plan, e.g. examples/epic-checklist.md.');
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch (error) {
         throw new src_inputs/* InputError */.dz(`--issue-file ${file} cannot be read: ${error.message}`);

@@ -75,8 +75,7 @@ describe('the action with planner: task-planning, against issue-planner serve', 
     expect(writes.slice(1, -1).some((body) => body.includes('Step 1: Measure current traffic') && !body.includes('Step 4: Roll out behind a flag'))).toBe(true)
     const body = finalBody()
     expect(body).toContain('### 🗺️ Per-key rate limits')
-    expect(body).toContain('- [ ] **2. Step 2: Add the token bucket** · ⏱ 2h')
-    expect(body).toContain('**Depends on:** step 1 (Step 1: Measure current traffic)')
+    expect(body).toContain('- [ ] **2. Step 2: Add the token bucket** · ⏱ 2h · after 1')
     expect(JSON.parse(run.outputs.usage!)).toEqual({ inputTokens: 2100, outputTokens: 640 })
     expect(log(run)).not.toContain(CLIENT_SECRET)
 
@@ -99,7 +98,7 @@ describe('the action with planner: task-planning, against issue-planner serve', 
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('needs-info')
     const body = finalBody()
-    expect(body).toContain('**The planner asked:**')
+    expect(body).toContain('**Could you tell us:**')
     expect(body).toContain('1. Which endpoints need limits?')
     expect(body).toContain('2. Per key or per IP?')
   })
@@ -107,7 +106,9 @@ describe('the action with planner: task-planning, against issue-planner serve', 
   it('fails with the service’s reason when the client key is wrong', async () => {
     const run = await label({ 'planner-api-key': 'not-the-key-of-this-repository-000' })
     expect(run.outputs.status).toBe('failed')
-    expect(finalBody()).toContain('The task-planning service rejected the credentials (HTTP 401): Invalid API key')
+    // A configuration problem: the issue gets one neutral line, the log the reason.
+    expect(finalBody()).toContain('This issue could not be planned')
+    expect(run.stdout).toContain('The task-planning service rejected the credentials (HTTP 401): Invalid API key')
     expect(models.requests).toHaveLength(0)
   })
 })

@@ -21,7 +21,8 @@ const all = (): ContextSection[] => [
 describe('packSections', () => {
   it('keeps everything, highest priority first, when the budget allows', () => {
     const { kept, notes } = packSections(all(), 100_000)
-    expect(kept.map((s) => s.key)).toEqual([...SECTION_PRIORITY])
+    // Every key but the planner's earlier questions, which only follow a request for more detail.
+    expect(kept.map((s) => s.key)).toEqual(SECTION_PRIORITY.filter((key) => key !== 'questions'))
     expect(notes).toEqual([])
   })
 
