@@ -40149,6 +40149,10 @@ var schemas = __nccwpck_require__(737);
 ;// CONCATENATED MODULE: ./src/publish/marker.ts
 const MARKER = /^<!-- issue-planner:plan (\{[^\n]*?\}) -->/;
 const PLAN_SECTION_MARKER = '<!-- issue-planner:plan-section -->';
+/** Whether a comment is one of ours in any state (plan, progress, error, a refusal reply): never read as someone's words. */
+function isOurComment(body) {
+    return /^\s*<!--\s*issue-planner:/i.test(body ?? '');
+}
 function renderMarker(data) {
     return `<!-- issue-planner:plan ${JSON.stringify(data)} -->`;
 }
@@ -40267,6 +40271,7 @@ function readThenWrite(render, rendered) {
 
 
 
+
 const DEFAULT_MAX_REFERENCES = 5;
 /** Raw README characters cleaned: the first part is all that is sent, however long the README. */
 const README_READ = 20_000;
@@ -40276,8 +40281,6 @@ const PARENT_CHARS = 1_500;
 const COMMENT_CHARS = 4_000;
 /** Paths listed for the planner, shallowest first; the budget may cut the list further. */
 const TREE_ENTRIES = 300;
-/** Our comments in any state (plan, progress, error): never part of the discussion. */
-const OUR_COMMENT = /^\s*<!--\s*issue-planner:/i;
 /**
  * Reads what the planner should know besides the issue itself, all in parallel: the discussion,
  * the parent issue, issues referenced in the body, the README, the languages and the top-level
@@ -40340,7 +40343,7 @@ function selectDiscussion(comments, author, triggeredAt) {
         const login = comment.user?.login ?? '';
         if (comment.user?.type === 'Bot' || login.endsWith('[bot]'))
             return false;
-        if (OUR_COMMENT.test(comment.body ?? ''))
+        if (isOurComment(comment.body))
             return false;
         if (afterCutoff(comment.created_at) || afterCutoff(comment.updated_at))
             return false;
@@ -45056,8 +45059,7 @@ function explorationSection(report) {
 ;// CONCATENATED MODULE: ./src/trigger.ts
 
 
-/** Our comments (plan, reply) start with this marker; with a personal token they are not written as a bot. */
-const trigger_OUR_COMMENT = /^\s*<!--\s*issue-planner:/i;
+
 /** Decides whether this event asks for a plan, and for which issue. Throws InputError on a bad issue number. */
 function decideTrigger(event, inputs) {
     const { eventName, payload } = event;
@@ -45103,7 +45105,7 @@ function decideComment(payload, inputs) {
     const login = comment.user?.login ?? '';
     if (comment.user?.type === 'Bot' || login.endsWith('[bot]'))
         return { kind: 'skip', reason: 'comments by bots are ignored' };
-    if (trigger_OUR_COMMENT.test(comment.body ?? ''))
+    if (isOurComment(comment.body))
         return { kind: 'skip', reason: 'the comment is one of this action\'s own' };
     const createdAt = comment.created_at ?? '';
     const guidance = command ? commandGuidance(comment.body ?? '', command) : null;

@@ -1,5 +1,6 @@
 import { parseIssueNumber } from './inputs.js'
 import { isTrustedAuthor } from './publish/comment.js'
+import { isOurComment } from './publish/marker.js'
 
 /** The parts of the workflow event the decision needs. */
 export interface TriggerEvent {
@@ -44,9 +45,6 @@ export interface TriggerInputs {
   needsInfoLabel: string
 }
 
-/** Our comments (plan, reply) start with this marker; with a personal token they are not written as a bot. */
-const OUR_COMMENT = /^\s*<!--\s*issue-planner:/i
-
 /** Decides whether this event asks for a plan, and for which issue. Throws InputError on a bad issue number. */
 export function decideTrigger(event: TriggerEvent, inputs: TriggerInputs): Trigger {
   const { eventName, payload } = event
@@ -86,7 +84,7 @@ function decideComment(payload: TriggerEvent['payload'], inputs: TriggerInputs):
   if (issue.pull_request) return { kind: 'skip', reason: 'comments on pull requests are ignored' }
   const login = comment.user?.login ?? ''
   if (comment.user?.type === 'Bot' || login.endsWith('[bot]')) return { kind: 'skip', reason: 'comments by bots are ignored' }
-  if (OUR_COMMENT.test(comment.body ?? '')) return { kind: 'skip', reason: 'the comment is one of this action\'s own' }
+  if (isOurComment(comment.body)) return { kind: 'skip', reason: 'the comment is one of this action\'s own' }
   const createdAt = comment.created_at ?? ''
   const guidance = command ? commandGuidance(comment.body ?? '', command) : null
   if (guidance !== null) return { kind: 'plan', issueNumber: issue.number, source: 'command', command: { commentId: comment.id, author: login, guidance, createdAt } }

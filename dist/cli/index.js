@@ -57988,6 +57988,7 @@ var untrusted = __nccwpck_require__(94253);
 
 
 
+
 const DEFAULT_MAX_REFERENCES = 5;
 /** Raw README characters cleaned: the first part is all that is sent, however long the README. */
 const README_READ = 20_000;
@@ -57997,8 +57998,6 @@ const PARENT_CHARS = 1_500;
 const COMMENT_CHARS = 4_000;
 /** Paths listed for the planner, shallowest first; the budget may cut the list further. */
 const TREE_ENTRIES = 300;
-/** Our comments in any state (plan, progress, error): never part of the discussion. */
-const OUR_COMMENT = /^\s*<!--\s*issue-planner:/i;
 /**
  * Reads what the planner should know besides the issue itself, all in parallel: the discussion,
  * the parent issue, issues referenced in the body, the README, the languages and the top-level
@@ -58061,7 +58060,7 @@ function selectDiscussion(comments, author, triggeredAt) {
         const login = comment.user?.login ?? '';
         if (comment.user?.type === 'Bot' || login.endsWith('[bot]'))
             return false;
-        if (OUR_COMMENT.test(comment.body ?? ''))
+        if (isOurComment(comment.body))
             return false;
         if (afterCutoff(comment.created_at) || afterCutoff(comment.updated_at))
             return false;
@@ -58593,6 +58592,10 @@ function displayText(text) {
 ;// CONCATENATED MODULE: ./src/publish/marker.ts
 const MARKER = /^<!-- issue-planner:plan (\{[^\n]*?\}) -->/;
 const PLAN_SECTION_MARKER = '<!-- issue-planner:plan-section -->';
+/** Whether a comment is one of ours in any state (plan, progress, error, a refusal reply): never read as someone's words. */
+function marker_isOurComment(body) {
+    return /^\s*<!--\s*issue-planner:/i.test(body ?? '');
+}
 function renderMarker(data) {
     return `<!-- issue-planner:plan ${JSON.stringify(data)} -->`;
 }

@@ -2,6 +2,7 @@ import { type GitHub, unreachable } from '../github/client.js'
 import { isStatus } from '../github/read.js'
 import { mapProse, scanMarkdown } from '../markdown/scan.js'
 import { type IssueRef, isPlanComment, isTrustedAuthor, type PlanComment } from '../publish/comment.js'
+import { isOurComment } from '../publish/marker.js'
 import { type ContextSection, cutText } from './sections.js'
 import { cleanUntrusted, quoteUntrusted } from './untrusted.js'
 
@@ -67,9 +68,6 @@ const PARENT_CHARS = 1_500
 const COMMENT_CHARS = 4_000
 /** Paths listed for the planner, shallowest first; the budget may cut the list further. */
 const TREE_ENTRIES = 300
-
-/** Our comments in any state (plan, progress, error): never part of the discussion. */
-const OUR_COMMENT = /^\s*<!--\s*issue-planner:/i
 
 type Comment = Awaited<ReturnType<GitHub['rest']['issues']['listComments']>>['data'][number]
 type Log = (message: string) => void
@@ -148,7 +146,7 @@ function selectDiscussion(comments: Comment[], author: string, triggeredAt: Date
     .filter((comment) => {
       const login = comment.user?.login ?? ''
       if (comment.user?.type === 'Bot' || login.endsWith('[bot]')) return false
-      if (OUR_COMMENT.test(comment.body ?? '')) return false
+      if (isOurComment(comment.body)) return false
       if (afterCutoff(comment.created_at) || afterCutoff(comment.updated_at)) return false
       // Bots are out already, so a trusted author here is someone with access to the repository.
       return isTrustedAuthor(comment) || (author !== '' && login.toLowerCase() === author.toLowerCase())

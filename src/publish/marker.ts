@@ -13,6 +13,11 @@ export interface MarkerData {
 const MARKER = /^<!-- issue-planner:plan (\{[^\n]*?\}) -->/
 export const PLAN_SECTION_MARKER = '<!-- issue-planner:plan-section -->'
 
+/** Whether a comment is one of ours in any state (plan, progress, error, a refusal reply): never read as someone's words. */
+export function isOurComment(body: string | null | undefined): boolean {
+  return /^\s*<!--\s*issue-planner:/i.test(body ?? '')
+}
+
 export function renderMarker(data: MarkerData): string {
   return `<!-- issue-planner:plan ${JSON.stringify(data)} -->`
 }
