@@ -553,20 +553,14 @@ var read = __webpack_require__(2371);
 function createGitHubSource(octokit, options) {
     const repo = { owner: options.owner, repo: options.repo };
     let requests = 0;
-    let tree = null;
+    let tree = options.tree ? treeOf(options.tree.entries, options.tree.truncated) : null;
     const loadTree = async (signal) => {
         if (tree)
             return tree;
         requests++;
         const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: options.ref, recursive: 'true', request: { signal } });
-        const files = new Map();
-        for (const entry of data.tree) {
-            if (!entry.path)
-                continue;
-            files.set(entry.path, { type: entryType(entry.type, entry.mode), size: entry.type === 'blob' && entry.mode !== SYMLINK_MODE ? (entry.size ?? null) : null });
-        }
         // Failures are not kept: the next tool call tries again.
-        tree = { files, truncated: data.truncated };
+        tree = treeOf(data.tree, data.truncated);
         return tree;
     };
     /** A directory's entries from GitHub itself, for when the tree is truncated and may lack them. */
@@ -575,7 +569,7 @@ function createGitHubSource(octokit, options) {
         try {
             if (dir === '') {
                 const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: options.ref, request: { signal } });
-                return data.tree.filter((e) => e.path).map((e) => ({ path: e.path, type: entryType(e.type, e.mode), size: e.type === 'blob' && e.mode !== SYMLINK_MODE ? (e.size ?? null) : null }));
+                return [...treeOf(data.tree, false).files].map(([path, file]) => ({ path, ...file }));
             }
             const { data } = await octokit.rest.repos.getContent({ ...repo, path: dir, ref: options.ref, request: { signal } });
             if (!Array.isArray(data))
@@ -670,6 +664,16 @@ function createGitHubSource(octokit, options) {
     };
 }
 const SYMLINK_MODE = '120000';
+/** Entries of a GitHub tree by path, with what they are and, for files, their size. */
+function treeOf(entries, truncated) {
+    const files = new Map();
+    for (const entry of entries) {
+        if (!entry.path)
+            continue;
+        files.set(entry.path, { type: entryType(entry.type, entry.mode), size: entry.type === 'blob' && entry.mode !== SYMLINK_MODE ? (entry.size ?? null) : null });
+    }
+    return { files, truncated };
+}
 function entryType(type, mode) {
     if (type === 'tree')
         return 'dir';
@@ -1593,7 +1597,7 @@ async function startExploration(settings, log, onProgress) {
     }
     else if (settings.octokit) {
         log?.(`Exploring through the GitHub API: ${checkout.reason}`);
-        source = createGitHubSource(settings.octokit, { owner: settings.repository.owner, repo: settings.repository.repo, ref: settings.repository.defaultBranch });
+        source = createGitHubSource(settings.octokit, { owner: settings.repository.owner, repo: settings.repository.repo, ref: settings.repository.defaultBranch, ...(settings.tree ? { tree: settings.tree } : {}) });
     }
     else {
         log?.(`Not exploring the repository: ${checkout.reason}`);

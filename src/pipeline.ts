@@ -149,6 +149,7 @@ export async function planIssue(deps: PipelineDeps): Promise<Outcome> {
       repository: { owner: ref.owner, repo: ref.repo, defaultBranch: repository.default_branch || deps.defaultBranch || 'HEAD', ...(deps.serverUrl ? { serverUrl: deps.serverUrl } : {}) },
       ...(deps.workspace ? { workspace: deps.workspace } : {}),
       octokit,
+      ...(gathered.tree ? { tree: gathered.tree } : {}),
     },
     // Only an accidental re-label is guarded: a command, an answer or a dispatch asks for a new plan on purpose.
     ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),

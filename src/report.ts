@@ -83,7 +83,7 @@ function explorationSection(report: ExplorationReport): string {
     return `| ${i + 1} | ${c.tool} | ${cell(c.path)}${c.query ? ` · ${cell(c.query)}` : ''} | ${lines} | ${c.chars.toLocaleString('en-US')} | ${c.outcome} |`
   })
   const { calls, chars, maxCalls, maxChars } = report.budget
-  const requests = report.mode === 'api' ? `, ${report.githubRequests} GitHub requests` : ''
+  const requests = report.mode === 'api' ? `, ${report.githubRequests} GitHub request${report.githubRequests === 1 ? '' : 's'}` : ''
   return [
     `### Exploration`,
     '',

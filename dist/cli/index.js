@@ -58031,6 +58031,7 @@ async function gather_gatherRepositoryContext(octokit, ref, issue, options) {
         previousPlanBody: planComment?.body ?? null,
         answers,
         ...(tree.paths ? { paths: tree.paths } : {}),
+        ...(tree.tree ? { tree: tree.tree } : {}),
     };
 }
 // ---- comments -----------------------------------------------------------------------------------
@@ -58226,18 +58227,19 @@ async function readTree(octokit, repo, branch, log) {
         const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: branch, recursive: 'true' });
         const entries = data.tree.filter((entry) => entry.path && (entry.type === 'blob' || entry.type === 'tree'));
         const paths = { paths: new Set(entries.map((entry) => entry.path)), complete: !data.truncated };
+        const tree = { entries: data.tree, truncated: data.truncated };
         const names = entries
             .map((entry) => ({ name: oneLine(entry.path) + (entry.type === 'tree' ? '/' : ''), depth: entry.path.split('/').length }))
             .filter((entry) => entry.name !== '' && entry.name !== '/')
             .sort((a, b) => a.depth - b.depth || (a.name < b.name ? -1 : 1))
             .map((entry) => entry.name);
         if (names.length === 0)
-            return { section: null, notes: [], paths };
+            return { section: null, notes: [], paths, tree };
         const lines = names.slice(0, TREE_ENTRIES).map((name) => `- ${name}`);
         const more = names.length - TREE_ENTRIES;
         if (more > 0 || data.truncated)
             lines.push(`- … and ${more > 0 ? `${fmt(more)} more` : 'more'}${data.truncated ? ' (the tree is too large to list in full)' : ''}`);
-        return { section: { key: 'tree', title: `Files on ${oneLine(branch)}, shallowest first`, text: lines.join('\n') }, notes: [], paths };
+        return { section: { key: 'tree', title: `Files on ${oneLine(branch)}, shallowest first`, text: lines.join('\n') }, notes: [], paths, tree };
     }
     catch (error) {
         return failure('The file tree', error, log);
@@ -60124,6 +60126,7 @@ async function planIssue(deps) {
             repository: { owner: ref.owner, repo: ref.repo, defaultBranch: repository.default_branch || deps.defaultBranch || 'HEAD', ...(deps.serverUrl ? { serverUrl: deps.serverUrl } : {}) },
             ...(deps.workspace ? { workspace: deps.workspace } : {}),
             octokit,
+            ...(gathered.tree ? { tree: gathered.tree } : {}),
         },
         // Only an accidental re-label is guarded: a command, an answer or a dispatch asks for a new plan on purpose.
         ...(trigger.source === 'label' && previous?.hash && (previous.state === 'planned' || previous.state === 'needs-info') ? { unchangedHash: previous.hash } : {}),

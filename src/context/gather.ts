@@ -50,6 +50,14 @@ export interface RepositoryContext {
   answers: DiscussionComment[]
   /** Every path on the default branch, to check the paths a plan names; absent when the tree could not be read. */
   paths?: RepositoryPaths
+  /** The same tree as GitHub sent it, so that exploring through the API need not request it again. */
+  tree?: GitTree
+}
+
+/** One recursive `git/get-tree` answer, as GitHub sent it. */
+export interface GitTree {
+  entries: readonly { path?: string; type?: string; mode?: string; size?: number }[]
+  truncated: boolean
 }
 
 /** The repository's paths (files and directories), from one recursive tree request. */
@@ -117,6 +125,7 @@ export async function gatherRepositoryContext(
     previousPlanBody: planComment?.body ?? null,
     answers,
     ...(tree.paths ? { paths: tree.paths } : {}),
+    ...(tree.tree ? { tree: tree.tree } : {}),
   }
 }
 
@@ -308,21 +317,22 @@ function percent(share: number): string {
  * budget cuts the deepest), and kept whole to check the paths a plan names. GitHub truncates very large
  * trees; then the list is what it sent, marked incomplete.
  */
-async function readTree(octokit: GitHub, repo: { owner: string; repo: string }, branch: string, log: Log): Promise<Part & { paths?: RepositoryPaths }> {
+async function readTree(octokit: GitHub, repo: { owner: string; repo: string }, branch: string, log: Log): Promise<Part & { paths?: RepositoryPaths; tree?: GitTree }> {
   try {
     const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: branch, recursive: 'true' })
     const entries = data.tree.filter((entry) => entry.path && (entry.type === 'blob' || entry.type === 'tree'))
     const paths: RepositoryPaths = { paths: new Set(entries.map((entry) => entry.path!)), complete: !data.truncated }
+    const tree: GitTree = { entries: data.tree, truncated: data.truncated }
     const names = entries
       .map((entry) => ({ name: oneLine(entry.path) + (entry.type === 'tree' ? '/' : ''), depth: entry.path!.split('/').length }))
       .filter((entry) => entry.name !== '' && entry.name !== '/')
       .sort((a, b) => a.depth - b.depth || (a.name < b.name ? -1 : 1))
       .map((entry) => entry.name)
-    if (names.length === 0) return { section: null, notes: [], paths }
+    if (names.length === 0) return { section: null, notes: [], paths, tree }
     const lines = names.slice(0, TREE_ENTRIES).map((name) => `- ${name}`)
     const more = names.length - TREE_ENTRIES
     if (more > 0 || data.truncated) lines.push(`- … and ${more > 0 ? `${fmt(more)} more` : 'more'}${data.truncated ? ' (the tree is too large to list in full)' : ''}`)
-    return { section: { key: 'tree', title: `Files on ${oneLine(branch)}, shallowest first`, text: lines.join('\n') }, notes: [], paths }
+    return { section: { key: 'tree', title: `Files on ${oneLine(branch)}, shallowest first`, text: lines.join('\n') }, notes: [], paths, tree }
   } catch (error) {
     return failure('The file tree', error, log)
   }

@@ -148,7 +148,9 @@ describe('exploring through the GitHub API (no checkout)', () => {
     expect(results[2]).toContain('requestsPerMinute')
     expect(results[3]).toMatch(/^`\.env` is an environment file/)
     expect(contentReads()).toBe(1)
-    expect(run.summary).toMatch(/The planner read .*: 4 of 12 tool calls, [\d,]+ of 30,000 characters, 2 GitHub requests\./)
+    // The tree the context read serves the tools too: one request in all for it, one for the file.
+    expect(run.summary).toMatch(/The planner read .*: 4 of 12 tool calls, [\d,]+ of 30,000 characters, 1 GitHub request\./)
+    expect(github.requests.filter((r) => r.operationId === 'git/get-tree')).toHaveLength(1)
     for (const request of models.requests) expect(JSON.stringify(request.body)).not.toContain(SECRET)
   })
 

@@ -1,4 +1,5 @@
 import { type Planner, PlannerError } from '../planner.js'
+import type { GitTree } from '../../context/gather.js'
 import type { GitHub } from '../../github/client.js'
 import type { FetchLike } from '../http.js'
 import { type LlmPlannerName, PROVIDERS } from './providers.js'
@@ -25,6 +26,8 @@ export interface RepositoryAccess {
   workspace?: string
   /** Without a usable checkout, files are read through the API (none in local previews). */
   octokit?: GitHub
+  /** The default branch's tree, when the context already read it. */
+  tree?: GitTree
 }
 
 /** What the exploration may read, and how much (inputs `explore`, `explore-max-calls`, `explore-max-chars`, `exclude`). */

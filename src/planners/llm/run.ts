@@ -101,7 +101,7 @@ async function startExploration(
     source = createCheckoutSource(checkout)
   } else if (settings.octokit) {
     log?.(`Exploring through the GitHub API: ${checkout.reason}`)
-    source = createGitHubSource(settings.octokit, { owner: settings.repository.owner, repo: settings.repository.repo, ref: settings.repository.defaultBranch })
+    source = createGitHubSource(settings.octokit, { owner: settings.repository.owner, repo: settings.repository.repo, ref: settings.repository.defaultBranch, ...(settings.tree ? { tree: settings.tree } : {}) })
   } else {
     log?.(`Not exploring the repository: ${checkout.reason}`)
     return undefined

@@ -1,3 +1,4 @@
+import type { GitTree } from '../../../context/gather.js'
 import type { GitHub } from '../../../github/client.js'
 import { isStatus } from '../../../github/read.js'
 import { shownPath } from './policy.js'
@@ -8,6 +9,8 @@ export interface GitHubSourceOptions {
   repo: string
   /** The branch (or commit) to read: the default branch. */
   ref: string
+  /** That branch's recursive tree, when the context already read it: no second request for it. */
+  tree?: GitTree
 }
 
 interface TreeFile {
@@ -30,19 +33,14 @@ interface Tree {
 export function createGitHubSource(octokit: GitHub, options: GitHubSourceOptions): RepositorySource {
   const repo = { owner: options.owner, repo: options.repo }
   let requests = 0
-  let tree: Tree | null = null
+  let tree: Tree | null = options.tree ? treeOf(options.tree.entries, options.tree.truncated) : null
 
   const loadTree = async (signal?: AbortSignal): Promise<Tree> => {
     if (tree) return tree
     requests++
     const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: options.ref, recursive: 'true', request: { signal } })
-    const files = new Map<string, TreeFile>()
-    for (const entry of data.tree) {
-      if (!entry.path) continue
-      files.set(entry.path, { type: entryType(entry.type, entry.mode), size: entry.type === 'blob' && entry.mode !== SYMLINK_MODE ? (entry.size ?? null) : null })
-    }
     // Failures are not kept: the next tool call tries again.
-    tree = { files, truncated: data.truncated }
+    tree = treeOf(data.tree, data.truncated)
     return tree
   }
 
@@ -52,7 +50,7 @@ export function createGitHubSource(octokit: GitHub, options: GitHubSourceOptions
     try {
       if (dir === '') {
         const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: options.ref, request: { signal } })
-        return data.tree.filter((e) => e.path).map((e) => ({ path: e.path!, type: entryType(e.type, e.mode), size: e.type === 'blob' && e.mode !== SYMLINK_MODE ? (e.size ?? null) : null }))
+        return [...treeOf(data.tree, false).files].map(([path, file]) => ({ path, ...file }))
       }
       const { data } = await octokit.rest.repos.getContent({ ...repo, path: dir, ref: options.ref, request: { signal } })
       if (!Array.isArray(data)) return null
@@ -135,6 +133,16 @@ export function createGitHubSource(octokit: GitHub, options: GitHubSourceOptions
 }
 
 const SYMLINK_MODE = '120000'
+
+/** Entries of a GitHub tree by path, with what they are and, for files, their size. */
+function treeOf(entries: GitTree['entries'], truncated: boolean): Tree {
+  const files = new Map<string, TreeFile>()
+  for (const entry of entries) {
+    if (!entry.path) continue
+    files.set(entry.path, { type: entryType(entry.type, entry.mode), size: entry.type === 'blob' && entry.mode !== SYMLINK_MODE ? (entry.size ?? null) : null })
+  }
+  return { files, truncated }
+}
 
 function entryType(type: string | undefined, mode: string | undefined): SourceEntry['type'] {
   if (type === 'tree') return 'dir'
